@@ -1,0 +1,112 @@
+"""Reads for accounts: profiles, relationships and the lists of the social graph."""
+
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Value
+from django.http import Http404
+
+from .models import Block, Follow, Mute, User
+
+
+def user_get_by_handle(*, handle: str) -> User:
+    """The active user with this handle (any case), or 404."""
+    user = User.objects.active().by_handle(handle).first()
+    if user is None:
+        raise Http404("No such user.")
+    return user
+
+
+def user_get_profile(*, handle: str) -> User:
+    """The active user with follower/following counts annotated, or 404."""
+    user = (
+        User.objects.active()
+        .by_handle(handle)
+        .annotate(
+            follower_count=Count("follower_set", distinct=True),
+            following_count=Count("following_set", distinct=True),
+        )
+        .first()
+    )
+    if user is None:
+        raise Http404("No such user.")
+    return user
+
+
+@dataclass(frozen=True)
+class Relationship:
+    is_self: bool = False
+    following: bool = False
+    followed_by: bool = False
+    blocking: bool = False
+    blocked_by: bool = False
+    muting: bool = False
+
+    @property
+    def can_follow(self) -> bool:
+        return not (self.is_self or self.blocking or self.blocked_by)
+
+
+def relationship_get(*, viewer, other: User) -> Relationship:
+    """How `viewer` stands to `other`, in one query."""
+    if viewer is None or not viewer.is_authenticated:
+        return Relationship()
+    if viewer.pk == other.pk:
+        return Relationship(is_self=True)
+    row = (
+        User.objects.filter(pk=other.pk)
+        .annotate(
+            following=Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("pk"))),
+            followed_by=Exists(Follow.objects.filter(follower=OuterRef("pk"), followee=viewer)),
+            blocking=Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("pk"))),
+            blocked_by=Exists(Block.objects.filter(blocker=OuterRef("pk"), blocked=viewer)),
+            muting=Exists(Mute.objects.filter(muter=viewer, muted=OuterRef("pk"))),
+        )
+        .values("following", "followed_by", "blocking", "blocked_by", "muting")
+        .get()
+    )
+    return Relationship(**row)
+
+
+def users_annotate_followed(queryset: QuerySet, *, viewer) -> QuerySet:
+    """Add `viewer_follows` (bool) to each user, for follow buttons in lists."""
+    if viewer is None or not viewer.is_authenticated:
+        return queryset.annotate(viewer_follows=Value(False, output_field=BooleanField()))
+    return queryset.annotate(
+        viewer_follows=Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("pk")))
+    )
+
+
+def followers_list(*, user: User, viewer=None) -> QuerySet:
+    """People who follow `user`, newest first."""
+    qs = (
+        User.objects.active()
+        .filter(following_set__followee=user)
+        .order_by("-following_set__created_at")
+    )
+    return users_annotate_followed(qs, viewer=viewer)
+
+
+def following_list(*, user: User, viewer=None) -> QuerySet:
+    """People `user` follows, newest first."""
+    qs = (
+        User.objects.active()
+        .filter(follower_set__follower=user)
+        .order_by("-follower_set__created_at")
+    )
+    return users_annotate_followed(qs, viewer=viewer)
+
+
+def blocked_user_ids(*, user) -> set[int]:
+    """Ids of users who block `user` or whom `user` blocks: never shown to each other."""
+    if user is None or not user.is_authenticated:
+        return set()
+    rows = Block.objects.filter(Q(blocker=user) | Q(blocked=user)).values_list(
+        "blocker_id", "blocked_id"
+    )
+    return {b if a == user.pk else a for a, b in rows}
+
+
+def muted_user_ids(*, user) -> set[int]:
+    if user is None or not user.is_authenticated:
+        return set()
+    return set(Mute.objects.filter(muter=user).values_list("muted_id", flat=True))

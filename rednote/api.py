@@ -1,0 +1,66 @@
+"""Shared API plumbing: one error shape for every endpoint.
+
+Every error is `{"detail": <sentence>, "errors": {<field>: [<message>, ...]}}`; `errors` is empty
+when the problem is not about a field. Django `ValidationError`s raised by services become 400s
+naming their fields, so a service validates once for the form and the API alike.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def _as_list(value) -> list[str]:
+    if isinstance(value, list | tuple):
+        out: list[str] = []
+        for item in value:
+            out.extend(_as_list(item))
+        return out
+    if isinstance(value, dict):
+        return [f"{k}: {m}" for k, v in value.items() for m in _as_list(v)]
+    return [str(value)]
+
+
+def django_validation_error_to_drf(error: DjangoValidationError) -> exceptions.ValidationError:
+    if hasattr(error, "error_dict"):
+        return exceptions.ValidationError(
+            {
+                field: [str(m) for e in errs for m in e.messages]
+                for field, errs in error.error_dict.items()
+            }
+        )
+    return exceptions.ValidationError({"non_field_errors": error.messages})
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = django_validation_error_to_drf(exc)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+
+    data = response.data
+    if isinstance(exc, exceptions.ValidationError):
+        if isinstance(data, dict):
+            errors = {field: _as_list(messages) for field, messages in data.items()}
+        else:
+            errors = {"non_field_errors": _as_list(data)}
+        fields = [f for f in errors if f != "non_field_errors"]
+        if fields:
+            detail = _("Invalid input: %(fields)s.") % {"fields": ", ".join(fields)}
+        else:
+            detail = errors["non_field_errors"][0]
+        response.data = {"detail": detail, "errors": errors}
+        response.status_code = status.HTTP_400_BAD_REQUEST
+    else:
+        detail = data.get("detail", "") if isinstance(data, dict) else _as_list(data)[0]
+        response.data = {"detail": str(detail), "errors": {}}
+    return response

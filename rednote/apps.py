@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RednoteConfig(AppConfig):
+    name = "rednote"
+    verbose_name = "RedNote"

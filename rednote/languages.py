@@ -1,0 +1,34 @@
+"""Content languages (what notes and comments are written in), as configured in settings.
+
+Codes are BCP 47 (`en`, `zh-Hans`). The UI languages are Django's `LANGUAGES` instead.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+LANGUAGE_NAMES = {
+    "en": _("English"),
+    "zh-Hans": _("Simplified Chinese"),
+}
+
+
+def content_language_choices() -> list[tuple[str, str]]:
+    return [(code, LANGUAGE_NAMES.get(code, code)) for code in settings.CONTENT_LANGUAGES]
+
+
+def validate_language_list(value) -> None:
+    if not isinstance(value, list):
+        raise ValidationError(_("Give a list of language codes."), code="invalid")
+    unknown = [code for code in value if code not in settings.CONTENT_LANGUAGES]
+    if unknown:
+        raise ValidationError(
+            _("Unknown language: %(codes)s. Choose from %(choices)s."),
+            code="invalid_choice",
+            params={
+                "codes": ", ".join(map(str, unknown)),
+                "choices": ", ".join(settings.CONTENT_LANGUAGES),
+            },
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("Each language may appear once."), code="duplicate")

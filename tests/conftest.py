@@ -1,0 +1,51 @@
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+from tests.factories import PASSWORD, UserFactory
+
+pytest_plugins = ["tests.fixtures.redis"]
+
+
+@pytest.fixture(autouse=True)
+def _media_dirs(settings):
+    """Each test writes media and originals to its own throw-away directories."""
+    yield
+    for root in (settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT):
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory(handle="alice", display_name="Alice")
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory(handle="bob", display_name="Bob")
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def auth_api_client(api_client, user):
+    api_client.force_authenticate(user=user)
+    return api_client
+
+
+def pytest_report_header(config):
+    db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    redis = os.environ.get("REDIS_URL") or "not set (Redis tests skip)"
+    return [f"database: {db}", f"redis: {redis}"]
