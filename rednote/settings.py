@@ -5,8 +5,13 @@ Every variable has an embedded default suited to the quick start (`make run`): S
 The full stack sets DATABASE_URL, REDIS_URL, EMAIL_URL, MEDIA_STORAGE... and DEBUG=false.
 """
 
+import atexit
+import os
+import shutil
+import tempfile
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +24,10 @@ if env_file.exists():
     env.read_env(env_file)
 
 DEBUG = env.bool("DEBUG", default=True)
-TESTING = env.bool("TESTING", default=False)
+# Test runs get their defaults here, not from a conftest: pytest-django loads these settings
+# before any conftest.py is imported, but pytest exports PYTEST_VERSION first (and xdist
+# workers inherit it), so a plain `pytest` gets fast hashing, eager tasks and scratch media.
+TESTING = env.bool("TESTING", default="PYTEST_VERSION" in os.environ)
 
 if DEBUG:
     SECRET_KEY = env("SECRET_KEY", default="insecure-quick-start-key-never-use-in-production")
@@ -106,6 +114,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis, cache and Celery --------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 
+
+def _redis_url_for_test_worker(url: str) -> str:
+    """Give each pytest-xdist worker its own Redis database (base + worker number, mod 16).
+
+    Tests flush their database between runs; parallel workers sharing one would flush each
+    other's feeds and cache mid-test. The base URL is remembered in REDIS_BASE_URL so a
+    subprocess started by a test, which loads settings again, lands on the same database.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not (TESTING and url and worker.startswith("gw")):
+        return url
+    base_url = os.environ.setdefault("REDIS_BASE_URL", url)
+    parts = urlsplit(base_url)
+    base_db = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(base_db + int(worker[2:])) % 16}"))
+
+
+REDIS_URL = _redis_url_for_test_worker(REDIS_URL)
+if TESTING and REDIS_URL:
+    # Fixtures and subprocesses read the variable itself; keep them on the worker's database.
+    os.environ["REDIS_URL"] = REDIS_URL
+
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -121,7 +151,8 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None
 # Without a broker the quick start runs every task in-process, right after the commit that
 # enqueued it; exceptions propagate so a broken task is never silent.
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+# Tests run tasks eagerly too, even with Redis present, unless a test starts a real worker.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL or TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES_NAMES = ("default", "images", "feeds", "translations")
@@ -169,7 +200,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PRESERVE_USERNAME_CASING = True
 ACCOUNT_USERNAME_MIN_LENGTH = 2
 ACCOUNT_EMAIL_VERIFICATION = env(
-    "ACCOUNT_EMAIL_VERIFICATION", default="optional" if DEBUG else "mandatory"
+    "ACCOUNT_EMAIL_VERIFICATION", default="optional" if DEBUG and not TESTING else "mandatory"
 )
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
@@ -231,9 +262,14 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env("MEDIA_URL", default="/media/")
-MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+_media_base = BASE_DIR
+if TESTING and "MEDIA_ROOT" not in os.environ:
+    # Tests write to a throw-away directory per process, never into the quick start's media.
+    _media_base = Path(tempfile.mkdtemp(prefix="rednote-test-"))
+    atexit.register(shutil.rmtree, _media_base, ignore_errors=True)
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(_media_base / "media")))
 # Originals are kept outside MEDIA_ROOT so no URL can ever reach them.
-PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private")))
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(_media_base / "var" / "private")))
 MEDIA_STORAGE = env("MEDIA_STORAGE", default="local")  # "local" or "s3"
 
 _static_backend = (
