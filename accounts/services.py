@@ -17,6 +17,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from PIL import ImageOps
+from rest_framework.authtoken.models import Token
 
 from rednote.events import send_on_commit
 from rednote.images import image_inspect, image_open_for_processing
@@ -285,3 +286,12 @@ def user_suspend(*, user: User) -> User:
         user.save(update_fields=["is_active"])
         send_on_commit(events.user_suspended, sender=User, user_id=user.pk)
     return user
+
+
+# --- API tokens ---------------------------------------------------------------------------
+
+
+def auth_token_obtain(*, user: User) -> Token:
+    """The user's API token (DRF authtoken, one per user), created on first sign-in."""
+    token, _created = Token.objects.get_or_create(user=user)
+    return token
