@@ -1,0 +1,301 @@
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
+
+TITLE_MAX_LENGTH = 100
+BODY_MAX_LENGTH = 2000
+LOCATION_MAX_LENGTH = 80
+ALT_TEXT_MAX_LENGTH = 500
+MAX_IMAGES = 18
+
+# Originals and renditions live in the private storage: nothing under it has a public URL;
+# renditions are served by a view that checks the note's visibility first.
+private_storage = SimpleLazyObject(lambda: storages["private"])
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    FOLLOWERS = "followers", _("Followers")
+    PRIVATE = "private", _("Only me")
+
+
+class NoteStatus(models.TextChoices):
+    PROCESSING = "processing", _("Processing")
+    PUBLISHED = "published", _("Published")
+    FAILED = "failed", _("Failed")
+
+
+class Hashtag(models.Model):
+    """A topic. `name` is the normalised key (NFKC + casefold); `display_name` as first typed."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    display_name = models.CharField(_("display name"), max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("hashtag")
+        verbose_name_plural = _("hashtags")
+
+    def __str__(self) -> str:
+        return f"#{self.display_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("notes:tag", kwargs={"name": self.name})
+
+
+class NoteQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=NoteStatus.PUBLISHED, is_hidden=False)
+
+    def visible_to(self, viewer):
+        """Notes `viewer` may see: published and not hidden, by an active author who does not
+        block them (nor is blocked by them), and public, or followers-only with viewer
+        following, or their own (own notes are visible in every status, hidden excepted)."""
+        from accounts.models import Block, Follow
+
+        qs = self.filter(is_hidden=False, author__is_active=True)
+        if viewer is None or not viewer.is_authenticated:
+            return qs.filter(status=NoteStatus.PUBLISHED, visibility=Visibility.PUBLIC)
+        follows = Follow.objects.filter(follower=viewer, followee=models.OuterRef("author_id"))
+        blocks = Block.objects.filter(
+            Q(blocker=viewer, blocked=models.OuterRef("author_id"))
+            | Q(blocker=models.OuterRef("author_id"), blocked=viewer)
+        )
+        others = (
+            Q(status=NoteStatus.PUBLISHED)
+            & (
+                Q(visibility=Visibility.PUBLIC)
+                | (Q(visibility=Visibility.FOLLOWERS) & models.Exists(follows))
+            )
+            & ~models.Exists(blocks)
+        )
+        return qs.filter(Q(author=viewer) | others)
+
+    def for_cards(self):
+        """What a note card needs, in a constant number of queries."""
+        return self.select_related("author").prefetch_related(
+            models.Prefetch("images", queryset=NoteImage.objects.order_by("position"))
+        )
+
+
+class Note(models.Model):
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes"
+    )
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH, blank=True)
+    body = models.TextField(_("body"), max_length=BODY_MAX_LENGTH, blank=True)
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    location = models.CharField(_("location"), max_length=LOCATION_MAX_LENGTH, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        blank=True,
+        help_text=_("BCP 47 code of the language the note is written in; 'mixed' for several."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=NoteStatus.choices, default=NoteStatus.PROCESSING
+    )
+    failure_reason = models.CharField(_("failure reason"), max_length=300, blank=True)
+    is_hidden = models.BooleanField(_("hidden by moderators"), default=False)
+    hashtags = models.ManyToManyField(Hashtag, related_name="notes", blank=True)
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="mentioned_in", blank=True
+    )
+    like_count = models.PositiveIntegerField(_("likes"), default=0)
+    collect_count = models.PositiveIntegerField(_("collects"), default=0)
+    comment_count = models.PositiveIntegerField(_("comments"), default=0)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
+
+    objects = NoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["author", "-published_at"], name="note_author_published"),
+            models.Index(fields=["status", "visibility", "-published_at"], name="note_feed_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(like_count__gte=0), name="note_like_count_gte_0"),
+            models.CheckConstraint(
+                condition=Q(collect_count__gte=0), name="note_collect_count_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=Q(comment_count__gte=0), name="note_comment_count_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility__in=Visibility.values), name="note_visibility_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=NoteStatus.values), name="note_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.body[:40] or f"Note {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("notes:detail", kwargs={"note_id": self.pk})
+
+    @property
+    def headline(self) -> str:
+        """The card title: the title, else the first line of the body."""
+        return self.title or (self.body.strip().splitlines() or [""])[0][:TITLE_MAX_LENGTH]
+
+    @property
+    def cover(self):
+        images = list(self.images.all())
+        return images[0] if images else None
+
+
+class ImageStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class RenditionKind(models.TextChoices):
+    DISPLAY = "display", _("Display")
+    GRID = "grid", _("Grid")
+
+
+class NoteImage(models.Model):
+    """An uploaded photo: its private original and, once processed, its web renditions.
+
+    Uploaded first (owner set, note empty), attached to a note on posting, in order.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="note_images"
+    )
+    note = models.ForeignKey(
+        Note, on_delete=models.CASCADE, related_name="images", null=True, blank=True
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    alt_text = models.CharField(_("alt text"), max_length=ALT_TEXT_MAX_LENGTH, blank=True)
+    original = models.FileField(storage=private_storage, max_length=255)
+    original_format = models.CharField(max_length=10)
+    original_width = models.PositiveIntegerField()
+    original_height = models.PositiveIntegerField()
+    original_size = models.PositiveIntegerField()
+    display = models.FileField(storage=private_storage, max_length=255, blank=True)
+    grid = models.FileField(storage=private_storage, max_length=255, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    grid_width = models.PositiveIntegerField(null=True, blank=True)
+    grid_height = models.PositiveIntegerField(null=True, blank=True)
+    placeholder_color = models.CharField(max_length=7, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ImageStatus.choices, default=ImageStatus.PENDING
+    )
+    failure_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("note image")
+        verbose_name_plural = _("note images")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["note", "position"],
+                condition=Q(note__isnull=False),
+                name="note_image_position_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Image {self.pk} of note {self.note_id}"
+
+    def url(self, kind: str = RenditionKind.DISPLAY) -> str:
+        return reverse(
+            "notes:image",
+            kwargs={"note_id": self.note_id, "image_id": self.pk, "kind": kind},
+        )
+
+    @property
+    def display_url(self) -> str:
+        return self.url(RenditionKind.DISPLAY)
+
+    @property
+    def grid_url(self) -> str:
+        return self.url(RenditionKind.GRID)
+
+    @property
+    def aspect_ratio(self) -> float:
+        w = self.width or self.original_width
+        h = self.height or self.original_height
+        return round(w / h, 4) if w and h else 1.0
+
+
+class NoteLike(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="note_likes"
+    )
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="likes")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("like")
+        verbose_name_plural = _("likes")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "note"], name="note_like_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ♥ {self.note_id}"
+
+
+class Board(models.Model):
+    """A collection of notes. Every user has one default board, "Saved"."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="boards"
+    )
+    name = models.CharField(_("name"), max_length=50)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    is_private = models.BooleanField(_("private"), default=False)
+    is_default = models.BooleanField(default=False, editable=False)
+    notes = models.ManyToManyField(Note, through="BoardNote", related_name="boards")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("board")
+        verbose_name_plural = _("boards")
+        ordering = ["-is_default", "-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="board_name_unique"),
+            models.UniqueConstraint(
+                fields=["owner"], condition=Q(is_default=True), name="board_one_default"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("notes:board", kwargs={"board_id": self.pk})
+
+
+class BoardNote(models.Model):
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="entries")
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="board_entries")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["board", "note"], name="board_note_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.note_id} in {self.board_id}"

@@ -1,0 +1,106 @@
+"""Hashtags and @mentions in note text, in every form people type them.
+
+Recognised hashtag forms (all may use the full-width ＃):
+- `#tiktokrefugee`, `#小红书`, `#8D城市` — a `#` and letters/digits/underscores;
+- `#上海citywalk[话题]#` — RedNote's topic form;
+- `#话题#` — Weibo's closed form (no spaces inside).
+Not hashtags: `C#` and `foo#bar` (the `#` follows a letter or digit), URL fragments
+(`/page#section`), HTML entities (`&#39;`), and all-digit tags (`#1`).
+
+Tags are stored under a normalised key — NFKC (so ＃ and full-width letters fold) then
+casefold — and keep the first display form seen. Parsing returns spans so the renderer can link
+exactly what was recognised.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+HASHTAG_MAX_LENGTH = 64
+MAX_HASHTAGS_PER_NOTE = 30
+MAX_MENTIONS_PER_NOTE = 30
+
+# A tag may not follow a Latin letter or digit (`C#`, `foo#bar`), `&` (`&#39;`), `/`, `=` or
+# `%` (URL fragments), `@` or another `#`. It may follow a CJK character: Chinese text runs
+# straight into tags ("今天去了#苏州园林[话题]#").
+_BOUNDARY = r"(?<![A-Za-z0-9_&/=%@#＃\\])"
+_TAG_CHARS = r"[^\W_]|_"  # letters and digits of any script, and underscore
+_HASHTAG_RE = re.compile(
+    _BOUNDARY
+    + r"[#＃]"
+    + r"(?:"
+    + rf"(?P<rednote>[^\s#＃\[\]]{{1,{HASHTAG_MAX_LENGTH}}}?)\[话题\][#＃]"
+    + rf"|(?P<weibo>(?:{_TAG_CHARS}|[·\-]){{1,{HASHTAG_MAX_LENGTH}}}?)[#＃]"
+    + rf"|(?P<plain>(?:{_TAG_CHARS}){{1,{HASHTAG_MAX_LENGTH}}})"
+    + r")",
+    re.UNICODE,
+)
+_MENTION_RE = re.compile(
+    r"(?:(?<=^)|(?<=[^\w@.&/]))@(?P<handle>[A-Za-z0-9_]{2,30})(?![A-Za-z0-9_@])"
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    kind: str  # "hashtag" or "mention"
+    value: str  # normalised tag name, or the handle as typed
+    display: str  # the tag as typed (without # and markers), or the handle
+
+
+def hashtag_normalize(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).casefold().strip()
+
+
+def _is_valid_tag(name: str) -> bool:
+    return bool(name) and not name.isdigit() and not name.startswith(("http", "www."))
+
+
+def hashtag_spans(text: str) -> list[Span]:
+    spans: list[Span] = []
+    for match in _HASHTAG_RE.finditer(text or ""):
+        raw = match.group("rednote") or match.group("weibo") or match.group("plain")
+        display = unicodedata.normalize("NFC", raw).strip()
+        if not _is_valid_tag(display):
+            continue
+        spans.append(
+            Span(match.start(), match.end(), "hashtag", hashtag_normalize(display), display)
+        )
+    return spans
+
+
+def mention_spans(text: str) -> list[Span]:
+    return [
+        Span(m.start(), m.end(), "mention", m.group("handle"), m.group("handle"))
+        for m in _MENTION_RE.finditer(text or "")
+    ]
+
+
+def text_spans(text: str) -> list[Span]:
+    """Hashtag and mention spans in text order, without overlaps."""
+    spans = sorted(hashtag_spans(text) + mention_spans(text), key=lambda s: s.start)
+    result: list[Span] = []
+    for span in spans:
+        if result and span.start < result[-1].end:
+            continue
+        result.append(span)
+    return result
+
+
+def hashtags_parse(*texts: str) -> dict[str, str]:
+    """Normalised name → display form, first occurrence wins, in order of appearance."""
+    found: dict[str, str] = {}
+    for text in texts:
+        for span in hashtag_spans(text):
+            found.setdefault(span.value, span.display)
+    return dict(list(found.items())[:MAX_HASHTAGS_PER_NOTE])
+
+
+def mentions_parse(*texts: str) -> list[str]:
+    """Handles mentioned, de-duplicated case-insensitively, in order of appearance."""
+    seen: dict[str, str] = {}
+    for text in texts:
+        for span in mention_spans(text):
+            seen.setdefault(span.value.lower(), span.value)
+    return list(seen.values())[:MAX_MENTIONS_PER_NOTE]

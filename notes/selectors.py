@@ -1,0 +1,118 @@
+"""Reads for notes. Permission-checked getters raise 404 for missing and forbidden alike."""
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.http import Http404
+
+from .models import Board, BoardNote, Note, NoteImage, NoteLike, NoteStatus
+
+
+def notes_annotate_viewer(queryset: QuerySet, *, viewer) -> QuerySet:
+    """Add `viewer_liked` and `viewer_collected` (bools) for like/collect buttons."""
+    if viewer is None or not viewer.is_authenticated:
+        from django.db.models import BooleanField, Value
+
+        false = Value(False, output_field=BooleanField())
+        return queryset.annotate(viewer_liked=false, viewer_collected=false)
+    return queryset.annotate(
+        viewer_liked=Exists(NoteLike.objects.filter(user=viewer, note=OuterRef("pk"))),
+        viewer_collected=Exists(BoardNote.objects.filter(board__owner=viewer, note=OuterRef("pk"))),
+    )
+
+
+def note_get_visible(*, viewer, note_id: int) -> Note:
+    """The note if `viewer` may see it (with author, images, tags and viewer flags), else 404."""
+    qs = notes_annotate_viewer(
+        Note.objects.visible_to(viewer).for_cards().prefetch_related("hashtags", "mentions"),
+        viewer=viewer,
+    )
+    note = qs.filter(pk=note_id).first()
+    if note is None:
+        raise Http404("No such note.")
+    return note
+
+
+def note_get_editable(*, user, note_id: int) -> Note:
+    """The note if `user` wrote it (and it is not hidden), else 404 — the same as missing."""
+    if user is None or not user.is_authenticated:
+        raise Http404("No such note.")
+    note = (
+        Note.objects.filter(pk=note_id, author=user, is_hidden=False)
+        .select_related("author")
+        .prefetch_related("images", "hashtags", "mentions")
+        .first()
+    )
+    if note is None:
+        raise Http404("No such note.")
+    return note
+
+
+def note_image_get_visible(*, viewer, note_id: int, image_id: int) -> NoteImage:
+    """A processed image of a note `viewer` may see, else 404."""
+    image = (
+        NoteImage.objects.filter(
+            pk=image_id, note_id=note_id, note__in=Note.objects.visible_to(viewer)
+        )
+        .select_related("note")
+        .first()
+    )
+    if image is None:
+        raise Http404("No such image.")
+    return image
+
+
+def notes_of_author(*, author, viewer) -> QuerySet:
+    """A profile's notes grid: what `viewer` may see of `author`'s notes, newest first.
+
+    The author sees their processing and failed notes too (first), others only published.
+    """
+    qs = Note.objects.visible_to(viewer).filter(author=author)
+    if viewer is None or viewer.pk != author.pk:
+        qs = qs.filter(status=NoteStatus.PUBLISHED)
+    return notes_annotate_viewer(qs.for_cards(), viewer=viewer).order_by(
+        "-published_at", "-created_at", "-id"
+    )
+
+
+def notes_recent_public(*, viewer) -> QuerySet:
+    return notes_annotate_viewer(
+        Note.objects.visible_to(viewer).published().for_cards(), viewer=viewer
+    ).order_by("-published_at", "-id")
+
+
+def notes_of_hashtag(*, name: str, viewer) -> QuerySet:
+    return notes_recent_public(viewer=viewer).filter(hashtags__name=name)
+
+
+def boards_of(*, owner, viewer) -> QuerySet:
+    """Boards of `owner` that `viewer` may see (private ones only by their owner)."""
+    qs = Board.objects.filter(owner=owner)
+    if viewer is None or viewer.pk != owner.pk:
+        qs = qs.filter(is_private=False)
+    return qs.prefetch_related(
+        Prefetch(
+            "notes",
+            queryset=Note.objects.visible_to(viewer).published().for_cards(),
+            to_attr="visible_notes",
+        )
+    )
+
+
+def board_get_visible(*, viewer, board_id: int) -> Board:
+    board = Board.objects.select_related("owner").filter(pk=board_id).first()
+    if board is None or (board.is_private and (viewer is None or viewer.pk != board.owner_id)):
+        raise Http404("No such board.")
+    return board
+
+
+def board_get_owned(*, user, board_id: int) -> Board:
+    board = Board.objects.filter(pk=board_id, owner=user).first() if user.is_authenticated else None
+    if board is None:
+        raise Http404("No such board.")
+    return board
+
+
+def board_notes(*, board: Board, viewer) -> QuerySet:
+    return notes_annotate_viewer(
+        Note.objects.visible_to(viewer).published().filter(board_entries__board=board).for_cards(),
+        viewer=viewer,
+    ).order_by("-board_entries__created_at")
