@@ -29,7 +29,7 @@ _HASHTAG_RE = re.compile(
     _BOUNDARY
     + r"[#＃]"
     + r"(?:"
-    + rf"(?P<rednote>[^\s#＃\[\]]{{1,{HASHTAG_MAX_LENGTH}}}?)\[话题\][#＃]"
+    + rf"(?P<rednote>[^\s#＃\[\]/\\]{{1,{HASHTAG_MAX_LENGTH}}}?)\[话题\][#＃]"
     + rf"|(?P<weibo>(?:{_TAG_CHARS}|[·\-]){{1,{HASHTAG_MAX_LENGTH}}}?)[#＃]"
     + rf"|(?P<plain>(?:{_TAG_CHARS}){{1,{HASHTAG_MAX_LENGTH}}})"
     + r")",
