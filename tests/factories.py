@@ -2,7 +2,7 @@ import factory
 from allauth.account.models import EmailAddress
 from factory.django import DjangoModelFactory
 
-from accounts.models import Follow, User
+from accounts.models import Block, Follow, Mute, User
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -40,3 +40,19 @@ class FollowFactory(DjangoModelFactory):
 
     follower = factory.SubFactory(UserFactory)
     followee = factory.SubFactory(UserFactory)
+
+
+class BlockFactory(DjangoModelFactory):
+    class Meta:
+        model = Block
+
+    blocker = factory.SubFactory(UserFactory)
+    blocked = factory.SubFactory(UserFactory)
+
+
+class MuteFactory(DjangoModelFactory):
+    class Meta:
+        model = Mute
+
+    muter = factory.SubFactory(UserFactory)
+    muted = factory.SubFactory(UserFactory)
