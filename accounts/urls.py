@@ -1,3 +1,33 @@
+from django.urls import path, register_converter
+
+from . import views
+
+
+class HandleConverter:
+    """A handle as it may appear in a URL: letters, digits and underscores (any case)."""
+
+    regex = r"[A-Za-z0-9_]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(HandleConverter, "handle")
+
 app_name = "accounts"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("settings/", views.account_settings, name="settings"),
+    path("settings/avatar/", views.avatar_update, name="avatar"),
+    path("settings/avatar/remove/", views.avatar_remove, name="avatar_remove"),
+    path("@<handle:handle>/", views.profile, name="profile"),
+    path("@<handle:handle>/followers/", views.followers, name="followers"),
+    path("@<handle:handle>/following/", views.following, name="following"),
+    *(
+        path(f"@<handle:handle>/{action}/", views.graph_action, {"action": action}, name=action)
+        for action in views.GRAPH_ACTIONS
+    ),
+]

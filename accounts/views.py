@@ -1,8 +1,244 @@
-from django.conf import settings
-from django.views.decorators.http import require_POST
-from django.views.i18n import set_language
+"""Web views for accounts: profiles, follower lists, social-graph buttons, settings, language.
 
-from .services import ui_language_set
+Views stay thin: they read through accounts.selectors, write through accounts.services and
+turn a service's ValidationError into form errors or a message.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.functional import Promise
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.i18n import set_language
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+
+from . import selectors, services
+from .forms import AvatarForm, ProfileForm
+from .models import User
+from .selectors import Relationship
+
+PEOPLE_PER_PAGE = 30
+
+
+# --- Profile and lists --------------------------------------------------------------------
+
+
+@require_GET
+def profile(request: HttpRequest, handle: str) -> HttpResponse:
+    """`/@handle/`: who someone is, how you stand to them, and (later) their notes."""
+    person = selectors.user_get_profile(handle=handle)
+    relationship = selectors.relationship_get(viewer=request.user, other=person)
+    return render(
+        request,
+        "accounts/profile.html",
+        {"person": person, "relationship": relationship},
+    )
+
+
+def _people_page(request: HttpRequest, handle: str, *, kind: str) -> HttpResponse:
+    person = selectors.user_get_profile(handle=handle)
+    if kind == "followers":
+        people = selectors.followers_list(user=person, viewer=request.user)
+    else:
+        people = selectors.following_list(user=person, viewer=request.user)
+    hidden = selectors.blocked_user_ids(user=request.user)
+    if hidden:  # people in a block with the viewer are never shown to them
+        people = people.exclude(pk__in=hidden)
+    page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    viewer_id = request.user.pk if request.user.is_authenticated else None
+    for row in page:
+        row.relationship = Relationship(is_self=row.pk == viewer_id, following=row.viewer_follows)
+    return render(
+        request,
+        "accounts/people.html",
+        {"person": person, "kind": kind, "page": page},
+    )
+
+
+@require_GET
+def followers(request: HttpRequest, handle: str) -> HttpResponse:
+    return _people_page(request, handle, kind="followers")
+
+
+@require_GET
+def following(request: HttpRequest, handle: str) -> HttpResponse:
+    return _people_page(request, handle, kind="following")
+
+
+# --- Follow, block, mute ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GraphAction:
+    run: Callable[[User, User], object]
+    done: Promise  # message after a plain (non-htmx) POST; %(handle)s is the other person
+
+
+GRAPH_ACTIONS: dict[str, GraphAction] = {
+    "follow": GraphAction(
+        lambda me, other: services.follow_create(follower=me, followee=other),
+        _("You now follow @%(handle)s."),
+    ),
+    "unfollow": GraphAction(
+        lambda me, other: services.follow_delete(follower=me, followee=other),
+        _("You no longer follow @%(handle)s."),
+    ),
+    "block": GraphAction(
+        lambda me, other: services.block_create(blocker=me, blocked=other),
+        _("You blocked @%(handle)s. Neither of you can follow the other now."),
+    ),
+    "unblock": GraphAction(
+        lambda me, other: services.block_delete(blocker=me, blocked=other),
+        _("You unblocked @%(handle)s."),
+    ),
+    "mute": GraphAction(
+        lambda me, other: services.mute_create(muter=me, muted=other),
+        _("You muted @%(handle)s. Their notes stay out of your feeds; they are not told."),
+    ),
+    "unmute": GraphAction(
+        lambda me, other: services.mute_delete(muter=me, muted=other),
+        _("You unmuted @%(handle)s."),
+    ),
+}
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    """Where to go back to: `next` if it stays on this site, else the page htmx came from."""
+    allowed = {request.get_host()}
+    candidates = [request.POST.get("next")]
+    if request.htmx:
+        candidates.append(request.htmx.current_url_abs_path)
+    for url in candidates:
+        if url and url_has_allowed_host_and_scheme(
+            url, allowed_hosts=allowed, require_https=request.is_secure()
+        ):
+            return url
+    return default
+
+
+def _follow_button(request: HttpRequest, other: User, *, status: int = 200) -> HttpResponse:
+    """The re-rendered follow control, plus the follower count out of band on profiles."""
+    person = selectors.user_get_profile(handle=other.handle)
+    return render(
+        request,
+        "accounts/_follow_button.html",
+        {
+            "person": person,
+            "relationship": selectors.relationship_get(viewer=request.user, other=person),
+            "show_count": request.POST.get("count") == "1",
+            "oob_count": request.POST.get("count") == "1",
+        },
+        status=status,
+    )
+
+
+@require_POST
+def graph_action(request: HttpRequest, handle: str, action: str) -> HttpResponse:
+    """POST /@handle/<follow|unfollow|block|unblock|mute|unmute>/ for the signed-in user."""
+    other = selectors.user_get_by_handle(handle=handle)
+    back = _safe_next(request, default=other.get_absolute_url())
+    if not request.user.is_authenticated:
+        login = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': back})}"
+        return HttpResponseClientRedirect(login) if request.htmx else redirect(login)
+
+    try:
+        GRAPH_ACTIONS[action].run(request.user, other)
+    except ValidationError as exc:
+        text = " ".join(exc.messages)
+        if request.htmx:
+            response = HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
+            return trigger_client_event(
+                response, "rednote:message", {"level": "error", "text": text}
+            )
+        messages.error(request, text)
+        return redirect(back)
+
+    if request.htmx:
+        return _follow_button(request, other)
+    messages.success(request, GRAPH_ACTIONS[action].done % {"handle": other.handle})
+    return redirect(back)
+
+
+# --- Settings -----------------------------------------------------------------------------
+
+
+def _settings_page(request, *, profile_form=None, avatar_form=None, status=200) -> HttpResponse:
+    return render(
+        request,
+        "accounts/settings.html",
+        {
+            "profile_form": profile_form or ProfileForm(user=request.user),
+            "avatar_form": avatar_form or AvatarForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_settings(request: HttpRequest) -> HttpResponse:
+    """`/settings/`: the profile form. Invalid input re-renders with errors and a 400."""
+    if request.method != "POST":
+        return _settings_page(request)
+    form = ProfileForm(request.POST, user=request.user)
+    if form.is_valid():
+        changes = form.changed_profile_fields()
+        try:
+            services.profile_update(user=request.user, **changes)
+        except ValidationError as exc:
+            # The service may have set attributes before refusing; the page shows the account
+            # as stored, not half-applied values.
+            request.user.refresh_from_db()
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, gettext("Your profile is saved."))
+            response = redirect("accounts:settings")
+            if changes.get("ui_language") == "":
+                # "Automatic": forget the remembered choice so the browser's languages decide.
+                response.delete_cookie(
+                    settings.LANGUAGE_COOKIE_NAME, samesite=settings.LANGUAGE_COOKIE_SAMESITE
+                )
+            return response
+    return _settings_page(request, profile_form=form, status=400)
+
+
+@login_required
+@require_POST
+def avatar_update(request: HttpRequest) -> HttpResponse:
+    """Upload a new avatar; a refused file is reported on the field with a 400."""
+    form = AvatarForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.avatar_set(user=request.user, file=form.cleaned_data["avatar"])
+        except ValidationError as exc:
+            request.user.refresh_from_db()
+            form.add_error("avatar", exc.message_dict.get("avatar", exc.messages))
+        else:
+            messages.success(request, gettext("Your new photo is up."))
+            return redirect("accounts:settings")
+    return _settings_page(request, avatar_form=form, status=400)
+
+
+@login_required
+@require_POST
+def avatar_remove(request: HttpRequest) -> HttpResponse:
+    services.avatar_clear(user=request.user)
+    messages.success(request, gettext("Your photo is removed."))
+    return redirect("accounts:settings")
+
+
+# --- Interface language -------------------------------------------------------------------
 
 
 @require_POST
@@ -11,5 +247,5 @@ def language_set(request):
     response = set_language(request)
     language = request.POST.get("language", "")
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        ui_language_set(user=request.user, language=language)
+        services.ui_language_set(user=request.user, language=language)
     return response

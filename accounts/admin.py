@@ -1,0 +1,153 @@
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Block, Follow, Mute, User
+from .selectors import relationship_get
+
+
+class UserCreationAdminForm(AdminUserCreationForm):
+    """The admin's "add user" form for our model: a handle (any-case unique) and an e-mail."""
+
+    class Meta:
+        model = User
+        fields = ("handle", "email")
+
+
+class UserChangeAdminForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = UserChangeAdminForm
+    add_form = UserCreationAdminForm
+    list_display = ("handle", "email", "display_name", "is_active", "is_staff", "date_joined")
+    list_display_links = ("handle",)
+    list_filter = ("is_active", "is_staff", "is_superuser", "ui_language", "date_joined")
+    search_fields = ("handle", "email", "display_name")
+    ordering = ("-date_joined",)
+    date_hierarchy = "date_joined"
+    readonly_fields = ("last_login", "date_joined")
+    fieldsets = (
+        (None, {"fields": ("handle", "email", "password")}),
+        (
+            _("Profile"),
+            {
+                "fields": (
+                    "display_name",
+                    "bio",
+                    "region",
+                    "avatar",
+                    "avatar_color",
+                    "languages",
+                    "read_languages",
+                    "ui_language",
+                )
+            },
+        ),
+        (
+            _("Permissions"),
+            {
+                "fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions"),
+                "classes": ("collapse",),
+            },
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("handle", "email", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
+
+
+class _GraphEdgeAdmin(admin.ModelAdmin):
+    """Follows, blocks and mutes are written through accounts.services, as everywhere else,
+    so adding or deleting one here sends the same domain events (feeds stay in step).
+    An edge is never edited: it exists or it does not."""
+
+    list_per_page = 50
+    date_hierarchy = "created_at"
+    ordering = ("-created_at",)
+    fields = ()  # set per subclass: the two people
+    create: Callable
+    delete: Callable
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.autocomplete_fields)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        a, b = self.autocomplete_fields
+        saved = self.create(getattr(obj, a), getattr(obj, b))
+        obj.pk = saved.pk
+        obj.created_at = saved.created_at
+
+    def delete_model(self, request, obj):
+        a, b = self.autocomplete_fields
+        self.delete(getattr(obj, a), getattr(obj, b))
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+class FollowAdminForm(forms.ModelForm):
+    class Meta:
+        model = Follow
+        fields = ("follower", "followee")
+
+    def clean(self):
+        cleaned = super().clean()
+        follower, followee = cleaned.get("follower"), cleaned.get("followee")
+        if follower and followee and follower.pk != followee.pk:
+            if not relationship_get(viewer=follower, other=followee).can_follow:
+                raise forms.ValidationError(
+                    _("One of these people blocks the other, so neither can follow.")
+                )
+        return cleaned
+
+
+@admin.register(Follow)
+class FollowAdmin(_GraphEdgeAdmin):
+    form = FollowAdminForm
+    list_display = ("follower", "followee", "created_at")
+    search_fields = ("follower__handle", "followee__handle")
+    autocomplete_fields = ("follower", "followee")
+    fields = autocomplete_fields
+    create = staticmethod(lambda a, b: services.follow_create(follower=a, followee=b))
+    delete = staticmethod(lambda a, b: services.follow_delete(follower=a, followee=b))
+
+
+@admin.register(Block)
+class BlockAdmin(_GraphEdgeAdmin):
+    list_display = ("blocker", "blocked", "created_at")
+    search_fields = ("blocker__handle", "blocked__handle")
+    autocomplete_fields = ("blocker", "blocked")
+    fields = autocomplete_fields
+    create = staticmethod(lambda a, b: services.block_create(blocker=a, blocked=b))
+    delete = staticmethod(lambda a, b: services.block_delete(blocker=a, blocked=b))
+
+
+@admin.register(Mute)
+class MuteAdmin(_GraphEdgeAdmin):
+    list_display = ("muter", "muted", "created_at")
+    search_fields = ("muter__handle", "muted__handle")
+    autocomplete_fields = ("muter", "muted")
+    fields = autocomplete_fields
+    create = staticmethod(lambda a, b: services.mute_create(muter=a, muted=b))
+    delete = staticmethod(lambda a, b: services.mute_delete(muter=a, muted=b))
