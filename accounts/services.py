@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from PIL import ImageOps
+from PIL import Image, ImageOps
 from rest_framework.authtoken.models import Token
 
 from rednote.events import send_on_commit
@@ -164,7 +164,7 @@ def avatar_set(*, user: User, file) -> User:
     except ValidationError as exc:
         raise ValidationError({"avatar": exc.messages}) from exc
     image = image_open_for_processing(file, target=(AVATAR_SIZE, AVATAR_SIZE))
-    image = ImageOps.fit(image, (AVATAR_SIZE, AVATAR_SIZE), reducing_gap=3.0)
+    image = ImageOps.fit(image, (AVATAR_SIZE, AVATAR_SIZE), method=Image.Resampling.LANCZOS)
     out = io.BytesIO()
     # A fresh image from pixels only: no EXIF, ICC, XMP or comments survive the re-encode.
     image.save(out, "WEBP", quality=85, method=4)

@@ -18,13 +18,15 @@ def content_language_choices() -> list[tuple[str, str]]:
 
 
 def validate_language_list(value) -> None:
+    # The codes must not be ones model fields define ("invalid", "invalid_choice"): Django would
+    # swap in the field's own message, whose placeholders these params do not fill.
     if not isinstance(value, list):
-        raise ValidationError(_("Give a list of language codes."), code="invalid")
+        raise ValidationError(_("Give a list of language codes."), code="not_a_list")
     unknown = [code for code in value if code not in settings.CONTENT_LANGUAGES]
     if unknown:
         raise ValidationError(
             _("Unknown language: %(codes)s. Choose from %(choices)s."),
-            code="invalid_choice",
+            code="unknown_language",
             params={
                 "codes": ", ".join(map(str, unknown)),
                 "choices": ", ".join(settings.CONTENT_LANGUAGES),
