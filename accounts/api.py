@@ -1,0 +1,418 @@
+"""REST API for accounts and the social graph (/api/v1/).
+
+One class per operation: it parses input with its serializer, calls one service or selector
+and answers with the shared output serializers. Services raise Django `ValidationError`s by
+field, which `rednote.api.exception_handler` turns into 400s; selectors raise 404.
+"""
+
+from allauth.account import app_settings as allauth_settings
+from allauth.account.internal.flows.email_verification import (
+    send_verification_email_for_user,
+    send_verification_email_to_address,
+)
+from allauth.account.models import EmailAddress
+from allauth.account.utils import has_verified_email
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import F
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, generics, parsers, permissions, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from rednote.api import error_responses
+from rednote.pagination import CursorPagination
+
+from . import selectors, services
+from .serializers import (
+    AvatarInputSerializer,
+    ProfileUpdateInputSerializer,
+    RelationshipSerializer,
+    SignupInputSerializer,
+    TokenObtainInputSerializer,
+    TokenSerializer,
+    UserCardSerializer,
+    UserPrivateSerializer,
+    UserPublicSerializer,
+)
+
+TAG_AUTH = "auth"
+TAG_ME = "me"
+TAG_USERS = "users"
+
+
+def _private_profile(request) -> dict:
+    user = selectors.user_get_profile(handle=request.user.handle)
+    return UserPrivateSerializer(user, context={"request": request}).data
+
+
+# --- Authentication -----------------------------------------------------------------------
+
+
+class TokenObtainApi(APIView):
+    """Exchange a handle or e-mail address and a password for an API token."""
+
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+    throttle_scope = "auth_token"
+
+    @extend_schema(
+        tags=[TAG_AUTH],
+        operation_id="auth_token_obtain",
+        summary=gettext_lazy("Get an API token"),
+        description=gettext_lazy(
+            "Sign in with a handle (any case) or e-mail address and a password. Send the token "
+            "as `Authorization: Token <token>`. When e-mail verification is mandatory the "
+            "address must be confirmed first; a new confirmation link is sent if it is not."
+        ),
+        request=TokenObtainInputSerializer,
+        responses={200: TokenSerializer, **error_responses(400, 429)},
+    )
+    def post(self, request):
+        serializer = TokenObtainInputSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        login = serializer.validated_data["login"]
+        if (
+            allauth_settings.EMAIL_VERIFICATION
+            == allauth_settings.EmailVerificationMethod.MANDATORY
+        ):
+            email = login if "@" in login else None
+            if not has_verified_email(user, email):
+                # Like allauth's own login: (re)send the link, within its rate limits.
+                send_verification_email_for_user(request._request, user)
+                raise exceptions.ValidationError(
+                    {
+                        "email": [
+                            _(
+                                "Confirm your e-mail address before signing in: follow the "
+                                "link we sent you."
+                            )
+                        ]
+                    }
+                )
+        token = services.auth_token_obtain(user=user)
+        return Response(TokenSerializer({"token": token.key}).data)
+
+
+class SignupApi(APIView):
+    """Create an account; a confirmation link is e-mailed to the address."""
+
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+    throttle_scope = "auth_signup"
+
+    @extend_schema(
+        tags=[TAG_AUTH],
+        operation_id="auth_signup",
+        summary=gettext_lazy("Sign up"),
+        description=gettext_lazy(
+            "Creates the account and e-mails a confirmation link. Every problem (handle taken "
+            "in any case or reserved, invalid or used e-mail, weak password) is reported at "
+            "once, by field; nothing is stored then."
+        ),
+        request=SignupInputSerializer,
+        responses={201: UserPrivateSerializer, **error_responses(400, 429)},
+    )
+    def post(self, request):
+        serializer = SignupInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.user_create(**serializer.validated_data)
+        if allauth_settings.EMAIL_VERIFICATION != allauth_settings.EmailVerificationMethod.NONE:
+            address = EmailAddress.objects.get_primary(user)
+            send_verification_email_to_address(request._request, address, signup=True)
+        user = selectors.user_get_profile(handle=user.handle)
+        data = UserPrivateSerializer(user, context={"request": request}).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+# --- The signed-in person -----------------------------------------------------------------
+
+
+class MeApi(APIView):
+    """The signed-in person's own profile."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        tags=[TAG_ME],
+        operation_id="me_retrieve",
+        summary=gettext_lazy("Your profile"),
+        description=gettext_lazy(
+            "Your own profile with its private settings: e-mail, interface language, "
+            "languages spoken and read."
+        ),
+        responses={200: UserPrivateSerializer, **error_responses(401)},
+    )
+    def get(self, request):
+        return Response(_private_profile(request))
+
+    @extend_schema(
+        tags=[TAG_ME],
+        operation_id="me_update",
+        summary=gettext_lazy("Edit your profile"),
+        description=gettext_lazy(
+            "Change any of the listed fields; the others (id, email, is_staff, counts...) "
+            "are read-only and ignored if sent."
+        ),
+        request=ProfileUpdateInputSerializer,
+        responses={200: UserPrivateSerializer, **error_responses(400, 401)},
+    )
+    def patch(self, request):
+        serializer = ProfileUpdateInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.profile_update(user=request.user, **serializer.validated_data)
+        return Response(_private_profile(request))
+
+
+class MeAvatarApi(APIView):
+    """Set or remove the signed-in person's avatar."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [parsers.MultiPartParser, parsers.FormParser]
+
+    @extend_schema(
+        tags=[TAG_ME],
+        operation_id="me_avatar_set",
+        summary=gettext_lazy("Upload an avatar"),
+        description=gettext_lazy(
+            "Send the image as the multipart field `file` (JPEG, PNG, WebP or GIF, at most "
+            "5 MB). It is cropped square and re-encoded without any metadata."
+        ),
+        request={"multipart/form-data": AvatarInputSerializer},
+        responses={200: UserPrivateSerializer, **error_responses(400, 401)},
+    )
+    def post(self, request):
+        serializer = AvatarInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.avatar_set(user=request.user, file=serializer.validated_data["file"])
+        except DjangoValidationError as exc:
+            # The service names its model field; the client sent the image as `file`.
+            raise exceptions.ValidationError({"file": exc.messages}) from exc
+        return Response(_private_profile(request))
+
+    @extend_schema(
+        tags=[TAG_ME],
+        operation_id="me_avatar_clear",
+        summary=gettext_lazy("Remove your avatar"),
+        description=gettext_lazy("Your initials on your colour are shown instead."),
+        request=None,
+        responses={200: UserPrivateSerializer, **error_responses(401)},
+    )
+    def delete(self, request):
+        services.avatar_clear(user=request.user)
+        return Response(_private_profile(request))
+
+
+# --- People -------------------------------------------------------------------------------
+
+
+class UserDetailApi(APIView):
+    """A public profile, with how the signed-in viewer stands to the person."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        tags=[TAG_USERS],
+        operation_id="users_retrieve",
+        summary=gettext_lazy("A profile"),
+        description=gettext_lazy(
+            "`relationship` is given to a signed-in viewer and is null for visitors."
+        ),
+        responses={200: UserPublicSerializer, **error_responses(404)},
+    )
+    def get(self, request, handle: str):
+        user = selectors.user_get_profile(handle=handle)
+        context = {"request": request}
+        if request.user.is_authenticated:
+            context["relationship"] = selectors.relationship_get(viewer=request.user, other=user)
+        return Response(UserPublicSerializer(user, context=context).data)
+
+
+class _RelationshipApi(APIView):
+    """POST creates the relationship, DELETE removes it; both are idempotent and answer with
+    the viewer's updated relationship to the person (201 when POST created it, else 200)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    throttle_scope = "social_graph"
+    # The `Relationship` flag this endpoint sets, to tell "created" from "already there".
+    relationship_flag: str
+
+    def create(self, *, viewer, other) -> None:
+        raise NotImplementedError
+
+    def remove(self, *, viewer, other) -> None:
+        raise NotImplementedError
+
+    def post(self, request, handle: str):
+        other = selectors.user_get_by_handle(handle=handle)
+        before = selectors.relationship_get(viewer=request.user, other=other)
+        self.create(viewer=request.user, other=other)
+        after = selectors.relationship_get(viewer=request.user, other=other)
+        created = not getattr(before, self.relationship_flag)
+        return Response(
+            RelationshipSerializer(after).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    def delete(self, request, handle: str):
+        other = selectors.user_get_by_handle(handle=handle)
+        self.remove(viewer=request.user, other=other)
+        after = selectors.relationship_get(viewer=request.user, other=other)
+        return Response(RelationshipSerializer(after).data)
+
+
+def _relationship_schema(name: str, *, create, remove, description):
+    """Schemas for the POST/DELETE pair of a relationship endpoint (`extend_schema_view`)."""
+    common = {"tags": [TAG_USERS], "request": None, "description": description}
+    return extend_schema_view(
+        post=extend_schema(
+            operation_id=f"users_{name}_create",
+            summary=create,
+            responses={
+                201: OpenApiResponse(RelationshipSerializer, gettext_lazy("Created.")),
+                200: OpenApiResponse(RelationshipSerializer, gettext_lazy("Already in place.")),
+                **error_responses(400, 401, 404, 429),
+            },
+            **common,
+        ),
+        delete=extend_schema(
+            operation_id=f"users_{name}_delete",
+            summary=remove,
+            responses={200: RelationshipSerializer, **error_responses(401, 404, 429)},
+            **common,
+        ),
+    )
+
+
+@_relationship_schema(
+    "follow",
+    create=gettext_lazy("Follow"),
+    remove=gettext_lazy("Unfollow"),
+    description=gettext_lazy(
+        "You cannot follow yourself, nor someone you block or who blocks you (400, field "
+        "`followee`)."
+    ),
+)
+class UserFollowApi(_RelationshipApi):
+    relationship_flag = "following"
+
+    def create(self, *, viewer, other) -> None:
+        services.follow_create(follower=viewer, followee=other)
+
+    def remove(self, *, viewer, other) -> None:
+        services.follow_delete(follower=viewer, followee=other)
+
+
+@_relationship_schema(
+    "block",
+    create=gettext_lazy("Block"),
+    remove=gettext_lazy("Unblock"),
+    description=gettext_lazy(
+        "Blocking removes the follows both ways and prevents new ones until unblocked."
+    ),
+)
+class UserBlockApi(_RelationshipApi):
+    relationship_flag = "blocking"
+
+    def create(self, *, viewer, other) -> None:
+        services.block_create(blocker=viewer, blocked=other)
+
+    def remove(self, *, viewer, other) -> None:
+        services.block_delete(blocker=viewer, blocked=other)
+
+
+@_relationship_schema(
+    "mute",
+    create=gettext_lazy("Mute"),
+    remove=gettext_lazy("Unmute"),
+    description=gettext_lazy(
+        "A muted person's notes leave your feeds; they are not told and can still follow you."
+    ),
+)
+class UserMuteApi(_RelationshipApi):
+    relationship_flag = "muting"
+
+    def create(self, *, viewer, other) -> None:
+        services.mute_create(muter=viewer, muted=other)
+
+    def remove(self, *, viewer, other) -> None:
+        services.mute_delete(muter=viewer, muted=other)
+
+
+# --- Followers and following ----------------------------------------------------------------
+
+
+_FOLLOW_LIST_DESCRIPTION = gettext_lazy(
+    "Newest follow first, in pages of `page_size` (default 20, at most 100); follow `next` for "
+    "the following page. People you block or who block you are left out."
+)
+
+
+class FollowListPagination(CursorPagination):
+    # Newest follow first; `followed_at` and `follow_id` are annotated by the list views.
+    ordering = ("-followed_at", "-follow_id")
+
+
+class _FollowListApi(generics.ListAPIView):
+    """People in one direction of a person's follows, newest follow first.
+
+    A page costs one query whatever its size, plus finding the person and the viewer's blocks.
+    """
+
+    permission_classes = [permissions.AllowAny]
+    serializer_class = UserCardSerializer
+    pagination_class = FollowListPagination
+    # The relation from a listed person to the Follow row that puts them on this list.
+    follow_relation: str
+
+    def list_people(self, *, user, viewer):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        user = selectors.user_get_by_handle(handle=self.kwargs["handle"])
+        viewer = self.request.user
+        people = self.list_people(user=user, viewer=viewer).annotate(
+            followed_at=F(f"{self.follow_relation}__created_at"),
+            follow_id=F(f"{self.follow_relation}__id"),
+        )
+        hidden = selectors.blocked_user_ids(user=viewer)
+        if hidden:
+            people = people.exclude(pk__in=hidden)
+        return people
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=[TAG_USERS],
+        operation_id="users_followers_list",
+        summary=gettext_lazy("A person's followers"),
+        description=_FOLLOW_LIST_DESCRIPTION,
+        responses={200: UserCardSerializer(many=True), **error_responses(400, 404)},
+    )
+)
+class UserFollowersApi(_FollowListApi):
+    # A follower reaches the Follow row through the follows they made.
+    follow_relation = "following_set"
+
+    def list_people(self, *, user, viewer):
+        return selectors.followers_list(user=user, viewer=viewer)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=[TAG_USERS],
+        operation_id="users_following_list",
+        summary=gettext_lazy("People a person follows"),
+        description=_FOLLOW_LIST_DESCRIPTION,
+        responses={200: UserCardSerializer(many=True), **error_responses(400, 404)},
+    )
+)
+class UserFollowingApi(_FollowListApi):
+    # A followee reaches the Follow row through the follows they received.
+    follow_relation = "follower_set"
+
+    def list_people(self, *, user, viewer):
+        return selectors.following_list(user=user, viewer=viewer)

@@ -9,8 +9,39 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
 from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class ErrorSerializer(serializers.Serializer):
+    # The body of every error response, for the OpenAPI schema.
+
+    detail = serializers.CharField(help_text=gettext_lazy("One sentence describing the problem."))
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text=gettext_lazy(
+            "Messages per input field; empty when the problem is not about a field."
+        ),
+    )
+
+
+_ERROR_DESCRIPTIONS = {
+    400: gettext_lazy("Invalid input: `errors` names each field and what is wrong with it."),
+    401: gettext_lazy("Not signed in: send `Authorization: Token <token>` or a session cookie."),
+    403: gettext_lazy("Not allowed (or the CSRF token is missing for a session request)."),
+    404: gettext_lazy("No such resource."),
+    429: gettext_lazy("Too many requests; retry after the `Retry-After` header's seconds."),
+}
+
+
+def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
+    """OpenAPI descriptions of the error responses an endpoint can give, for `extend_schema`."""
+    return {
+        code: OpenApiResponse(response=ErrorSerializer, description=_ERROR_DESCRIPTIONS[code])
+        for code in codes
+    }
 
 
 def _as_list(value) -> list[str]:

@@ -1,2 +1,40 @@
+"""Every public API route under /api/v1/, in one list (names per DESIGN.md)."""
+
+from django.urls import path
+
+from accounts import api as accounts_api
+from notes import api as notes_api
+
 app_name = "api"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("auth/token/", accounts_api.TokenObtainApi.as_view(), name="auth-token"),
+    path("auth/signup/", accounts_api.SignupApi.as_view(), name="auth-signup"),
+    path("me/", accounts_api.MeApi.as_view(), name="me"),
+    path("me/avatar/", accounts_api.MeAvatarApi.as_view(), name="me-avatar"),
+    path("users/<str:handle>/", accounts_api.UserDetailApi.as_view(), name="user-detail"),
+    path("users/<str:handle>/follow/", accounts_api.UserFollowApi.as_view(), name="user-follow"),
+    path("users/<str:handle>/block/", accounts_api.UserBlockApi.as_view(), name="user-block"),
+    path("users/<str:handle>/mute/", accounts_api.UserMuteApi.as_view(), name="user-mute"),
+    path(
+        "users/<str:handle>/followers/",
+        accounts_api.UserFollowersApi.as_view(),
+        name="user-followers",
+    ),
+    path(
+        "users/<str:handle>/following/",
+        accounts_api.UserFollowingApi.as_view(),
+        name="user-following",
+    ),
+    # Notes, photos, likes, collections and boards.
+    path("media/", notes_api.MediaUploadApi.as_view(), name="media-upload"),
+    path("notes/", notes_api.NotesApi.as_view(), name="notes"),
+    path("notes/<int:note_id>/", notes_api.NoteDetailApi.as_view(), name="note-detail"),
+    path("notes/<int:note_id>/like/", notes_api.NoteLikeApi.as_view(), name="note-like"),
+    path("notes/<int:note_id>/collect/", notes_api.NoteCollectApi.as_view(), name="note-collect"),
+    path("users/<str:handle>/notes/", notes_api.UserNotesApi.as_view(), name="user-notes"),
+    path("users/<str:handle>/boards/", notes_api.UserBoardsApi.as_view(), name="user-boards"),
+    path("boards/", notes_api.BoardsApi.as_view(), name="boards"),
+    path("boards/<int:board_id>/", notes_api.BoardDetailApi.as_view(), name="board-detail"),
+    path("boards/<int:board_id>/notes/", notes_api.BoardNotesApi.as_view(), name="board-notes"),
+]

@@ -347,6 +347,7 @@ REST_FRAMEWORK = {
             "anon": "300/min",
             "user": "1200/min",
             "auth_token": "10/min",
+            "auth_signup": "30/hour",
             "social_graph": "120/min",
         },
     ),

@@ -1,0 +1,242 @@
+"""API shapes for accounts: one input serializer per operation, output serializers per resource.
+
+Input serializers only check types and sizes; the services validate the content (handle rules,
+e-mail uniqueness, password strength, language codes) and report every problem by field, so the
+web forms and the API give the same answers.
+"""
+
+from allauth.account.adapter import get_adapter
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
+from rest_framework import exceptions, serializers
+
+from .models import User
+
+_user_field = User._meta.get_field
+
+
+def _max_length(name: str) -> int:
+    return _user_field(name).max_length
+
+
+class LanguageListField(serializers.ListField):
+    """A list of content-language codes (BCP 47, e.g. `en`, `zh-Hans`); checked by the service."""
+
+    child = serializers.CharField(max_length=20)
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault(
+            "help_text", _("Content-language codes (BCP 47) such as en or zh-Hans; no repeats.")
+        )
+        super().__init__(**kwargs)
+
+
+# --- Output -------------------------------------------------------------------------------
+
+
+class RelationshipSerializer(serializers.Serializer):
+    # Serialises `accounts.selectors.Relationship`.
+
+    is_self = serializers.BooleanField(help_text=_("The viewer is this person."))
+    following = serializers.BooleanField(help_text=_("The viewer follows this person."))
+    followed_by = serializers.BooleanField(help_text=_("This person follows the viewer."))
+    blocking = serializers.BooleanField(help_text=_("The viewer blocks this person."))
+    blocked_by = serializers.BooleanField(help_text=_("This person blocks the viewer."))
+    muting = serializers.BooleanField(help_text=_("The viewer mutes this person."))
+
+
+class _UserBaseSerializer(serializers.ModelSerializer):
+    avatar_url = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_avatar_url(self, user: User) -> str | None:
+        if not user.avatar:
+            return None
+        url = user.avatar.url
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, user: User) -> str:
+        url = user.get_absolute_url()
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+
+class UserCardSerializer(_UserBaseSerializer):
+    # A person in a list (followers, following): enough for a row with a follow button. The
+    # queryset must carry `viewer_follows` (`accounts.selectors.users_annotate_followed`).
+
+    viewer_follows = serializers.BooleanField(
+        read_only=True, help_text=_("The signed-in viewer follows this person.")
+    )
+
+    class Meta:
+        model = User
+        fields = (
+            "handle",
+            "display_name",
+            "bio",
+            "avatar_url",
+            "avatar_color",
+            "languages",
+            "read_languages",
+            "url",
+            "viewer_follows",
+        )
+        read_only_fields = fields
+
+
+class UserPublicSerializer(_UserBaseSerializer):
+    # The user must carry `follower_count` and `following_count`
+    # (`accounts.selectors.user_get_profile`); the view passes `relationship` in the context
+    # for a signed-in viewer.
+
+    follower_count = serializers.IntegerField(read_only=True)
+    following_count = serializers.IntegerField(read_only=True)
+    relationship = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = (
+            "handle",
+            "display_name",
+            "bio",
+            "region",
+            "avatar_url",
+            "avatar_color",
+            "languages",
+            "read_languages",
+            "follower_count",
+            "following_count",
+            "url",
+            "relationship",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(RelationshipSerializer(allow_null=True))
+    def get_relationship(self, user: User) -> dict | None:
+        relationship = self.context.get("relationship")
+        if relationship is None:
+            return None
+        return RelationshipSerializer(relationship).data
+
+
+class UserPrivateSerializer(_UserBaseSerializer):
+    # The signed-in person's own profile, with private settings; needs the counts annotated.
+
+    follower_count = serializers.IntegerField(read_only=True)
+    following_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = User
+        fields = (
+            "id",
+            "handle",
+            "email",
+            "display_name",
+            "bio",
+            "region",
+            "avatar_url",
+            "avatar_color",
+            "languages",
+            "read_languages",
+            "ui_language",
+            "is_staff",
+            "date_joined",
+            "follower_count",
+            "following_count",
+            "url",
+        )
+        read_only_fields = fields
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(
+        read_only=True, help_text=_("Send as `Authorization: Token <token>`.")
+    )
+
+
+# --- Input --------------------------------------------------------------------------------
+
+
+@extend_schema_serializer(component_name="TokenObtain")
+class TokenObtainInputSerializer(serializers.Serializer):
+    # Checks the credentials through allauth, so its login-failure rate limits (per address and
+    # per account) count API attempts too; `validated_data["user"]` is then the active account.
+
+    username = serializers.CharField(
+        max_length=254, help_text=_("Your handle (any case, with or without @) or e-mail address.")
+    )
+    password = serializers.CharField(
+        max_length=4096, trim_whitespace=False, style={"input_type": "password"}
+    )
+
+    default_error_messages = {
+        "invalid_credentials": _("Unable to sign in with this handle or e-mail and password."),
+        "inactive": _("This account is inactive."),
+    }
+
+    def validate(self, attrs):
+        request = self.context["request"]._request
+        identifier = attrs["username"].strip().removeprefix("@")
+        try:
+            # Returns an inactive account too when its password matched, so we can say why.
+            user = get_adapter(request).authenticate(
+                request, username=identifier, password=attrs["password"]
+            )
+        except DjangoValidationError as exc:  # allauth's "too many failed login attempts"
+            raise exceptions.Throttled(detail=exc.messages[0]) from exc
+        if user is None:
+            self.fail("invalid_credentials")
+        if not user.is_active:
+            self.fail("inactive")
+        attrs["user"] = user
+        attrs["login"] = identifier
+        return attrs
+
+
+@extend_schema_serializer(component_name="Signup")
+class SignupInputSerializer(serializers.Serializer):
+    email = serializers.CharField(max_length=_max_length("email"))
+    handle = serializers.CharField(
+        max_length=100, help_text=_("Letters, digits and underscores; 2 to 30 characters.")
+    )
+    password = serializers.CharField(
+        max_length=4096, trim_whitespace=False, write_only=True, style={"input_type": "password"}
+    )
+    display_name = serializers.CharField(
+        max_length=_max_length("display_name"), required=False, allow_blank=True
+    )
+    languages = LanguageListField(required=False)
+    read_languages = LanguageListField(required=False)
+
+
+@extend_schema_serializer(component_name="ProfileUpdate")
+class ProfileUpdateInputSerializer(serializers.Serializer):
+    # The profile fields a person may change (`accounts.services.PROFILE_FIELDS`); any other
+    # field in the request, such as `email` or `is_staff`, is dropped here.
+
+    handle = serializers.CharField(max_length=100)
+    display_name = serializers.CharField(max_length=_max_length("display_name"), allow_blank=True)
+    bio = serializers.CharField(max_length=_max_length("bio"), allow_blank=True)
+    region = serializers.CharField(max_length=_max_length("region"), allow_blank=True)
+    languages = LanguageListField()
+    read_languages = LanguageListField()
+    ui_language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        allow_blank=True,
+        help_text=_("Interface language; empty to follow the browser."),
+    )
+
+
+@extend_schema_serializer(component_name="AvatarUpload")
+class AvatarInputSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text=_("A JPEG, PNG, WebP or GIF image; it is cropped square and re-encoded.")
+    )
