@@ -1,6 +1,7 @@
 """Reads for notes. Permission-checked getters raise 404 for missing and forbidden alike."""
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from .models import Board, BoardNote, Note, NoteImage, NoteLike, NoteStatus
@@ -112,7 +113,63 @@ def board_get_owned(*, user, board_id: int) -> Board:
 
 
 def board_notes(*, board: Board, viewer) -> QuerySet:
-    return notes_annotate_viewer(
-        Note.objects.visible_to(viewer).published().filter(board_entries__board=board).for_cards(),
-        viewer=viewer,
-    ).order_by("-board_entries__created_at")
+    """The notes of a board `viewer` may see, most recently collected first (`collected_at`)."""
+    return (
+        notes_annotate_viewer(
+            Note.objects.visible_to(viewer)
+            .published()
+            .filter(board_entries__board=board)
+            .for_cards(),
+            viewer=viewer,
+        )
+        .annotate(collected_at=F("board_entries__created_at"))
+        .order_by("-collected_at", "-id")
+    )
+
+
+BOARD_COVERS = 3
+
+
+def boards_annotate_cards(queryset: QuerySet, *, viewer) -> QuerySet:
+    """Add what a board card shows, in a constant number of queries: `note_count` (the notes
+    `viewer` may see in it) and `cover_entries` (its most recently collected visible notes,
+    up to BOARD_COVERS, each with `note` and the note's images)."""
+    visible = Note.objects.visible_to(viewer).published()
+    counts = (
+        BoardNote.objects.filter(board=OuterRef("pk"), note__in=visible)
+        .order_by()
+        .values("board")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    covers = (
+        BoardNote.objects.filter(note__in=visible)
+        .select_related("note")
+        .order_by("-created_at", "-id")
+    )
+    return (
+        queryset.select_related("owner")
+        .annotate(note_count=Coalesce(Subquery(counts), 0))
+        .prefetch_related(
+            Prefetch("entries", queryset=covers[:BOARD_COVERS], to_attr="cover_entries"),
+            Prefetch(
+                "cover_entries__note__images", queryset=NoteImage.objects.order_by("position")
+            ),
+        )
+    )
+
+
+def board_cards_of(*, owner, viewer) -> QuerySet:
+    """`owner`'s boards that `viewer` may see, as cards; "Saved" first, then newest."""
+    qs = Board.objects.filter(owner=owner)
+    if viewer is None or viewer.pk != owner.pk:
+        qs = qs.filter(is_private=False)
+    return boards_annotate_cards(qs, viewer=viewer).order_by("-is_default", "-created_at", "-id")
+
+
+def board_card_get_visible(*, viewer, board_id: int) -> Board:
+    """A board as a card if `viewer` may see it (public, or their own), else 404."""
+    board = boards_annotate_cards(Board.objects.filter(pk=board_id), viewer=viewer).first()
+    if board is None or (board.is_private and (viewer is None or viewer.pk != board.owner_id)):
+        raise Http404("No such board.")
+    return board

@@ -349,6 +349,7 @@ REST_FRAMEWORK = {
             "auth_token": "10/min",
             "auth_signup": "30/hour",
             "social_graph": "120/min",
+            "uploads": "60/min",
         },
     ),
 }

@@ -1,0 +1,365 @@
+"""Admin for notes, their photos, hashtags and boards.
+
+People's notes are read-only here: moderators hide, unhide or delete them, and each of those
+goes through the moderation registry (the notes services behind it), so a hidden note leaves
+every feed and page through the same events as anywhere else. Deleting a note or a board runs
+the services too (files removed, collect counts kept right) — never a bare `queryset.delete()`.
+
+Photos are private files; the admin shows them through its own staff-only view, since the
+public rendition view answers only to people who may see the note.
+"""
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from moderation.registry import registry
+
+from . import services
+from .models import Board, Hashtag, ImageStatus, Note, NoteImage, RenditionKind
+
+THUMBNAIL_WIDTH = 60
+
+
+def _rendition_url(image: NoteImage, kind: str = RenditionKind.GRID) -> str:
+    return reverse(
+        "admin:notes_note_image",
+        kwargs={"note_id": image.note_id, "image_id": image.pk, "kind": kind},
+    )
+
+
+def _thumbnail(image: NoteImage | None, *, width: int = THUMBNAIL_WIDTH) -> str:
+    if image is None:
+        return "—"
+    if image.status != ImageStatus.READY or not image.grid:
+        return image.get_status_display()
+    height = round(width / image.aspect_ratio) if image.aspect_ratio else width
+    return format_html(
+        '<img src="{}" alt="{}" width="{}" height="{}" loading="lazy" '
+        'style="object-fit:cover;border-radius:4px;background:{}">',
+        _rendition_url(image),
+        image.alt_text,
+        width,
+        height,
+        image.placeholder_color or "#eee",
+    )
+
+
+class NoteImageInline(admin.TabularInline):
+    model = NoteImage
+    fk_name = "note"
+    extra = 0
+    can_delete = False
+    show_change_link = False
+    fields = (
+        "preview",
+        "position",
+        "status",
+        "alt_text",
+        "original_metadata",
+        "rendition_size",
+        "placeholder_color",
+        "failure_reason",
+        "processed_at",
+    )
+    readonly_fields = fields
+    ordering = ("position",)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("preview"))
+    def preview(self, image: NoteImage) -> str:
+        if image.status == ImageStatus.READY and image.display:
+            return format_html(
+                '<a href="{}" target="_blank" rel="noopener">{}</a>',
+                _rendition_url(image, RenditionKind.DISPLAY),
+                _thumbnail(image, width=120),
+            )
+        return _thumbnail(image, width=120)
+
+    @admin.display(description=_("original (private)"))
+    def original_metadata(self, image: NoteImage) -> str:
+        return format_html(
+            "{} · {}×{} · {}",
+            image.original_format,
+            image.original_width,
+            image.original_height,
+            filesizeformat(image.original_size),
+        )
+
+    @admin.display(description=_("display size"))
+    def rendition_size(self, image: NoteImage) -> str:
+        if not image.width:
+            return "—"
+        return f"{image.width}×{image.height}"
+
+
+@admin.register(Note)
+class NoteAdmin(admin.ModelAdmin):
+    list_display = (
+        "cover",
+        "headline",
+        "author",
+        "status",
+        "visibility",
+        "language",
+        "like_count",
+        "collect_count",
+        "comment_count",
+        "is_hidden",
+        "published_at",
+    )
+    list_display_links = ("cover", "headline")
+    list_filter = ("status", "visibility", "language", "is_hidden", "published_at")
+    search_fields = ("title", "body", "author__handle")
+    list_select_related = ("author",)
+    list_per_page = 50
+    ordering = ("-created_at", "-id")
+    show_full_result_count = False
+    actions = ("hide_notes", "unhide_notes")
+    inlines = (NoteImageInline,)
+    fieldsets = (
+        (None, {"fields": ("author", "title", "body", "tags", "mentioned", "location")}),
+        (
+            _("State"),
+            {
+                "fields": (
+                    "status",
+                    "failure_reason",
+                    "visibility",
+                    "language",
+                    "is_hidden",
+                    "like_count",
+                    "collect_count",
+                    "comment_count",
+                    "created_at",
+                    "updated_at",
+                    "published_at",
+                )
+            },
+        ),
+    )
+    readonly_fields = (
+        "author",
+        "title",
+        "body",
+        "tags",
+        "mentioned",
+        "location",
+        "status",
+        "failure_reason",
+        "visibility",
+        "language",
+        "is_hidden",
+        "like_count",
+        "collect_count",
+        "comment_count",
+        "created_at",
+        "updated_at",
+        "published_at",
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("images", queryset=NoteImage.objects.order_by("position")))
+        )
+
+    # People's words are not edited in the admin; notes are posted with photos on the site.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_moderate_permission(self, request) -> bool:
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+
+    @admin.display(description=_("cover"))
+    def cover(self, note: Note) -> str:
+        return _thumbnail(note.cover)
+
+    @admin.display(description=_("note"), ordering="title")
+    def headline(self, note: Note) -> str:
+        return note.headline or f"#{note.pk}"
+
+    @admin.display(description=_("hashtags"))
+    def tags(self, note: Note) -> str:
+        return ", ".join(str(tag) for tag in note.hashtags.all()) or "—"
+
+    @admin.display(description=_("mentions"))
+    def mentioned(self, note: Note) -> str:
+        return ", ".join(str(user) for user in note.mentions.all()) or "—"
+
+    # --- Moderation (through the registry: the same services, events and feeds) ---------
+
+    def _moderate(self, request, queryset, *, hide: bool) -> int:
+        actions = registry.actions_for(Note)
+        act, log = (
+            (actions.hide, gettext("Hidden")) if hide else (actions.unhide, gettext("Unhidden"))
+        )
+        done = 0
+        for note in queryset.filter(is_hidden=not hide):
+            act(target=note)
+            self.log_change(request, note, log)
+            done += 1
+        return done
+
+    @admin.action(description=_("Hide selected notes"), permissions=["moderate"])
+    def hide_notes(self, request, queryset) -> None:
+        done = self._moderate(request, queryset, hide=True)
+        self.message_user(
+            request,
+            ngettext("%(n)d note hidden.", "%(n)d notes hidden.", done) % {"n": done},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unhide selected notes"), permissions=["moderate"])
+    def unhide_notes(self, request, queryset) -> None:
+        done = self._moderate(request, queryset, hide=False)
+        self.message_user(
+            request,
+            ngettext("%(n)d note unhidden.", "%(n)d notes unhidden.", done) % {"n": done},
+            messages.SUCCESS,
+        )
+
+    def delete_model(self, request, obj: Note) -> None:
+        registry.actions_for(Note).delete(target=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        delete = registry.actions_for(Note).delete
+        for note in queryset:
+            delete(target=note)
+
+    # --- Photos, for staff only ---------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:note_id>/images/<int:image_id>/<str:kind>.webp",
+                self.admin_site.admin_view(self.image_view),
+                name="notes_note_image",
+            ),
+            *super().get_urls(),
+        ]
+
+    def image_view(self, request, note_id: int, image_id: int, kind: str):
+        """A rendition of any note's photo (hidden and private ones too), for staff who may
+        view notes here. Originals are never served."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if kind not in RenditionKind.values:
+            raise Http404
+        image = NoteImage.objects.filter(pk=image_id, note_id=note_id).first()
+        field = getattr(image, kind, None) if image is not None else None
+        if not field or image.status != ImageStatus.READY:
+            raise Http404
+        if settings.MEDIA_STORAGE == "s3":
+            response = HttpResponseRedirect(field.storage.url(field.name))
+        else:
+            try:
+                response = FileResponse(field.open("rb"), content_type="image/webp")
+            except FileNotFoundError as exc:
+                raise Http404 from exc
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+@admin.register(Hashtag)
+class HashtagAdmin(admin.ModelAdmin):
+    """Tags come from notes; here they are found and their display form corrected."""
+
+    list_display = ("display_name", "name", "note_total", "created_at")
+    search_fields = ("name", "display_name")
+    ordering = ("name",)
+    fields = ("name", "display_name", "created_at")
+    readonly_fields = ("name", "created_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(note_total=Count("notes"))
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description=_("notes"), ordering="note_total")
+    def note_total(self, tag: Hashtag) -> int:
+        return tag.note_total
+
+
+@admin.register(Board)
+class BoardAdmin(admin.ModelAdmin):
+    """People's boards, read-only; deleting one runs `board_delete` (counts kept right)."""
+
+    list_display = ("name", "owner", "is_private", "is_default", "note_total", "created_at")
+    list_filter = ("is_private", "is_default")
+    search_fields = ("name", "owner__handle")
+    list_select_related = ("owner",)
+    ordering = ("-created_at", "-id")
+    fields = ("owner", "name", "description", "is_private", "is_default", "notes_list")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(note_total=Count("entries"))
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_default:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.display(description=_("notes"), ordering="note_total")
+    def note_total(self, board: Board) -> int:
+        return board.note_total
+
+    @admin.display(description=_("notes"))
+    def notes_list(self, board: Board) -> str:
+        notes = board.notes.order_by("-board_entries__created_at")[:50]
+        return (
+            format_html_join(
+                ", ",
+                '<a href="{}">{}</a>',
+                ((reverse("admin:notes_note_change", args=[n.pk]), n.headline) for n in notes),
+            )
+            or "—"
+        )
+
+    def delete_model(self, request, obj: Board) -> None:
+        services.board_delete(board=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        skipped = 0
+        for board in queryset:
+            try:
+                services.board_delete(board=board)
+            except ValidationError:
+                skipped += 1
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d “Saved” board was kept: it cannot be deleted.",
+                    "%(n)d “Saved” boards were kept: they cannot be deleted.",
+                    skipped,
+                )
+                % {"n": skipped},
+                messages.WARNING,
+            )

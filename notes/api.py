@@ -1,0 +1,438 @@
+"""REST API for notes, photos, likes, collections and boards (/api/v1/).
+
+Each method parses its input with its own serializer, calls one service (writes) or selector
+(reads, 404 for anything the viewer may not see) and answers with the shared output
+serializers. Services raise Django `ValidationError`s by field, which
+`rednote.api.exception_handler` turns into 400s naming the field.
+"""
+
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, parsers, permissions, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.selectors import user_get_by_handle
+from rednote.api import error_responses
+from rednote.pagination import CursorPagination
+
+from . import selectors, services
+from .serializers import (
+    BoardCreateInputSerializer,
+    BoardSerializer,
+    BoardUpdateInputSerializer,
+    MediaSerializer,
+    MediaUploadInputSerializer,
+    NoteCollectInputSerializer,
+    NoteCreateInputSerializer,
+    NoteSerializer,
+    NoteUpdateInputSerializer,
+)
+
+TAG_NOTES = "notes"
+TAG_BOARDS = "boards"
+
+_LIST_DESCRIPTION = gettext_lazy(
+    "In pages of `page_size` (default 20, at most 100); follow `next` for the following page."
+)
+
+
+def _note_response(request, note_id: int, *, code: int = status.HTTP_200_OK) -> Response:
+    """The note as `request.user` sees it now (fresh counters and like/collect flags)."""
+    note = selectors.note_get_visible(viewer=request.user, note_id=note_id)
+    return Response(NoteSerializer(note, context={"request": request}).data, status=code)
+
+
+def _board_response(request, board_id: int, *, code: int = status.HTTP_200_OK) -> Response:
+    board = selectors.board_card_get_visible(viewer=request.user, board_id=board_id)
+    return Response(BoardSerializer(board, context={"request": request}).data, status=code)
+
+
+class RecentNotesPagination(CursorPagination):
+    ordering = ("-published_at", "-id")
+
+
+class AuthorNotesPagination(CursorPagination):
+    # Not published_at: the author's own processing notes have none yet.
+    ordering = ("-created_at", "-id")
+
+
+class BoardNotesPagination(CursorPagination):
+    # `collected_at` is annotated by `selectors.board_notes`.
+    ordering = ("-collected_at", "-id")
+
+
+class BoardPagination(CursorPagination):
+    ordering = ("-is_default", "-created_at", "-id")
+
+
+class _NoteListApi(generics.ListAPIView):
+    """A cursor-paginated list of notes; one page costs a constant number of queries."""
+
+    serializer_class = NoteSerializer
+    permission_classes = [permissions.AllowAny]
+
+    def notes(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        return NoteSerializer.eager_load(self.notes())
+
+
+# --- Photos -------------------------------------------------------------------------------
+
+
+class MediaUploadApi(APIView):
+    """Upload one photo for a note to come."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [parsers.MultiPartParser, parsers.FormParser]
+    throttle_scope = "uploads"
+
+    @extend_schema(
+        tags=[TAG_NOTES],
+        operation_id="media_upload",
+        summary=gettext_lazy("Upload a photo"),
+        description=gettext_lazy(
+            "Send the photo as the multipart field `file`. It is checked by its content, not its "
+            "name: JPEG, PNG, WebP or GIF (first frame), at most 20 MB and 40 megapixels, not "
+            "corrupt. Anything else is refused with a 400 naming `file`, and nothing is kept. "
+            "Then pass the returned `id` in `media_ids` when posting the note; the web versions "
+            "are made once the note is posted, without any of the photo's metadata."
+        ),
+        request={"multipart/form-data": MediaUploadInputSerializer},
+        responses={201: MediaSerializer, **error_responses(400, 401, 429)},
+    )
+    def post(self, request):
+        serializer = MediaUploadInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        image = services.media_upload(owner=request.user, **serializer.validated_data)
+        return Response(MediaSerializer(image).data, status=status.HTTP_201_CREATED)
+
+
+# --- Notes --------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=[TAG_NOTES],
+        operation_id="notes_list",
+        summary=gettext_lazy("Recent notes"),
+        description=gettext_lazy("Published notes the viewer may see, newest first. ")
+        + _LIST_DESCRIPTION,
+        responses={200: NoteSerializer(many=True), **error_responses(400)},
+    )
+)
+class NotesApi(_NoteListApi):
+    """Recent notes; post a note."""
+
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+
+    pagination_class = RecentNotesPagination
+
+    def notes(self):
+        return selectors.notes_recent_public(viewer=self.request.user)
+
+    @extend_schema(
+        tags=[TAG_NOTES],
+        operation_id="notes_create",
+        summary=gettext_lazy("Post a note"),
+        description=gettext_lazy(
+            "Post 1 to 18 of your uploaded photos (`media_ids`, in order; the first is the "
+            "cover) with a title and/or text (hashtags and @mentions are recognised). The note "
+            "is `processing` until its photos are ready, then `published` (or `failed`, with "
+            "`failure_reason`). `author`, counters and `status` are not accepted as input."
+        ),
+        request=NoteCreateInputSerializer,
+        responses={201: NoteSerializer, **error_responses(400, 401)},
+    )
+    def post(self, request):
+        serializer = NoteCreateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        note = services.note_create(author=request.user, **serializer.validated_data)
+        return _note_response(request, note.pk, code=status.HTTP_201_CREATED)
+
+
+class NoteDetailApi(APIView):
+    """One note: read it; its author edits or deletes it."""
+
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+
+    @extend_schema(
+        tags=[TAG_NOTES],
+        operation_id="notes_retrieve",
+        summary=gettext_lazy("A note"),
+        description=gettext_lazy(
+            "404 when the note does not exist or the viewer may not see it (private, "
+            "followers-only, hidden, still processing for someone else)."
+        ),
+        responses={200: NoteSerializer, **error_responses(404)},
+    )
+    def get(self, request, note_id: int):
+        return _note_response(request, note_id)
+
+    @extend_schema(
+        tags=[TAG_NOTES],
+        operation_id="notes_update",
+        summary=gettext_lazy("Edit your note"),
+        description=gettext_lazy(
+            "Change the title, text, visibility or location; hashtags and mentions are parsed "
+            "again. Photos stay as posted. Someone else's note is a 404."
+        ),
+        request=NoteUpdateInputSerializer,
+        responses={200: NoteSerializer, **error_responses(400, 401, 404)},
+    )
+    def patch(self, request, note_id: int):
+        note = selectors.note_get_editable(user=request.user, note_id=note_id)
+        serializer = NoteUpdateInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.note_update(note=note, **serializer.validated_data)
+        return _note_response(request, note.pk)
+
+    @extend_schema(
+        tags=[TAG_NOTES],
+        operation_id="notes_destroy",
+        summary=gettext_lazy("Delete your note"),
+        description=gettext_lazy(
+            "The note leaves every page and feed; its photos are deleted. Someone else's note "
+            "is a 404."
+        ),
+        request=None,
+        responses={204: None, **error_responses(401, 404)},
+    )
+    def delete(self, request, note_id: int):
+        note = selectors.note_get_editable(user=request.user, note_id=note_id)
+        services.note_delete(note=note)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class NoteLikeApi(APIView):
+    """Like and unlike; both are idempotent and answer with the note."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        tags=[TAG_NOTES],
+        operation_id="notes_like",
+        summary=gettext_lazy("Like a note"),
+        description=gettext_lazy("Liking twice is one like."),
+        request=None,
+        responses={200: NoteSerializer, **error_responses(401, 404)},
+    )
+    def post(self, request, note_id: int):
+        note = selectors.note_get_visible(viewer=request.user, note_id=note_id)
+        services.note_like(user=request.user, note=note)
+        return _note_response(request, note.pk)
+
+    @extend_schema(
+        tags=[TAG_NOTES],
+        operation_id="notes_unlike",
+        summary=gettext_lazy("Unlike a note"),
+        request=None,
+        responses={200: NoteSerializer, **error_responses(401, 404)},
+    )
+    def delete(self, request, note_id: int):
+        note = selectors.note_get_visible(viewer=request.user, note_id=note_id)
+        services.note_unlike(user=request.user, note=note)
+        return _note_response(request, note.pk)
+
+
+_BOARD_PARAMETER = OpenApiParameter(
+    "board",
+    OpenApiTypes.INT,
+    OpenApiParameter.QUERY,
+    description=gettext_lazy("Remove the note from this board only (default: from all)."),
+)
+
+
+class NoteCollectApi(APIView):
+    """Collect a note into a board, or take it out; both idempotent, both answer the note."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        tags=[TAG_NOTES],
+        operation_id="notes_collect",
+        summary=gettext_lazy("Collect a note"),
+        description=gettext_lazy(
+            "Into `board` (one of yours), or into “Saved” when it is left out. "
+            "`collect_count` counts people, not boards."
+        ),
+        request=NoteCollectInputSerializer,
+        responses={200: NoteSerializer, **error_responses(400, 401, 404)},
+    )
+    def post(self, request, note_id: int):
+        note = selectors.note_get_visible(viewer=request.user, note_id=note_id)
+        serializer = NoteCollectInputSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        services.note_collect(user=request.user, note=note, **serializer.validated_data)
+        return _note_response(request, note.pk)
+
+    @extend_schema(
+        tags=[TAG_NOTES],
+        operation_id="notes_uncollect",
+        summary=gettext_lazy("Uncollect a note"),
+        description=gettext_lazy(
+            "From the `board` given (query parameter or body), else from all your boards."
+        ),
+        parameters=[_BOARD_PARAMETER],
+        request=None,
+        responses={200: NoteSerializer, **error_responses(400, 401, 404)},
+    )
+    def delete(self, request, note_id: int):
+        note = selectors.note_get_visible(viewer=request.user, note_id=note_id)
+        serializer = NoteCollectInputSerializer(
+            data=request.data or request.query_params, context={"request": request}
+        )
+        serializer.is_valid(raise_exception=True)
+        services.note_uncollect(user=request.user, note=note, **serializer.validated_data)
+        return _note_response(request, note.pk)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=[TAG_NOTES],
+        operation_id="users_notes_list",
+        summary=gettext_lazy("A person's notes"),
+        description=gettext_lazy(
+            "Their profile grid, newest first: the notes the viewer may see; a person sees "
+            "their own processing and failed notes too. "
+        )
+        + _LIST_DESCRIPTION,
+        responses={200: NoteSerializer(many=True), **error_responses(400, 404)},
+    )
+)
+class UserNotesApi(_NoteListApi):
+    pagination_class = AuthorNotesPagination
+
+    def notes(self):
+        author = user_get_by_handle(handle=self.kwargs["handle"])
+        return selectors.notes_of_author(author=author, viewer=self.request.user)
+
+
+# --- Boards -------------------------------------------------------------------------------
+
+
+class BoardsApi(generics.ListAPIView):
+    """Your boards; create one."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = BoardSerializer
+    pagination_class = BoardPagination
+
+    def get_queryset(self):
+        return selectors.board_cards_of(owner=self.request.user, viewer=self.request.user)
+
+    @extend_schema(
+        tags=[TAG_BOARDS],
+        operation_id="boards_list",
+        summary=gettext_lazy("Your boards"),
+        description=gettext_lazy("“Saved” first, then the newest. ") + _LIST_DESCRIPTION,
+        responses={200: BoardSerializer(many=True), **error_responses(400, 401)},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        tags=[TAG_BOARDS],
+        operation_id="boards_create",
+        summary=gettext_lazy("Create a board"),
+        description=gettext_lazy("Board names are unique per person, in any case."),
+        request=BoardCreateInputSerializer,
+        responses={201: BoardSerializer, **error_responses(400, 401)},
+    )
+    def post(self, request):
+        serializer = BoardCreateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        board = services.board_create(owner=request.user, **serializer.validated_data)
+        return _board_response(request, board.pk, code=status.HTTP_201_CREATED)
+
+
+class BoardDetailApi(APIView):
+    """One board: anyone may read a public one; its owner edits or deletes it."""
+
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+
+    @extend_schema(
+        tags=[TAG_BOARDS],
+        operation_id="boards_retrieve",
+        summary=gettext_lazy("A board"),
+        description=gettext_lazy("Someone else's private board is a 404."),
+        responses={200: BoardSerializer, **error_responses(404)},
+    )
+    def get(self, request, board_id: int):
+        return _board_response(request, board_id)
+
+    @extend_schema(
+        tags=[TAG_BOARDS],
+        operation_id="boards_update",
+        summary=gettext_lazy("Edit your board"),
+        description=gettext_lazy(
+            "Rename it, describe it, make it private or public. “Saved” keeps its name."
+        ),
+        request=BoardUpdateInputSerializer,
+        responses={200: BoardSerializer, **error_responses(400, 401, 404)},
+    )
+    def patch(self, request, board_id: int):
+        board = selectors.board_get_owned(user=request.user, board_id=board_id)
+        serializer = BoardUpdateInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.board_update(board=board, **serializer.validated_data)
+        return _board_response(request, board.pk)
+
+    @extend_schema(
+        tags=[TAG_BOARDS],
+        operation_id="boards_destroy",
+        summary=gettext_lazy("Delete your board"),
+        description=gettext_lazy(
+            "Its notes stay collected if they are in another of your boards. “Saved” cannot be "
+            "deleted (400, field `board`)."
+        ),
+        request=None,
+        responses={204: None, **error_responses(400, 401, 404)},
+    )
+    def delete(self, request, board_id: int):
+        board = selectors.board_get_owned(user=request.user, board_id=board_id)
+        services.board_delete(board=board)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=[TAG_BOARDS],
+        operation_id="boards_notes_list",
+        summary=gettext_lazy("The notes of a board"),
+        description=gettext_lazy("The ones the viewer may see, most recently collected first. ")
+        + _LIST_DESCRIPTION,
+        responses={200: NoteSerializer(many=True), **error_responses(400, 404)},
+    )
+)
+class BoardNotesApi(_NoteListApi):
+    pagination_class = BoardNotesPagination
+
+    def notes(self):
+        board = selectors.board_get_visible(
+            viewer=self.request.user, board_id=self.kwargs["board_id"]
+        )
+        return selectors.board_notes(board=board, viewer=self.request.user)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=[TAG_BOARDS],
+        operation_id="users_boards_list",
+        summary=gettext_lazy("A person's boards"),
+        description=gettext_lazy("Their public boards (and all of them to themselves). ")
+        + _LIST_DESCRIPTION,
+        responses={200: BoardSerializer(many=True), **error_responses(400, 404)},
+    )
+)
+class UserBoardsApi(generics.ListAPIView):
+    permission_classes = [permissions.AllowAny]
+    serializer_class = BoardSerializer
+    pagination_class = BoardPagination
+
+    def get_queryset(self):
+        owner = user_get_by_handle(handle=self.kwargs["handle"])
+        return selectors.board_cards_of(owner=owner, viewer=self.request.user)
