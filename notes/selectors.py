@@ -4,7 +4,8 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Sub
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from .models import Board, BoardNote, Note, NoteImage, NoteLike, NoteStatus
+from .models import Board, BoardNote, Hashtag, Note, NoteImage, NoteLike, NoteStatus
+from .parsing import hashtag_normalize
 
 
 def notes_annotate_viewer(queryset: QuerySet, *, viewer) -> QuerySet:
@@ -173,3 +174,27 @@ def board_card_get_visible(*, viewer, board_id: int) -> Board:
     if board is None or (board.is_private and (viewer is None or viewer.pk != board.owner_id)):
         raise Http404("No such board.")
     return board
+
+
+def notes_exclude_muted(queryset: QuerySet, *, viewer) -> QuerySet:
+    """Leave out notes by people `viewer` muted (for feeds and tag pages, not profiles)."""
+    if viewer is None or not viewer.is_authenticated:
+        return queryset
+    from accounts.models import Mute
+
+    return queryset.exclude(author__in=Mute.objects.filter(muter=viewer).values("muted_id"))
+
+
+def hashtag_get(*, name: str) -> Hashtag:
+    """The hashtag stored under the normalised `name`, else 404."""
+    tag = Hashtag.objects.filter(name=hashtag_normalize(name)).first()
+    if tag is None:
+        raise Http404("No such hashtag.")
+    return tag
+
+
+def boards_for_picker(*, user, note: Note) -> QuerySet:
+    """`user`'s boards for the collect picker, "Saved" first, each with `has_note` (bool)."""
+    return Board.objects.filter(owner=user).annotate(
+        has_note=Exists(BoardNote.objects.filter(board=OuterRef("pk"), note=note))
+    )
