@@ -82,16 +82,10 @@ class TokenObtainApi(APIView):
             if not has_verified_email(user, email):
                 # Like allauth's own login: (re)send the link, within its rate limits.
                 send_verification_email_for_user(request._request, user)
-                raise exceptions.ValidationError(
-                    {
-                        "email": [
-                            _(
-                                "Confirm your e-mail address before signing in: follow the "
-                                "link we sent you."
-                            )
-                        ]
-                    }
+                message = _(
+                    "Confirm your e-mail address before signing in: follow the link we sent you."
                 )
+                raise exceptions.ValidationError({"email": [message]})
         token = services.auth_token_obtain(user=user)
         return Response(TokenSerializer({"token": token.key}).data)
 
@@ -197,7 +191,9 @@ class MeAvatarApi(APIView):
         tags=[TAG_ME],
         operation_id="me_avatar_clear",
         summary=gettext_lazy("Remove your avatar"),
-        description=gettext_lazy("Your initials on your colour are shown instead."),
+        description=gettext_lazy(
+            "`avatar_url` becomes null; show the initials on `avatar_color` instead."
+        ),
         request=None,
         responses={200: UserPrivateSerializer, **error_responses(401)},
     )

@@ -333,8 +333,8 @@ def test_signup_taken_email_any_case_400(api_client, user):
 
 @pytest.mark.parametrize(
     "password",
-    ["short1!", "1234567890987654", "password123", "carolexample", "   "],
-    ids=["short", "numeric", "common", "like-email", "blank"],
+    ["short1!", "1234567890987654", "password123", "carolexample", "carol_88_x", "   "],
+    ids=["short", "numeric", "common", "like-email", "like-handle", "blank"],
 )
 def test_signup_weak_password_400(api_client, password):
     before = db_state()
