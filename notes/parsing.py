@@ -35,8 +35,11 @@ _HASHTAG_RE = re.compile(
     + r")",
     re.UNICODE,
 )
+# A mention may follow Chinese text directly ("谢谢@alice"), but not a Latin letter, digit or
+# the characters of an e-mail address or URL ("alice@example.com", "x.com/@alice"); and the
+# handle must not run on into a domain ("我@qq.com").
 _MENTION_RE = re.compile(
-    r"(?:(?<=^)|(?<=[^\w@.&/]))@(?P<handle>[A-Za-z0-9_]{2,30})(?![A-Za-z0-9_@])"
+    r"(?<![A-Za-z0-9_@.&/+\-])@(?P<handle>[A-Za-z0-9_]{2,30})(?![A-Za-z0-9_@]|\.[A-Za-z0-9])"
 )
 
 
@@ -54,7 +57,11 @@ def hashtag_normalize(name: str) -> str:
 
 
 def _is_valid_tag(name: str) -> bool:
-    return bool(name) and not name.isdigit() and not name.startswith(("http", "www."))
+    return (
+        any(ch.isalnum() for ch in name)  # not "#_" or "#·"
+        and not name.isdigit()
+        and not name.startswith(("http", "www."))
+    )
 
 
 def hashtag_spans(text: str) -> list[Span]:

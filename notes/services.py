@@ -170,9 +170,14 @@ def note_create(
     The note starts as `processing`; image processing is enqueued after commit and the note
     is published when every image is ready.
     """
-    fields = _clean_text_fields(title=title, body=body, location=location, visibility=visibility)
-    ids = list(media_ids or [])
     errors: dict[str, list[str]] = {}
+    try:
+        fields = _clean_text_fields(
+            title=title, body=body, location=location, visibility=visibility
+        )
+    except ValidationError as exc:  # reported with the photos' problems, all at once
+        errors.update(exc.message_dict)
+    ids = list(media_ids or [])
     if not ids:
         errors["media_ids"] = [_("Add at least one photo.")]
     elif len(ids) > MAX_IMAGES:
@@ -185,7 +190,7 @@ def note_create(
     elif len(set(ids)) != len(ids):
         errors["media_ids"] = [_("Each photo may appear once.")]
     images: dict[int, NoteImage] = {}
-    if not errors:
+    if "media_ids" not in errors:
         images = {
             img.pk: img
             for img in NoteImage.objects.select_for_update().filter(
