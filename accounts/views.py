@@ -127,7 +127,7 @@ def _safe_next(request: HttpRequest, default: str) -> str:
     return default
 
 
-def _follow_button(request: HttpRequest, other: User, *, status: int = 200) -> HttpResponse:
+def _follow_button(request: HttpRequest, other: User, *, next_url: str) -> HttpResponse:
     """The re-rendered follow control, plus the follower count out of band on profiles."""
     person = selectors.user_get_profile(handle=other.handle)
     return render(
@@ -138,8 +138,8 @@ def _follow_button(request: HttpRequest, other: User, *, status: int = 200) -> H
             "relationship": selectors.relationship_get(viewer=request.user, other=person),
             "show_count": request.POST.get("count") == "1",
             "oob_count": request.POST.get("count") == "1",
+            "next_url": next_url,
         },
-        status=status,
     )
 
 
@@ -165,7 +165,7 @@ def graph_action(request: HttpRequest, handle: str, action: str) -> HttpResponse
         return redirect(back)
 
     if request.htmx:
-        return _follow_button(request, other)
+        return _follow_button(request, other, next_url=back)
     messages.success(request, GRAPH_ACTIONS[action].done % {"handle": other.handle})
     return redirect(back)
 

@@ -260,13 +260,16 @@ def test_followers_list_query_budget_does_not_grow(
 
 
 def test_follow_with_htmx_returns_button_and_count(alice_client, user, other_user):
-    response = alice_client.post("/@bob/follow/", {"count": "1"}, **HTMX)
+    response = alice_client.post(
+        "/@bob/follow/", {"count": "1"}, HTTP_HX_CURRENT_URL="http://testserver/@bob/", **HTMX
+    )
 
     assert response.status_code == 200
     assert response.templates[0].name == "accounts/_follow_button.html"
     body = response.content.decode()
     assert 'action="/@bob/unfollow/"' in body
     assert ">Following<" in body
+    assert '<input type="hidden" name="next" value="/@bob/">' in body
     assert f'id="follower-count-{other_user.pk}" hx-swap-oob="true"' in body
     assert re.search(r'hx-swap-oob="true"[^>]*>1</strong>', body)
     assert Follow.objects.filter(follower=user, followee=other_user).exists()
@@ -611,7 +614,9 @@ def test_avatar_remove(alice_client, user):
 
 
 def test_avatar_not_an_image_is_400_on_field(alice_client, user):
-    upload = SimpleUploadedFile("me.png", b"just some text, not a picture", content_type="image/png")
+    upload = SimpleUploadedFile(
+        "me.png", b"just some text, not a picture", content_type="image/png"
+    )
 
     response = alice_client.post("/settings/avatar/", {"avatar": upload})
 
