@@ -11,7 +11,7 @@ import io
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -136,7 +136,12 @@ def _full_clean(user: User, *, exclude=None) -> None:
     try:
         user.full_clean(exclude=exclude, validate_constraints=True)
     except ValidationError as exc:
-        raise ValidationError(exc.message_dict) from exc
+        errors = exc.message_dict
+        # The any-case handle constraint is functional (Lower), which Django reports under
+        # __all__; it is the model's only one, and a handle taken since handle_validate().
+        if NON_FIELD_ERRORS in errors:
+            errors.setdefault("handle", []).extend(errors.pop(NON_FIELD_ERRORS))
+        raise ValidationError(errors) from exc
 
 
 # --- Profile ------------------------------------------------------------------------------
@@ -153,7 +158,11 @@ def profile_update(*, user: User, **fields) -> User:
     for name, value in fields.items():
         setattr(user, name, value.strip() if isinstance(value, str) else value)
     _full_clean(user, exclude=["password", "avatar"])
-    user.save(update_fields=list(fields) or None)
+    try:
+        with transaction.atomic():
+            user.save(update_fields=list(fields) or None)
+    except IntegrityError as exc:  # a concurrent sign-up or rename took the handle
+        raise ValidationError({"handle": [_("This handle is already taken.")]}) from exc
     return user
 
 

@@ -1,4 +1,8 @@
-"""The Celery application: `celery -A rednote worker -Q default,images,feeds,translations`."""
+"""The Celery application: `celery -A rednote worker -Q default,images,feeds,translations`.
+
+Configuration comes from Django settings (the `CELERY_*` names). Each queue can be served by
+its own workers, so a burst of photo uploads never delays feed fan-out or translations.
+"""
 
 import os
 
@@ -7,7 +11,9 @@ from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rednote.settings")
 
+QUEUES = ("default", "images", "feeds", "translations")
+
 app = Celery("rednote")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.conf.task_queues = [Queue(name) for name in ("default", "images", "feeds", "translations")]
+app.conf.task_queues = [Queue(name, routing_key=name) for name in QUEUES]
 app.autodiscover_tasks()

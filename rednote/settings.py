@@ -155,12 +155,16 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL or TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_QUEUES_NAMES = ("default", "images", "feeds", "translations")
+# Queues (default, images, feeds, translations) are declared in rednote/celery.py.
+CELERY_TASK_IGNORE_RESULT = True
 # Reliable delivery: a task is acknowledged only after it ran, so a worker crash hands it to
 # another worker; tasks are written to be idempotent for exactly that reason.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# When the broker connection drops, running late-ack tasks will be redelivered anyway; stop
+# them rather than letting them finish twice.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
@@ -177,7 +181,11 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        # Django's default attributes name a `username`; ours is the handle.
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("handle", "display_name", "email")},
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 8},
@@ -280,11 +288,12 @@ _static_backend = (
 if MEDIA_STORAGE == "s3":
     _s3 = {
         "bucket_name": env("AWS_STORAGE_BUCKET_NAME", default="rednote"),
-        "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
-        "access_key": env("AWS_ACCESS_KEY_ID", default=None),
-        "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
-        "region_name": env("AWS_S3_REGION_NAME", default=None),
-        "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default=None),
+        "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
+        "access_key": env("AWS_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env("AWS_SECRET_ACCESS_KEY", default="") or None,
+        "region_name": env("AWS_S3_REGION_NAME", default="") or None,
+        "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+        "url_protocol": env("AWS_S3_URL_PROTOCOL", default="https:"),
         "file_overwrite": True,
         "querystring_auth": False,
         "default_acl": None,
@@ -316,6 +325,13 @@ else:
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 AVATAR_MAX_BYTES = 5 * 1024 * 1024
+
+# --- Machine translation (the translations app) --------------------------------------------
+# Provider: "libretranslate", "deepl" or "openai" (any OpenAI-compatible endpoint, e.g. a local
+# LLM); empty means no machine translation. The full stack points it at its LibreTranslate.
+TRANSLATION_PROVIDER = env("TRANSLATION_PROVIDER", default="")
+TRANSLATION_API_URL = env("TRANSLATION_API_URL", default="")
+TRANSLATION_API_KEY = env("TRANSLATION_API_KEY", default="")
 
 # --- E-mail -------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -370,6 +386,8 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cook
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Load balancers and container probes ask over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
