@@ -16,6 +16,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz/", HealthCheckView.as_view(checks=health_checks()), name="healthz"),
+    path("", include("notes.urls")),
+    path("", include("feeds.urls")),
     path("", include("accounts.urls")),
 ]
 
