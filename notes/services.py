@@ -9,16 +9,17 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from rednote.events import send_on_commit
-from rednote.images import image_inspect
+from rednote.images import DECODE_ERRORS, image_inspect
 from rednote.tasks import enqueue_on_commit
 
 from . import events
@@ -55,8 +56,9 @@ MAX_BOARDS = 200
 def media_upload(*, owner: User, file, alt_text: str = "") -> NoteImage:
     """Check an uploaded photo and keep its original privately, for a note to come.
 
-    The file is refused in the request (ValidationError on "file") unless it is a JPEG, PNG,
-    WebP or GIF within the size and pixel limits and decodes cleanly.
+    The file is refused in the request — a ValidationError on "file" naming the problem, and
+    nothing stored — unless its content (never its name or declared type) is a JPEG, PNG, WebP
+    or GIF within the size and pixel limits that decodes cleanly (`image_inspect`).
     """
     alt_text = (alt_text or "").strip()
     if len(alt_text) > ALT_TEXT_MAX_LENGTH:
@@ -65,15 +67,15 @@ def media_upload(*, owner: User, file, alt_text: str = "") -> NoteImage:
         )
     if file is None:
         raise ValidationError({"file": [_("Choose a photo to upload.")]})
-    try:
-        info = image_inspect(file)
-    except ValidationError as exc:
-        raise ValidationError({"file": exc.messages}) from exc
     pending = NoteImage.objects.filter(owner=owner, note__isnull=True).count()
     if pending >= MAX_PENDING_UPLOADS:
         raise ValidationError(
             {"file": [_("Too many photos uploaded without a note; post or wait a day.")]}
         )
+    try:
+        info = image_inspect(file)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
     extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}[info.format]
     image = NoteImage(
         owner=owner,
@@ -86,7 +88,7 @@ def media_upload(*, owner: User, file, alt_text: str = "") -> NoteImage:
     file.seek(0)
     image.original.save(
         f"originals/{owner.pk}/{uuid.uuid4().hex}.{extension}",
-        ContentFile(file.read()),
+        file if isinstance(file, File) else File(file),
         save=False,
     )
     try:
@@ -320,57 +322,108 @@ def note_moderation_delete(*, target: Note) -> None:
 
 
 def note_image_process(*, image: NoteImage) -> NoteImage:
-    """Make the web renditions of one photo, then publish its note if all are ready.
+    """Make the web renditions of one photo, then publish its note if all its photos are ready.
 
-    Idempotent: output names are deterministic and a ready image is left alone. A failure
-    marks the image and its note failed with a reason; it is not retried (a corrupt photo
-    stays corrupt).
+    Safe to run twice, even at once (delivery is at-least-once): output names are deterministic,
+    the row is locked while they are written, and a photo no longer pending is left as it is.
+    A photo that cannot be processed marks the photo and its note failed, with a reason the
+    author sees; nothing is raised and nothing is retried — a damaged file stays damaged.
     """
-    if image.status == ImageStatus.READY:
-        _note_publish_if_ready(note_id=image.note_id)
+    if image.status != ImageStatus.PENDING:
+        if image.status == ImageStatus.READY:
+            _note_publish_if_ready(note_id=image.note_id)
         return image
     try:
         with image.original.open("rb") as source:
             result = image_renditions_create(source)
-    except Exception as exc:  # noqa: BLE001 - any decoder error becomes a reason shown
-        logger.warning("image %s failed: %s", image.pk, exc, exc_info=True)
-        _image_fail(image=image, reason=_("This photo could not be processed."))
+    except FileNotFoundError:
+        logger.warning("image %s: the original %s is missing", image.pk, image.original.name)
+        reason = gettext_lazy("The uploaded file is missing; please upload the photo again.")
+        _image_fail(image=image, reason=reason)
+        return image
+    except DECODE_ERRORS as exc:
+        logger.warning("image %s: cannot decode %s: %r", image.pk, image.original.name, exc)
+        reason = gettext_lazy(
+            "The file could not be read as an image; it may be damaged. Please upload it again."
+        )
+        _image_fail(image=image, reason=reason)
+        return image
+    except Exception:  # a decoder bug, the time limit...: recorded, never a retry loop
+        logger.exception("image %s: processing failed", image.pk)
+        reason = gettext_lazy("This photo could not be processed; please upload it again.")
+        _image_fail(image=image, reason=reason)
         return image
 
-    prefix = f"renditions/{image.owner_id}/{image.pk}"
-    for kind, rendition in (
-        (RenditionKind.DISPLAY, result.display),
-        (RenditionKind.GRID, result.grid),
-    ):
-        field = getattr(image, kind)
-        name = f"{prefix}-{kind}.webp"
-        field.storage.delete(name)  # deterministic name: a rerun replaces, never piles up
-        field.save(name, ContentFile(rendition.data), save=False)
-    image.width, image.height = result.display.width, result.display.height
-    image.grid_width, image.grid_height = result.grid.width, result.grid.height
-    image.placeholder_color = result.placeholder_color
-    image.status = ImageStatus.READY
-    image.failure_reason = ""
-    image.processed_at = timezone.now()
-    image.save()
-    _note_publish_if_ready(note_id=image.note_id)
+    with transaction.atomic():
+        locked = NoteImage.objects.select_for_update().filter(pk=image.pk)
+        status = locked.values_list("status", flat=True).first()
+        if status is None:  # deleted with its note meanwhile
+            return image
+        if status != ImageStatus.PENDING:  # another run finished first
+            image.refresh_from_db()
+        else:
+            for kind, rendition in (
+                (RenditionKind.DISPLAY, result.display),
+                (RenditionKind.GRID, result.grid),
+            ):
+                field = getattr(image, kind)
+                name = f"renditions/{image.owner_id}/{image.pk}-{kind}.webp"
+                field.storage.delete(name)  # a rerun replaces the file, never piles up copies
+                field.name = field.storage.save(name, ContentFile(rendition.data))
+            image.width, image.height = result.display.width, result.display.height
+            image.grid_width, image.grid_height = result.grid.width, result.grid.height
+            image.placeholder_color = result.placeholder_color
+            image.status = ImageStatus.READY
+            image.failure_reason = ""
+            image.processed_at = timezone.now()
+            image.save(
+                update_fields=[
+                    "display",
+                    "grid",
+                    "width",
+                    "height",
+                    "grid_width",
+                    "grid_height",
+                    "placeholder_color",
+                    "status",
+                    "failure_reason",
+                    "processed_at",
+                ]
+            )
+    if image.status == ImageStatus.READY:
+        _note_publish_if_ready(note_id=image.note_id)
     return image
 
 
 @transaction.atomic
-def _image_fail(*, image: NoteImage, reason: str) -> None:
-    NoteImage.objects.filter(pk=image.pk).update(status=ImageStatus.FAILED, failure_reason=reason)
-    image.status, image.failure_reason = ImageStatus.FAILED, reason
+def _image_fail(*, image: NoteImage, reason) -> None:
+    """Mark a pending photo failed, and its note if still processing, with `reason` (a lazy
+    string) written in the author's interface language."""
+    language = (
+        User.objects.filter(pk=image.owner_id).values_list("ui_language", flat=True).first()
+        or settings.LANGUAGE_CODE
+    )
+    with translation.override(language):
+        image_reason = str(reason)
+        note_reason = _("Photo %(n)s could not be processed: %(reason)s") % {
+            "n": image.position + 1,
+            "reason": image_reason,
+        }
+    failed = NoteImage.objects.filter(pk=image.pk, status=ImageStatus.PENDING).update(
+        status=ImageStatus.FAILED, failure_reason=image_reason[:300]
+    )
+    if not failed:  # gone, or finished by another run meanwhile
+        return
+    image.status, image.failure_reason = ImageStatus.FAILED, image_reason[:300]
     if image.note_id:
         Note.objects.filter(pk=image.note_id, status=NoteStatus.PROCESSING).update(
-            status=NoteStatus.FAILED,
-            failure_reason=_("Photo %(n)s could not be processed: %(reason)s")
-            % {"n": image.position + 1, "reason": reason},
+            status=NoteStatus.FAILED, failure_reason=note_reason[:300]
         )
 
 
 @transaction.atomic
 def _note_publish_if_ready(*, note_id: int | None) -> None:
+    """Publish the note once every photo is ready; exactly once, whoever calls last."""
     if note_id is None:
         return
     # Lock the note so the last two images finishing at once publish it exactly once.

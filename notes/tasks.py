@@ -1,19 +1,21 @@
 from celery import shared_task
 
+from rednote.tasks import RETRY_POLICY
+
 from .models import NoteImage
 from .services import note_image_process
 
 
-@shared_task(
-    name="notes.image_process",
-    queue="images",
-    acks_late=True,
-    # Failures are recorded on the image by the service, not retried: a corrupt photo stays
-    # corrupt. Only a worker lost mid-task redelivers (acks_late), which is safe: idempotent.
-    autoretry_for=(),
-)
+@shared_task(name="notes.image_process", queue="images", acks_late=True, **RETRY_POLICY)
 def note_image_process_task(image_id: int) -> None:
-    image = NoteImage.objects.select_related("note").filter(pk=image_id).first()
-    if image is None or image.note_id is None:
+    """Make one photo's web renditions and publish its note when all are ready.
+
+    A photo that cannot be processed never raises: the service records the reason on the photo
+    and its note, and a damaged file is not tried again. Only the shared transient errors (the
+    database or Redis briefly away) are retried, a bounded number of times. Running twice — a
+    message redelivered after a lost worker — is harmless.
+    """
+    image = NoteImage.objects.filter(pk=image_id, note__isnull=False).first()
+    if image is None:  # deleted with its note, or never attached
         return
     note_image_process(image=image)
