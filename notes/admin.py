@@ -11,7 +11,7 @@ public rendition view answers only to people who may see the note.
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
@@ -346,20 +346,6 @@ class BoardAdmin(admin.ModelAdmin):
         services.board_delete(board=obj)
 
     def delete_queryset(self, request, queryset) -> None:
-        skipped = 0
+        # "Saved" boards never get here: has_delete_permission refuses them first.
         for board in queryset:
-            try:
-                services.board_delete(board=board)
-            except ValidationError:
-                skipped += 1
-        if skipped:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(n)d “Saved” board was kept: it cannot be deleted.",
-                    "%(n)d “Saved” boards were kept: they cannot be deleted.",
-                    skipped,
-                )
-                % {"n": skipped},
-                messages.WARNING,
-            )
+            services.board_delete(board=board)
