@@ -207,6 +207,14 @@ def image_inspect(
         or width * height > max_pixels
     ):
         raise _too_many_pixels(width=width, height=height, max_pixels=max_pixels)
+    if fmt == "GIF":
+        # Only the first frame is ever decoded; the trailer byte tells a GIF cut short in a
+        # later frame without decoding them all.
+        file.seek(max(0, size - 16))
+        tail = file.read(16).rstrip(b"\x00")
+        file.seek(0)
+        if not tail.endswith(b"\x3b"):
+            raise _corrupt()
     try:
         with image_open(file) as image:
             image.verify()

@@ -6,7 +6,7 @@ from django.conf import settings
 
 from tests.factories import PASSWORD, UserFactory
 
-pytest_plugins = ["tests.fixtures.redis"]
+pytest_plugins = ["tests.fixtures.redis", "tests.fixtures.images"]
 
 
 @pytest.fixture(autouse=True)
