@@ -19,8 +19,11 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-env_file = BASE_DIR / ".env"
-if env_file.exists():
+# Variables may also come from a file (ENV_FILE, default .env; empty reads none). Real
+# environment variables win over the file. `make run` and `make test` read none, so a .env
+# written for the full stack never changes the quick start or the tests.
+env_file = env("ENV_FILE", default=str(BASE_DIR / ".env"))
+if env_file and Path(env_file).is_file():
     env.read_env(env_file)
 
 DEBUG = env.bool("DEBUG", default=True)
@@ -155,7 +158,13 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL or TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# Queues (default, images, feeds, translations) are declared in rednote/celery.py.
+# Queues (default, images, feeds, translations) are declared in rednote/celery.py; tasks are
+# named `<app>.<what>` and routed by name, anything unmatched goes to "default".
+CELERY_TASK_ROUTES = {
+    "notes.*image*": {"queue": "images"},
+    "feeds.*": {"queue": "feeds"},
+    "translations.*": {"queue": "translations"},
+}
 CELERY_TASK_IGNORE_RESULT = True
 # Reliable delivery: a task is acknowledged only after it ran, so a worker crash hands it to
 # another worker; tasks are written to be idempotent for exactly that reason.
@@ -279,6 +288,11 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(_media_base / "media")))
 # Originals are kept outside MEDIA_ROOT so no URL can ever reach them.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(_media_base / "var" / "private")))
 MEDIA_STORAGE = env("MEDIA_STORAGE", default="local")  # "local" or "s3"
+
+if TESTING:
+    # Tests run with DEBUG off and no collectstatic: serve static files from the apps.
+    WHITENOISE_AUTOREFRESH = True
+    WHITENOISE_USE_FINDERS = True
 
 _static_backend = (
     "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -1,0 +1,156 @@
+"""Settings come from the environment; each case loads them afresh in a subprocess."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+PROBE = """
+import json, django
+django.setup()
+from django.conf import settings as s
+from rednote.celery import app
+print(json.dumps({
+    "DEBUG": s.DEBUG,
+    "TESTING": s.TESTING,
+    "cache": s.CACHES["default"]["BACKEND"],
+    "cache_location": s.CACHES["default"].get("LOCATION"),
+    "database": s.DATABASES["default"]["ENGINE"],
+    "eager": app.conf.task_always_eager,
+    "broker": app.conf.broker_url,
+    "email": s.EMAIL_BACKEND,
+    "verification": s.ACCOUNT_EMAIL_VERIFICATION,
+    "media_storage": s.STORAGES["default"]["BACKEND"],
+    "static_storage": s.STORAGES["staticfiles"]["BACKEND"],
+    "ssl_redirect": getattr(s, "SECURE_SSL_REDIRECT", False),
+    "session_cookie_secure": s.SESSION_COOKIE_SECURE,
+}))
+"""
+
+
+def run(args: list[str], **env: str) -> subprocess.CompletedProcess:
+    """Run Python in a fresh environment: only `env` on top of the quick start's defaults.
+
+    Nothing is inherited from this process (CI's DATABASE_URL, pytest's markers) nor read from
+    a .env file.
+    """
+    base = {name: os.environ[name] for name in ("PATH", "HOME", "TMPDIR") if name in os.environ}
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=settings.BASE_DIR,
+        env={
+            **base,
+            "DJANGO_SETTINGS_MODULE": "rednote.settings",
+            "ENV_FILE": "",
+            "TESTING": "false",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def production_env() -> dict[str, str]:
+    return {
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "example.org",
+        "DATABASE_URL": "postgres://rednote:secret@db.example.org:5432/rednote",
+        "REDIS_URL": "redis://cache.example.org:6379/0",
+        "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
+    }
+
+
+def probe(**env: str) -> dict:
+    result = run(["-c", PROBE], **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_settings_quick_start_needs_no_services():
+    loaded = probe()
+
+    assert loaded["DEBUG"] is True
+    assert loaded["database"] == "django.db.backends.sqlite3"
+    assert loaded["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert loaded["eager"] is True
+    assert loaded["broker"] == "memory://"
+    assert loaded["email"] == "django.core.mail.backends.console.EmailBackend"
+    assert loaded["verification"] == "optional"
+    assert loaded["media_storage"] == "django.core.files.storage.FileSystemStorage"
+
+
+def test_settings_redis_url_switches_cache_and_broker_and_stops_eager():
+    loaded = probe(REDIS_URL="redis://127.0.0.1:6379/4")
+
+    assert loaded["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert loaded["cache_location"] == "redis://127.0.0.1:6379/4"
+    assert loaded["broker"] == "redis://127.0.0.1:6379/4"
+    assert loaded["eager"] is False
+
+
+def test_settings_production_is_strict():
+    loaded = probe(**production_env())
+
+    assert loaded["DEBUG"] is False
+    assert loaded["database"] == "django.db.backends.postgresql"
+    assert loaded["verification"] == "mandatory"
+    assert loaded["email"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert loaded["static_storage"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert loaded["ssl_redirect"] is True
+    assert loaded["session_cookie_secure"] is True
+
+
+def test_settings_production_without_secret_key_refuses_to_start():
+    env = production_env()
+    del env["SECRET_KEY"]
+
+    result = run(["-c", PROBE], **env)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_settings_s3_media_storage():
+    loaded = probe(MEDIA_STORAGE="s3", AWS_S3_ENDPOINT_URL="http://minio:9000")
+
+    assert loaded["media_storage"] == "storages.backends.s3.S3Storage"
+
+
+def test_settings_under_pytest_run_tasks_eagerly_with_fast_hashing():
+    # This process: whatever DATABASE_URL/REDIS_URL say, tests run tasks in-process.
+    assert settings.TESTING is True
+    assert settings.CELERY_TASK_ALWAYS_EAGER is True
+    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    assert settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory"
+    assert str(settings.MEDIA_ROOT) != str(settings.BASE_DIR / "media")
+
+
+def test_check_deploy_passes_with_production_env():
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **production_env())
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "warning"),
+    [
+        ("SECURE_SSL_REDIRECT", "false", "security.W008"),
+        ("SECURE_HSTS_SECONDS", "0", "security.W004"),
+    ],
+)
+def test_check_deploy_catches_a_weakened_production_env(variable, value, warning):
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        **production_env(),
+        **{variable: value},
+    )
+
+    assert result.returncode != 0
+    assert warning in result.stderr + result.stdout
