@@ -5,6 +5,7 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -19,6 +20,15 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 # Session, user, profile with counts, relationship, plus room for the notes grid the notes
 # app renders into the profile; what matters is that it does not grow with followers.
 PROFILE_QUERY_BUDGET = 10
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """allauth's rate limits (confirmation mails per address, failed logins) live in the
+    cache, which is Redis when REDIS_URL is set and outlives a test: start each one clean."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

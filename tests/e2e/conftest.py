@@ -25,6 +25,17 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 812}
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """allauth's rate limits live in the cache (Redis when REDIS_URL is set), which outlives
+    a test; a browser journey must not be throttled by an earlier test's sign-up."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
@@ -45,9 +56,7 @@ def new_page(browser, live_server):
     contexts = []
 
     def open_page(*, viewport=DESKTOP, locale="en-US"):
-        context = browser.new_context(
-            base_url=live_server.url, viewport=viewport, locale=locale
-        )
+        context = browser.new_context(base_url=live_server.url, viewport=viewport, locale=locale)
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()
