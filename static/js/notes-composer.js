@@ -36,7 +36,17 @@
         maxImages: settings.maxImages || 18,
 
         get uploading() {
-          return this.items.some(function (item) { return item.state === "uploading"; });
+          return this.items.some(function (item) {
+            return item.state === "uploading" || item.state === "queued";
+          });
+        },
+
+        /* One upload at a time, in the order picked: the first photos are ready first and a
+           phone's connection is not split a dozen ways. */
+        pump: function () {
+          if (this.items.some(function (item) { return item.state === "uploading"; })) { return; }
+          var next = this.items.find(function (item) { return item.state === "queued"; });
+          if (next) { this.upload(next); }
         },
         get busy() { return this.posting || this.uploading; },
 
@@ -71,19 +81,21 @@
               file: file,
               preview: URL.createObjectURL(file),
               alt: "",
-              state: "uploading",
+              state: "queued",
               progress: 0,
               id: null,
               error: ""
             };
             self.items.push(item);
-            self.upload(self.items[self.items.length - 1]);
           });
+          this.pump();
           if (this.errors.photos) { this.errors = Object.assign({}, this.errors, { photos: null }); }
         },
 
         // `item` is the reactive (proxied) entry, so progress and state show as they change.
         upload: function (item) {
+          var self = this;
+          item.state = "uploading";
           var data = new FormData();
           data.append("file", item.file, item.file.name);
           var xhr = new XMLHttpRequest();
@@ -108,20 +120,23 @@
               item.error = (errors.file || errors.alt_text || [body.detail || text.uploadFailed]).join(" ");
             }
             item.xhr = null;
+            self.pump();
           };
           xhr.onerror = function () {
             item.state = "failed";
             item.error = text.uploadFailed || "";
             item.xhr = null;
+            self.pump();
           };
           xhr.send(data);
         },
 
         remove: function (index) {
           var item = this.items[index];
-          if (item.xhr) { item.xhr.abort(); }
+          if (item.xhr) { item.xhr.onload = item.xhr.onerror = null; item.xhr.abort(); }
           URL.revokeObjectURL(item.preview);
           this.items.splice(index, 1);
+          this.pump();
         },
 
         move: function (index, step) {
