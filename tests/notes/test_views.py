@@ -763,3 +763,15 @@ def test_profile_grid_shows_notes_and_author_sees_processing(alice_client, user)
 
 def test_profile_of_unknown_person_is_404(client):
     assert client.get("/@nobody_here/").status_code == 404
+
+
+def test_image_with_s3_storage_redirects_to_the_signed_url(client, settings):
+    settings.MEDIA_STORAGE = "s3"
+    note = NoteFactory()
+    image = note.images.get()
+    response = client.get(image.display_url)
+    assert response.status_code == 302
+    assert response["Location"] == image.display.storage.url(image.display.name)
+    assert response["Cache-Control"] == "private, no-store"
+    hidden = NoteFactory(visibility="private")
+    assert client.get(hidden.images.get().display_url).status_code == 404
