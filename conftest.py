@@ -1,15 +1,9 @@
-"""Test-run defaults, set before Django's settings load.
+"""Test-run defaults live in rednote/settings.py, not here.
 
-Tasks run eagerly (in-process, after commit) unless a test starts a real worker; the database
-and Redis come from DATABASE_URL / REDIS_URL when set (CI), else SQLite and no Redis.
+pytest-django loads the settings before any conftest.py is imported, so environment variables
+set here would come too late for this process, yet xdist workers would inherit them: a
+MEDIA_ROOT set here made parallel workers share (and wipe) one media directory. The settings
+see pytest's PYTEST_VERSION instead and pick fast hashing, eager tasks, mandatory e-mail
+verification and a scratch media directory per process; DATABASE_URL / REDIS_URL come from
+the environment when set (CI), else SQLite and no Redis.
 """
-
-import os
-import tempfile
-
-os.environ.setdefault("TESTING", "true")
-os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
-os.environ.setdefault("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
-_scratch = tempfile.mkdtemp(prefix="rednote-test-")
-os.environ.setdefault("MEDIA_ROOT", os.path.join(_scratch, "media"))
-os.environ.setdefault("PRIVATE_MEDIA_ROOT", os.path.join(_scratch, "private"))
