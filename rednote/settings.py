@@ -287,6 +287,11 @@ if TESTING and "MEDIA_ROOT" not in os.environ:
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(_media_base / "media")))
 # Originals are kept outside MEDIA_ROOT so no URL can ever reach them.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(_media_base / "var" / "private")))
+if TESTING and os.environ.get("PYTEST_XDIST_WORKER"):
+    # Parallel test workers inherit one MEDIA_ROOT from the environment and tests wipe media
+    # after each test: each worker gets its own directories, or they delete each other's files.
+    MEDIA_ROOT = MEDIA_ROOT / os.environ["PYTEST_XDIST_WORKER"]
+    PRIVATE_MEDIA_ROOT = PRIVATE_MEDIA_ROOT / os.environ["PYTEST_XDIST_WORKER"]
 MEDIA_STORAGE = env("MEDIA_STORAGE", default="local")  # "local" or "s3"
 
 if TESTING:
