@@ -13,7 +13,7 @@ the same answers.
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from accounts.models import User
@@ -234,6 +234,7 @@ class BoardSerializer(serializers.ModelSerializer):
 # --- Input --------------------------------------------------------------------------------
 
 
+@extend_schema_serializer(component_name="MediaUpload")
 class MediaUploadInputSerializer(serializers.Serializer):
     file = serializers.FileField(
         allow_empty_file=True,  # the service explains an empty file like any other bad one
@@ -248,6 +249,7 @@ class MediaUploadInputSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(component_name="NoteCreate")
 class NoteCreateInputSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, allow_blank=True, default="")
     body = serializers.CharField(
@@ -291,6 +293,7 @@ class NoteCreateInputSerializer(serializers.Serializer):
         return attrs
 
 
+@extend_schema_serializer(component_name="NoteUpdate")
 class NoteUpdateInputSerializer(serializers.Serializer):
     # Photos stay as posted; any other field sent (author, counters, status...) is ignored.
 
@@ -310,6 +313,7 @@ class _OwnBoardField(serializers.PrimaryKeyRelatedField):
         return Board.objects.filter(owner=self.context["request"].user)
 
 
+@extend_schema_serializer(component_name="NoteCollect")
 class NoteCollectInputSerializer(serializers.Serializer):
     board = _OwnBoardField(
         required=False,
@@ -319,12 +323,14 @@ class NoteCollectInputSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(component_name="BoardCreate")
 class BoardCreateInputSerializer(serializers.Serializer):
     name = serializers.CharField(allow_blank=True)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     is_private = serializers.BooleanField(required=False, default=False)
 
 
+@extend_schema_serializer(component_name="BoardUpdate")
 class BoardUpdateInputSerializer(serializers.Serializer):
     name = serializers.CharField(allow_blank=True)
     description = serializers.CharField(allow_blank=True)

@@ -986,3 +986,37 @@ def test_next_link_keeps_page_size(user):
     page = client_for(user).get(f"{url('notes')}?page_size=2").json()
     query = parse_qs(urlsplit(page["next"]).query)
     assert query["page_size"] == ["2"] and query["cursor"]
+
+
+# --- OpenAPI ------------------------------------------------------------------------------
+
+NOTES_API_PATHS = {
+    "/api/v1/media/": {"post"},
+    "/api/v1/notes/": {"get", "post"},
+    "/api/v1/notes/{note_id}/": {"get", "patch", "delete"},
+    "/api/v1/notes/{note_id}/like/": {"post", "delete"},
+    "/api/v1/notes/{note_id}/collect/": {"post", "delete"},
+    "/api/v1/users/{handle}/notes/": {"get"},
+    "/api/v1/users/{handle}/boards/": {"get"},
+    "/api/v1/boards/": {"get", "post"},
+    "/api/v1/boards/{board_id}/": {"get", "patch", "delete"},
+    "/api/v1/boards/{board_id}/notes/": {"get"},
+}
+
+
+def test_openapi_schema_documents_the_notes_api(client):
+    import yaml
+
+    schema = yaml.safe_load(client.get(reverse("api-schema")).content)
+    for path, methods in NOTES_API_PATHS.items():
+        assert methods == set(schema["paths"][path]) - {"parameters"}, path
+    components = schema["components"]["schemas"]
+    assert set(components["Note"]["properties"]) == NOTE_FIELDS
+    assert set(components["NoteImage"]["properties"]) == IMAGE_FIELDS
+    assert set(components["Board"]["properties"]) == BOARD_FIELDS
+    assert {"next", "previous", "results"} <= set(components["PaginatedNoteList"]["properties"])
+    upload = schema["paths"]["/api/v1/media/"]["post"]
+    assert set(upload["requestBody"]["content"]) == {"multipart/form-data"}
+    assert {"201", "400", "401", "429"} <= set(upload["responses"])
+    create = components["NoteCreateRequest"]["properties"]
+    assert not {"author", "status", "like_count", "collect_count", "comment_count"} & set(create)
