@@ -26,6 +26,9 @@ def _absolute(serializer: serializers.Serializer, url: str) -> str:
     return request.build_absolute_uri(url) if request is not None else url
 
 
+# Ids are 64-bit; a larger number is refused here rather than overflowing a database driver.
+_MAX_ID = 2**63 - 1
+
 # A URL, or null when there is none (yet).
 _NULLABLE_URL = serializers.URLField(allow_null=True)
 
@@ -259,7 +262,7 @@ class NoteCreateInputSerializer(serializers.Serializer):
         help_text=_("Text with #hashtags and @mentions."),
     )
     media_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=_MAX_ID),
         allow_empty=True,
         help_text=_(
             "Ids of your uploaded photos (`POST media/`), in order; the first is the cover."

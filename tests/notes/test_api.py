@@ -332,6 +332,7 @@ def test_note_create_processed_note_serves_its_renditions(
         ({"title": "t", "media_ids": "1,2"}, "media_ids"),
         ({"title": "t", "media_ids": ["x"]}, "media_ids"),
         ({"title": "t", "media_ids": [987654]}, "media_ids"),
+        ({"title": "t", "media_ids": [10**30]}, "media_ids"),
         ({"title": "x" * 101, "media_ids": "MINE"}, "title"),
         ({"title": "", "body": "", "media_ids": "MINE"}, "title"),
         ({"body": "x" * 2001, "media_ids": "MINE"}, "body"),
@@ -986,6 +987,31 @@ def test_next_link_keeps_page_size(user):
     page = client_for(user).get(f"{url('notes')}?page_size=2").json()
     query = parse_qs(urlsplit(page["next"]).query)
     assert query["page_size"] == ["2"] and query["cursor"]
+
+
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        ("note-detail", "get"),
+        ("note-detail", "patch"),
+        ("note-like", "post"),
+        ("note-collect", "delete"),
+        ("board-detail", "get"),
+        ("board-notes", "get"),
+    ],
+)
+def test_absurd_ids_are_404_not_500(user, name, method):
+    key = "board_id" if name.startswith("board") else "note_id"
+    path = url(name, **{key: 10**25})
+    assert_error(getattr(client_for(user), method)(path, {}, format="json"), 404)
+
+
+def test_absurd_board_id_is_400(user):
+    note = NoteFactory()
+    response = client_for(user).post(
+        url("note-collect", note_id=note.pk), {"board": 10**25}, format="json"
+    )
+    assert_error(response, 400, "board")
 
 
 # --- OpenAPI ------------------------------------------------------------------------------
