@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.core.validators import RegexValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -66,7 +66,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     email = models.EmailField(_("email address"), blank=True)
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
-    bio = models.TextField(_("bio"), max_length=500, blank=True)
+    # TextField's max_length only reaches form widgets; the validator makes full_clean (and so
+    # every service) enforce it too.
+    bio = models.TextField(
+        _("bio"), max_length=500, blank=True, validators=[MaxLengthValidator(500)]
+    )
     region = models.CharField(_("region"), max_length=60, blank=True)
     avatar = models.ImageField(_("avatar"), upload_to=avatar_upload_to, blank=True)
     avatar_color = models.CharField(

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.files.storage import storages
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -88,7 +89,10 @@ class Note(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes"
     )
     title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH, blank=True)
-    body = models.TextField(_("body"), max_length=BODY_MAX_LENGTH, blank=True)
+    body = models.TextField(
+        _("body"), max_length=BODY_MAX_LENGTH, blank=True,
+        validators=[MaxLengthValidator(BODY_MAX_LENGTH)],
+    )
     visibility = models.CharField(
         _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
     )

@@ -17,6 +17,16 @@ def _media_dirs(settings):
         shutil.rmtree(root, ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits (allauth, DRF throttles) count in the cache, which is Redis when REDIS_URL
+    is set and outlives a test: start every test from an empty one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def password():
     return PASSWORD

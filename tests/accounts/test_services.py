@@ -359,15 +359,7 @@ def test_profile_update_refuses_unknown_fields(user):
         ("languages", ["fr"]),
         ("read_languages", "en"),
         ("display_name", "x" * 51),
-        pytest.param(
-            "bio",
-            "x" * 501,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known bug: TextField max_length is enforced by forms only; "
-                "User.bio needs a MaxLengthValidator",
-            ),
-        ),
+        ("bio", "x" * 501),
         ("ui_language", "fr"),
     ],
 )
