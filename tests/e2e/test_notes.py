@@ -211,3 +211,23 @@ def test_discover_grid_and_load_more_on_a_phone(new_page, live_server):
     # Anonymous likes go to the log-in page.
     cards.first.get_by_test_id("like-button").click()
     page.wait_for_url("**/accounts/login/**")
+
+
+def test_composer_reorders_photos_by_dragging(new_page, live_server, tmp_path):
+    alice = UserFactory(handle="alice")
+    paths = []
+    for n, colour in enumerate(("#e0a080", "#80a0e0", "#a0e080")):
+        path = tmp_path / f"{n}.jpg"
+        Image.new("RGB", (200 + n, 300), colour).save(path, "JPEG")
+        paths.append(str(path))
+    page = new_page()
+    log_in(page, "alice", next_url="/notes/new/")
+    page.get_by_test_id("photo-picker").set_input_files(paths)
+    expect(page.locator("[data-testid=photo-item][data-state=done]")).to_have_count(3)
+    items = page.get_by_test_id("photo-item")
+    items.nth(2).drag_to(items.nth(0))
+    page.get_by_test_id("note-title-input").fill("Reordered")
+    page.get_by_test_id("note-submit").click()
+    page.wait_for_url(re.compile(r"/notes/\d+/$"))
+    note = Note.objects.get(author=alice)
+    assert [i.original_width for i in note.images.all()] == [202, 200, 201]
