@@ -214,6 +214,18 @@ COLOUR_CASES = {
         {(10, 10): (*RED, 255), (10, 40): (None, None, None, 0)},
     ),
     "animated-gif-first-frame": (_animated_gif(), "RGB", {(10, 10): RED}),
+    "animated-webp-first-frame": (
+        encode(
+            Image.new("RGB", (64, 48), GREEN),
+            "WEBP",
+            save_all=True,
+            append_images=[Image.new("RGB", (64, 48), BLUE)],
+            duration=80,
+            lossless=True,
+        ),
+        "RGB",
+        {(10, 10): GREEN},
+    ),
     "rgba-webp": (
         encode(Image.new("RGBA", (64, 48), (*RED, 160)), "WEBP", lossless=True),
         "RGBA",

@@ -75,6 +75,12 @@ def _mpo() -> bytes:
         pytest.param(encode(scene(), "PNG"), "PNG", "png", id="png"),
         pytest.param(encode(scene(mode="RGBA"), "WEBP"), "WEBP", "webp", id="webp"),
         pytest.param(_animated_gif(), "GIF", "gif", id="animated-gif"),
+        pytest.param(
+            encode(scene(), "WEBP", save_all=True, append_images=[scene((640, 480), "RGB")]),
+            "WEBP",
+            "webp",
+            id="animated-webp",
+        ),
         pytest.param(_mpo(), "JPEG", "jpg", id="mpo-from-a-phone"),
     ],
 )
