@@ -49,9 +49,13 @@ class MediaIdsField(forms.Field):
         if isinstance(value, str):
             value = [value]
         try:
-            return [int(v) for v in value]
+            ids = [int(v) for v in value]
         except (TypeError, ValueError) as exc:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+        # Ids are 64-bit: anything else names no photo (and SQLite cannot even compare it).
+        if any(not 0 < i < 2**63 for i in ids):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return ids
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -42,7 +42,7 @@ def cursor_decode(cursor: str) -> tuple[datetime, int]:
         position = datetime.fromisoformat(moment), int(pk)
     except (ValueError, UnicodeError, binascii.Error) as exc:
         raise InvalidCursor(cursor) from exc
-    if position[0].tzinfo is None:
+    if position[0].tzinfo is None or not 0 < position[1] < 2**63:
         raise InvalidCursor(cursor)
     return position
 

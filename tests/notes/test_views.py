@@ -234,12 +234,14 @@ def test_post_with_someone_elses_media_is_400(alice_client, user, other_user):
     assert NoteImage.objects.get(pk=theirs.pk).note is None
 
 
-def test_post_with_garbage_media_id_is_400(alice_client):
+@pytest.mark.parametrize("media_id", ["1; DROP", "99999999999999999999", "-5", "0"])
+def test_post_with_garbage_media_id_is_400(alice_client, media_id):
     response = alice_client.post(
-        "/notes/new/", {"title": "x", "visibility": "public", "media_ids": ["1; DROP"]}, **JSON
+        "/notes/new/", {"title": "x", "visibility": "public", "media_ids": [media_id]}, **JSON
     )
     assert response.status_code == 400
     assert "media_ids" in response.json()["errors"]
+    assert not Note.objects.exists()
 
 
 def test_post_enforces_csrf(user):
@@ -686,8 +688,11 @@ def test_discover_load_more_pages_with_cursor(client):
 
 
 def test_discover_bad_cursor_is_400(client):
+    from django.utils import timezone
+
     assert client.get("/?cursor=not-a-cursor").status_code == 400
     assert client.get("/?cursor=" + "a" * 10).status_code == 400
+    assert client.get("/?cursor=" + cursor_encode(timezone.now(), 10**30)).status_code == 400
 
 
 def test_discover_cursor_cannot_widen_visibility(client):
