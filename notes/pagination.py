@@ -9,7 +9,7 @@ only move the position, never widen what the queryset lets the viewer see.
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db.models import Q, QuerySet
 
@@ -39,11 +39,12 @@ def cursor_decode(cursor: str) -> tuple[datetime, int]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         moment, pk = base64.urlsafe_b64decode(padded.encode("ascii")).decode().split("|")
-        position = datetime.fromisoformat(moment), int(pk)
-    except (ValueError, UnicodeError, binascii.Error) as exc:
+        when = datetime.fromisoformat(moment)
+        position = when.astimezone(UTC), int(pk)  # a naive or unrepresentable time fails here
+        if when.tzinfo is None or not 0 < position[1] < 2**63:
+            raise InvalidCursor(cursor)
+    except (ValueError, OverflowError, UnicodeError, binascii.Error) as exc:
         raise InvalidCursor(cursor) from exc
-    if position[0].tzinfo is None or not 0 < position[1] < 2**63:
-        raise InvalidCursor(cursor)
     return position
 
 

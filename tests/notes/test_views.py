@@ -1,5 +1,6 @@
 import io
 import json
+from datetime import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -693,6 +694,10 @@ def test_discover_bad_cursor_is_400(client):
     assert client.get("/?cursor=not-a-cursor").status_code == 400
     assert client.get("/?cursor=" + "a" * 10).status_code == 400
     assert client.get("/?cursor=" + cursor_encode(timezone.now(), 10**30)).status_code == 400
+    far_past = datetime.fromisoformat("0001-01-01T00:00:00+05:00")
+    assert client.get("/?cursor=" + cursor_encode(far_past, 1)).status_code == 400
+    naive = datetime.fromisoformat("2025-01-01T00:00:00")
+    assert client.get("/?cursor=" + cursor_encode(naive, 1)).status_code == 400
 
 
 def test_discover_cursor_cannot_widen_visibility(client):
