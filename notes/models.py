@@ -5,7 +5,6 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 TITLE_MAX_LENGTH = 100
@@ -14,9 +13,13 @@ LOCATION_MAX_LENGTH = 80
 ALT_TEXT_MAX_LENGTH = 500
 MAX_IMAGES = 18
 
+
 # Originals and renditions live in the private storage: nothing under it has a public URL;
 # renditions are served by a view that checks the note's visibility first.
-private_storage = SimpleLazyObject(lambda: storages["private"])
+# A callable, not the storage itself: migrations then record `notes.models.private_storage`
+# rather than this machine's directory (which made `makemigrations --check` fail elsewhere).
+def private_storage():
+    return storages["private"]
 
 
 class Visibility(models.TextChoices):
@@ -90,7 +93,9 @@ class Note(models.Model):
     )
     title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH, blank=True)
     body = models.TextField(
-        _("body"), max_length=BODY_MAX_LENGTH, blank=True,
+        _("body"),
+        max_length=BODY_MAX_LENGTH,
+        blank=True,
         validators=[MaxLengthValidator(BODY_MAX_LENGTH)],
     )
     visibility = models.CharField(
