@@ -2,6 +2,7 @@
 #
 #   make run        quick start: SQLite, no Redis (tasks run in-process), demo data, :8000
 #   make test       the whole suite; DATABASE_URL / REDIS_URL from the shell when set
+#                   (a subset: make test PYTEST_ARGS="tests/accounts -k follow")
 #   make lint       ruff check + ruff format --check
 #   make check      makemigrations --check and check --deploy under production-like settings
 #   make messages   refresh the en and zh_Hans catalogues, then compile them
