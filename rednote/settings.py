@@ -225,7 +225,11 @@ ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[RedNote] "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Links in e-mails: the scheme of the public address when SITE_URL is given (the compose stack
+# serves plain http://localhost), else https unless debugging. "http" only means "as requested".
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(env("SITE_URL", default="")).scheme or (
+    "http" if DEBUG else "https"
+)
 # allauth's defaults (login failures, sign-ups, password resets, confirmation mails per key/IP)
 # stay on; the variable exists so a load test can widen them, never to turn them off in prod.
 ACCOUNT_RATE_LIMITS = env.json("ACCOUNT_RATE_LIMITS", default={}) or {

@@ -28,6 +28,7 @@ print(json.dumps({
     "static_storage": s.STORAGES["staticfiles"]["BACKEND"],
     "ssl_redirect": getattr(s, "SECURE_SSL_REDIRECT", False),
     "session_cookie_secure": s.SESSION_COOKIE_SECURE,
+    "link_protocol": s.ACCOUNT_DEFAULT_HTTP_PROTOCOL,
 }))
 """
 
@@ -104,6 +105,15 @@ def test_settings_production_is_strict():
     assert loaded["static_storage"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
     assert loaded["ssl_redirect"] is True
     assert loaded["session_cookie_secure"] is True
+    assert loaded["link_protocol"] == "https"
+
+
+def test_settings_links_in_emails_follow_site_url_scheme():
+    # The compose stack serves plain http://localhost: its verification links must work.
+    assert probe(**production_env(), SITE_URL="http://localhost:8000")["link_protocol"] == "http"
+    assert probe(**production_env(), SITE_URL="https://notes.example.org")["link_protocol"] == (
+        "https"
+    )
 
 
 def test_settings_production_without_secret_key_refuses_to_start():
