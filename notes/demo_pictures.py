@@ -1634,6 +1634,17 @@ class _Painter:
             angle, resample=Image.Resampling.BICUBIC, center=((x0 + x1) / 2, (y0 + y1) / 2)
         )
         self.put(rotated, blur=0.5)
+        if "sticky notes" in s:  # several, in the palette's colours, stuck around the sheet
+            notes = self.layer()
+            draw = ImageDraw.Draw(notes)
+            for k in range(5):
+                nx = self.w * (0.1 + 0.2 * k) + self.r(-0.05, 0.05) * self.w
+                ny = self.h * self.rng.choice([0.08, 0.78]) + self.r(-0.04, 0.04) * self.h
+                side = self.unit * self.r(0.14, 0.2)
+                col = (c.main, c.second, c.third)[k % 3]
+                draw.rectangle((nx, ny, nx + side, ny + side), fill=_rgba(col, 255))
+                self.handwriting(draw, (nx, ny, nx + side, ny + side), c.dark, side / 4)
+            self.put(notes, blur=0.6)
         if "pen" in s or "highlighter" in s:
             self.pen()
         if "parcel" in s:

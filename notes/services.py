@@ -434,7 +434,8 @@ def _note_publish_if_ready(*, note_id: int | None) -> None:
     if statuses != {ImageStatus.READY}:
         return
     note.status = NoteStatus.PUBLISHED
-    note.published_at = timezone.now()
+    # A publication time set in advance is kept (the demo seed backdates its notes).
+    note.published_at = note.published_at or timezone.now()
     note.failure_reason = ""
     note.save(update_fields=["status", "published_at", "failure_reason", "updated_at"])
     send_on_commit(events.note_published, sender=Note, note_id=note.pk, author_id=note.author_id)

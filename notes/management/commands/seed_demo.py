@@ -1,4 +1,9 @@
-"""`python manage.py seed_demo [--admin] [--file PATH]`: load the demo users and follows."""
+"""`python manage.py seed_demo [--admin] [--file PATH] [--notes N]`: load the demo data set.
+
+The command lives in notes, the highest layer it loads: accounts' loader (users, follows) is
+extended by `notes.demo.NotesDemoLoader` (notes with their photos, likes, boards), so accounts
+never imports notes.
+"""
 
 from pathlib import Path
 
@@ -6,20 +11,22 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import (
-    ADMIN_HANDLE,
-    ADMIN_PASSWORD,
-    DEMO_PASSWORD,
-    SEED_FILE,
-    DemoLoader,
-    admin_ensure,
-)
+from accounts.demo import ADMIN_HANDLE, ADMIN_PASSWORD, DEMO_PASSWORD, SEED_FILE, admin_ensure
+from notes.demo import NotesDemoLoader
+
+
+def count(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError(value)
+    return number
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo data set (demo/seed.json). Idempotent: what exists is left alone. "
-        "With --admin, or whenever DEBUG is on, also create the superuser 'admin'."
+        "Load the demo data set (demo/seed.json): users, follows, notes with their photos, "
+        "likes and boards. Idempotent: what exists is left alone. With --admin, or whenever "
+        "DEBUG is on, also create the superuser 'admin'."
     )
 
     def add_arguments(self, parser):
@@ -29,12 +36,20 @@ class Command(BaseCommand):
             action="store_true",
             help=f"create the superuser '{ADMIN_HANDLE}' (always done when DEBUG is on)",
         )
+        parser.add_argument(
+            "--notes",
+            type=count,
+            default=None,
+            metavar="N",
+            help="load only the first N notes, with the likes and boards that refer to them",
+        )
 
-    def handle(self, *args, file: Path, admin: bool, **options):
+    def handle(self, *args, file: Path, admin: bool, notes: int | None, **options):
         try:
-            loader = DemoLoader.from_file(file)
+            loader = NotesDemoLoader.from_file(file)
         except (OSError, ValueError) as exc:
             raise CommandError(f"Cannot read {file}: {exc}") from exc
+        loader.notes_limit = notes
         try:
             results = loader.run()
         except ValidationError as exc:
@@ -45,6 +60,10 @@ class Command(BaseCommand):
             for section, result in results.items()
         ]
         self.stdout.write(self.style.SUCCESS("Demo data: " + ", ".join(parts) + "."))
+        if results["notes"].created and not settings.CELERY_TASK_ALWAYS_EAGER:
+            self.stdout.write(
+                "The photos are queued for the images worker: notes appear once processed."
+            )
         self.stdout.write(f"Every demo user logs in with the password {DEMO_PASSWORD!r}.")
         if admin or settings.DEBUG:
             if admin_ensure():
