@@ -432,5 +432,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"jieba": {"level": "WARNING"}},
 }
+if CELERY_TASK_ALWAYS_EAGER:
+    # In-process tasks: a line per successful task and kombu's note about the in-memory
+    # broker are noise in the quick start's terminal; failures still show.
+    LOGGING["loggers"].update(
+        {"celery.app.trace": {"level": "WARNING"}, "kombu.connection": {"level": "ERROR"}}
+    )
 
 HEALTHCHECK_TIMEOUT = timedelta(seconds=2)
