@@ -54,7 +54,8 @@ def _wait_while_processing(note: Note) -> Note:
         if note.status != NoteStatus.PROCESSING:
             return note
         time.sleep(0.1)
-    pytest.fail(f"note {note.pk} still processing after {TIMEOUT:.0f} s")
+    statuses = list(note.images.values_list("status", flat=True))
+    pytest.fail(f"note {note.pk} still processing after {TIMEOUT:.0f} s; photos: {statuses}")
 
 
 def test_worker_processes_a_posted_note_and_publishes_it(images_worker, user, photo_upload):
