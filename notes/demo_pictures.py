@@ -171,6 +171,9 @@ _PATTERNS = {
 }
 
 
+_SHOES = re.compile(r"\b(?:sneakers?|loafers|boots)\b")
+
+
 def _has(scene: str, group: str) -> bool:
     return _PATTERNS[group].search(scene) is not None
 
@@ -753,6 +756,8 @@ class _Painter:
             self.people(count=self.rng.randint(4, 7) if crowd else 2, small=True)
         elif _has(s, "person"):
             self.people(count=1)
+        elif _SHOES.search(s):
+            self.shoes()
         if _has(s, "lantern"):
             self.lanterns()
         if self.night:
@@ -1647,8 +1652,6 @@ class _Painter:
             self.put(notes, blur=0.6)
         if "pen" in s or "highlighter" in s:
             self.pen()
-        if "parcel" in s:
-            self.garment()
         if "leash" in s:
             self.leash()
         if "arrows" in s or "doodles" in s:
@@ -2848,9 +2851,58 @@ class _Painter:
         self.volume(layer, (self.w * 0.2, self.h * 0.35, self.w * 0.8, self.h))
         self.put(layer, blur=0.8)
 
+    def shoes(self) -> None:
+        """A pair of shoes or boots seen from the side, on the floor (two pairs to compare)."""
+        s, c = self.scene, self.c
+        floor = getattr(self, "floor_y", self.h * 0.65)
+        base = floor + (self.h - floor) * 0.6
+        boots = "boots" in s
+        pairs = 2 if "comparison" in s or "side-by-side" in s else 1
+        size = self.w * (0.21 if pairs == 2 else 0.36)
+        colours = [c.main if _lum(c.main) < 200 else c.third, c.third if pairs == 2 else c.main]
+        for k in range(pairs * 2):
+            x = self.w * ((k + 0.5) / (pairs * 2)) if pairs == 2 else self.w * (0.3 + 0.38 * k)
+            x -= size / 2
+            y = base + (k % 2) * self.h * 0.04
+            col = colours[k // 2] if pairs == 2 else colours[0]
+            layer = self.layer()
+            draw = ImageDraw.Draw(layer)
+            self.shadow((x - size * 0.05, y - size * 0.06, x + size * 1.05, y + size * 0.08))
+            top = y - size * (0.75 if boots else 0.38)
+            shaft = x + size * (0.18 if boots else 0.3)
+            draw.polygon(
+                [
+                    (x, y),
+                    (x, y - size * 0.3),
+                    (shaft, top),
+                    (shaft + size * (0.3 if boots else 0.25), top),
+                    (x + size * 0.62, y - size * 0.3),
+                    (x + size * 0.95, y - size * 0.2),
+                    (x + size, y),
+                ],
+                fill=_rgba(col, 255),
+            )
+            draw.ellipse(
+                (x + size * 0.55, y - size * 0.3, x + size * 1.02, y + size * 0.02),
+                fill=_rgba(col, 255),
+            )
+            sole = (244, 242, 236) if "sneaker" in s else (48, 36, 30)
+            draw.rectangle((x - 2, y - size * 0.06, x + size + 2, y), fill=_rgba(sole, 255))
+            if "sneaker" in s:
+                draw.line(
+                    [(x + size * 0.3, y - size * 0.25), (x + size * 0.75, y - size * 0.12)],
+                    fill=(250, 250, 250, 230),
+                    width=max(3, round(size * 0.04)),
+                )
+            self.volume(layer, (x, top, x + size, y))
+            self.put(layer, blur=0.7)
+
     def garment(self) -> None:
         """Clothes or cloth laid flat: a jacket, a scarf, yarn and thread, a tote."""
         s, c = self.scene, self.c
+        if _SHOES.search(s) and "outfit" not in s and "haul" not in s:
+            self.shoes()
+            return
         layer = self.layer()
         draw = ImageDraw.Draw(layer)
         cx, cy = self.w * 0.5, self.h * 0.5
