@@ -197,7 +197,7 @@ def image_inspect(
         raise _corrupt() from exc
     finally:
         file.seek(0)
-    if fmt not in ACCEPTED_FORMATS:  # pragma: no cover - only accepted decoders are tried
+    if fmt not in ACCEPTED_FORMATS:  # defensive: only the accepted decoders are tried
         raise _not_an_image(head)
     if (
         width < 1
