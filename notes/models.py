@@ -226,6 +226,11 @@ class NoteImage(models.Model):
     def __str__(self) -> str:
         return f"Image {self.pk} of note {self.note_id}"
 
+    def rendition_name(self, kind: str) -> str:
+        """Where the worker writes this photo's rendition: fixed, so reruns replace it and a
+        deletion can remove it even before the worker has recorded it."""
+        return f"renditions/{self.owner_id}/{self.pk}-{kind}.webp"
+
     def url(self, kind: str = RenditionKind.DISPLAY) -> str:
         return reverse(
             "notes:image",

@@ -227,7 +227,7 @@ def note_create(
     from .tasks import note_image_process_task
 
     for image_id in ids:
-        enqueue_on_commit(note_image_process_task, queue="images", image_id=image_id)
+        enqueue_on_commit(note_image_process_task, image_id=image_id)  # routed to "images"
     return note
 
 
@@ -264,11 +264,13 @@ def note_update(
 
 
 def _files_of(note: Note) -> list[tuple[object, str]]:
+    """Every file of the note's photos, renditions by their fixed names: a worker may be
+    writing them right now, before the row records them."""
     files = []
     for image in note.images.all():
-        for field in (image.original, image.display, image.grid):
-            if field:
-                files.append((field.storage, field.name))
+        names = {image.original.name, image.display.name, image.grid.name}
+        names.update(image.rendition_name(kind) for kind in RenditionKind.values)
+        files.extend((image.original.storage, name) for name in sorted(names) if name)
     return files
 
 
@@ -367,7 +369,7 @@ def note_image_process(*, image: NoteImage) -> NoteImage:
                 (RenditionKind.GRID, result.grid),
             ):
                 field = getattr(image, kind)
-                name = f"renditions/{image.owner_id}/{image.pk}-{kind}.webp"
+                name = image.rendition_name(kind)
                 field.storage.delete(name)  # a rerun replaces the file, never piles up copies
                 field.name = field.storage.save(name, ContentFile(rendition.data))
             image.width, image.height = result.display.width, result.display.height

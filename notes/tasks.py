@@ -6,7 +6,7 @@ from .models import NoteImage
 from .services import note_image_process
 
 
-@shared_task(name="notes.image_process", queue="images", acks_late=True, **RETRY_POLICY)
+@shared_task(name="notes.image_process", acks_late=True, **RETRY_POLICY)  # routed to "images"
 def note_image_process_task(image_id: int) -> None:
     """Make one photo's web renditions and publish its note when all are ready.
 

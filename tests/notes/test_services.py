@@ -568,3 +568,24 @@ def test_board_update_renames_but_refuses_another_boards_name(user):
     assert list(_errors(exc_info)) == ["name"]
     trips.refresh_from_db()
     assert trips.name == "trips"
+
+
+def test_note_delete_removes_renditions_written_but_not_yet_recorded(
+    user, django_capture_on_commit_callbacks
+):
+    """A worker may write a photo's renditions just before the note is deleted, without having
+    saved their names on the row yet: deletion removes the fixed names too."""
+    image = NoteImageFactory(owner=user, pending=True)
+    note = services.note_create(author=user, media_ids=[image.pk], title="gone soon")
+    image.refresh_from_db()
+    storage = image.original.storage
+    written = [image.rendition_name(kind) for kind in ("display", "grid")]
+    for name in written:
+        storage.save(name, io.BytesIO(b"webp bytes"))
+    assert not image.display and all(storage.exists(name) for name in written)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.note_delete(note=note)
+
+    assert not any(storage.exists(name) for name in written)
+    assert not storage.exists(image.original.name)
