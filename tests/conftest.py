@@ -3,6 +3,7 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from tests.factories import PASSWORD, UserFactory
 
@@ -25,6 +26,15 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Django's LocaleMiddleware leaves the language of the last request active in the thread;
+    start each test in the default one so a Chinese request can't turn the next test Chinese."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
