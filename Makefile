@@ -75,7 +75,7 @@ locale/%.mo: locale/%.po | $(DEPS_STAMP)
 	$(LOCAL_ENV) $(MANAGE) compilemessages --ignore '.venv' --locale $(word 1,$(subst /, ,$*))
 
 messages: $(DEPS_STAMP)
-	$(LOCAL_ENV) $(MANAGE) makemessages --locale en --locale zh_Hans --no-obsolete \
+	$(LOCAL_ENV) $(MANAGE) makemessages --locale zh_Hans --no-obsolete --no-location --no-wrap \
 		--ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'media/*' --ignore 'var/*' \
 		--ignore 'tests/*' --ignore 'bench/*'
 	$(LOCAL_ENV) $(MANAGE) compilemessages --ignore '.venv'

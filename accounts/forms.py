@@ -92,7 +92,8 @@ class ProfileForm(forms.Form):
         for field, errors in error.error_dict.items():
             target = field if field in self.fields else None
             if target is None and field != NON_FIELD_ERRORS:
-                errors = [ValidationError(f"{field}: {message}") for e in errors for message in e]
+                # A field this form does not show: the message alone (it names the problem).
+                errors = [ValidationError(message) for e in errors for message in e]
             self.add_error(target, errors)
 
 

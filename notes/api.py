@@ -6,6 +6,7 @@ serializers. Services raise Django `ValidationError`s by field, which
 `rednote.api.exception_handler` turns into 400s naming the field.
 """
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -119,8 +120,11 @@ class MediaUploadApi(APIView):
         tags=[TAG_NOTES],
         operation_id="notes_list",
         summary=gettext_lazy("Recent notes"),
-        description=gettext_lazy("Published notes the viewer may see, newest first. ")
-        + _LIST_DESCRIPTION,
+        description=format_lazy(
+            "{}{}",
+            gettext_lazy("Published notes the viewer may see, newest first. "),
+            _LIST_DESCRIPTION,
+        ),
         responses={200: NoteSerializer(many=True), **error_responses(400)},
     )
 )
@@ -295,11 +299,14 @@ class NoteCollectApi(APIView):
         tags=[TAG_NOTES],
         operation_id="users_notes_list",
         summary=gettext_lazy("A person's notes"),
-        description=gettext_lazy(
-            "Their profile grid, newest first: the notes the viewer may see; a person sees "
-            "their own processing and failed notes too. "
-        )
-        + _LIST_DESCRIPTION,
+        description=format_lazy(
+            "{}{}",
+            gettext_lazy(
+                "Their profile grid, newest first: the notes the viewer may see; a person sees "
+                "their own processing and failed notes too. "
+            ),
+            _LIST_DESCRIPTION,
+        ),
         responses={200: NoteSerializer(many=True), **error_responses(400, 404)},
     )
 )
@@ -328,7 +335,9 @@ class BoardsApi(generics.ListAPIView):
         tags=[TAG_BOARDS],
         operation_id="boards_list",
         summary=gettext_lazy("Your boards"),
-        description=gettext_lazy("“Saved” first, then the newest. ") + _LIST_DESCRIPTION,
+        description=format_lazy(
+            "{}{}", gettext_lazy("“Saved” first, then the newest. "), _LIST_DESCRIPTION
+        ),
         responses={200: BoardSerializer(many=True), **error_responses(400, 401)},
     )
     def get(self, request, *args, **kwargs):
@@ -403,8 +412,11 @@ class BoardDetailApi(APIView):
         tags=[TAG_BOARDS],
         operation_id="boards_notes_list",
         summary=gettext_lazy("The notes of a board"),
-        description=gettext_lazy("The ones the viewer may see, most recently collected first. ")
-        + _LIST_DESCRIPTION,
+        description=format_lazy(
+            "{}{}",
+            gettext_lazy("The ones the viewer may see, most recently collected first. "),
+            _LIST_DESCRIPTION,
+        ),
         responses={200: NoteSerializer(many=True), **error_responses(400, 404)},
     )
 )
@@ -423,8 +435,11 @@ class BoardNotesApi(_NoteListApi):
         tags=[TAG_BOARDS],
         operation_id="users_boards_list",
         summary=gettext_lazy("A person's boards"),
-        description=gettext_lazy("Their public boards (and all of them to themselves). ")
-        + _LIST_DESCRIPTION,
+        description=format_lazy(
+            "{}{}",
+            gettext_lazy("Their public boards (and all of them to themselves). "),
+            _LIST_DESCRIPTION,
+        ),
         responses={200: BoardSerializer(many=True), **error_responses(400, 404)},
     )
 )

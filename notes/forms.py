@@ -3,8 +3,9 @@ whose ValidationErrors (keyed by field) are put back on the form with `add_servi
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, ngettext_lazy
+from django.utils.translation import ngettext
 
 from rednote.images import ACCEPTED_FORMATS
 
@@ -115,12 +116,18 @@ class NoteCreateForm(ServiceErrorsMixin, NoteTextFields):
         label=_("Photos"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": PHOTO_ACCEPT}),
-        help_text=ngettext_lazy(
-            "Up to %(n)s photo: JPEG, PNG, WebP or GIF. The first is the cover.",
-            "Up to %(n)s photos: JPEG, PNG, WebP or GIF. The first is the cover.",
-            "n",
-        )
-        % {"n": MAX_IMAGES},
+        # `ngettext_lazy(...) % {...}` would be formatted once, at import, in English.
+        help_text=lazy(
+            lambda: (
+                ngettext(
+                    "Up to %(n)s photo: JPEG, PNG, WebP or GIF. The first is the cover.",
+                    "Up to %(n)s photos: JPEG, PNG, WebP or GIF. The first is the cover.",
+                    MAX_IMAGES,
+                )
+                % {"n": MAX_IMAGES}
+            ),
+            str,
+        )(),
     )
 
     def clean(self):

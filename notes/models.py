@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 TITLE_MAX_LENGTH = 100
@@ -24,7 +25,7 @@ def private_storage():
 
 class Visibility(models.TextChoices):
     PUBLIC = "public", _("Public")
-    FOLLOWERS = "followers", _("Followers")
+    FOLLOWERS = "followers", pgettext_lazy("visibility", "Followers")
     PRIVATE = "private", _("Only me")
 
 
@@ -299,6 +300,12 @@ class Board(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("notes:board", kwargs={"board_id": self.pk})
+
+    @property
+    def label(self) -> str:
+        """The name to show: the default board is "Saved" in the reader's language, whatever
+        language was active when it was created."""
+        return gettext("Saved") if self.is_default else self.name
 
 
 class BoardNote(models.Model):

@@ -321,3 +321,41 @@ def test_api_not_found_in_chinese(api_client, compiled_messages):
     assert response.status_code == 404
     assert re.search(r"[\u4e00-\u9fff]", response.json()["detail"])
     assert response.json()["errors"] == {}
+
+
+@pytest.mark.django_db
+def test_note_composer_photo_help_follows_the_request_language(chinese_client, user):
+    """The help text is built per request: formatted at import it stayed English."""
+    chinese_client.force_login(user)
+
+    html = chinese_client.get("/notes/new/").content.decode()
+
+    assert "最多 18 张" in html
+    assert "Up to 18 photos" not in html
+
+
+@pytest.mark.django_db
+def test_follow_button_says_already_following_not_the_nav_label(chinese_client, user):
+    """ "Following" on the button (已关注) and in the nav (关注) are two words in Chinese."""
+    star = UserFactory(handle="star")
+    chinese_client.force_login(user)
+    chinese_client.post(f"/@{star.handle}/follow/")
+
+    html = chinese_client.get(f"/@{star.handle}/").content.decode()
+
+    assert "已关注" in html
+
+
+@pytest.mark.django_db
+def test_default_board_is_named_in_the_readers_language(client, compiled_messages, user):
+    """ "Saved" is stored in whatever language created it; pages show it in the reader's."""
+    from notes.services import board_get_or_create_saved
+
+    board = board_get_or_create_saved(owner=user)
+    client.force_login(user)
+
+    chinese = client.get(board.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-CN")
+    english = client.get(board.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en-US")
+
+    assert "收藏夹" in chinese.content.decode()
+    assert "Saved" in english.content.decode()
