@@ -107,7 +107,11 @@ def test_post_a_note_see_it_processed_like_and_collect_it(
     slides = page.locator("[data-testid=carousel-slide] img")
     expect(slides).to_have_count(2)
     expect(slides.first).to_have_attribute("alt", "A blue door")
-    assert slides.first.evaluate("img => img.complete && img.naturalWidth") > 0
+    # The rendition is fetched after the swap: wait for it to arrive (decoded, with pixels).
+    slides.first.wait_for(state="visible")
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=slides.first.element_handle()
+    )
     expect(page.get_by_role("link", name="#citywalk")).to_have_attribute("href", "/tags/citywalk/")
 
     # The carousel moves with its arrow and the keyboard.
