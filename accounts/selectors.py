@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import BooleanField, Count, Exists, OuterRef, QuerySet, Value
 from django.http import Http404
 
 from .models import Block, Follow, Mute, User
@@ -76,37 +76,31 @@ def users_annotate_followed(queryset: QuerySet, *, viewer) -> QuerySet:
     )
 
 
+def users_exclude_blocked(queryset: QuerySet, *, viewer) -> QuerySet:
+    """Leave out people in a block with `viewer`, either way: never shown to each other."""
+    if viewer is None or not viewer.is_authenticated:
+        return queryset
+    return queryset.exclude(
+        Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("pk")))
+        | Exists(Block.objects.filter(blocker=OuterRef("pk"), blocked=viewer))
+    )
+
+
 def followers_list(*, user: User, viewer=None) -> QuerySet:
-    """People who follow `user`, newest first."""
+    """People who follow `user` that `viewer` may see, newest follow first."""
     qs = (
         User.objects.active()
         .filter(following_set__followee=user)
         .order_by("-following_set__created_at")
     )
-    return users_annotate_followed(qs, viewer=viewer)
+    return users_annotate_followed(users_exclude_blocked(qs, viewer=viewer), viewer=viewer)
 
 
 def following_list(*, user: User, viewer=None) -> QuerySet:
-    """People `user` follows, newest first."""
+    """People `user` follows that `viewer` may see, newest follow first."""
     qs = (
         User.objects.active()
         .filter(follower_set__follower=user)
         .order_by("-follower_set__created_at")
     )
-    return users_annotate_followed(qs, viewer=viewer)
-
-
-def blocked_user_ids(*, user) -> set[int]:
-    """Ids of users who block `user` or whom `user` blocks: never shown to each other."""
-    if user is None or not user.is_authenticated:
-        return set()
-    rows = Block.objects.filter(Q(blocker=user) | Q(blocked=user)).values_list(
-        "blocker_id", "blocked_id"
-    )
-    return {b if a == user.pk else a for a, b in rows}
-
-
-def muted_user_ids(*, user) -> set[int]:
-    if user is None or not user.is_authenticated:
-        return set()
-    return set(Mute.objects.filter(muter=user).values_list("muted_id", flat=True))
+    return users_annotate_followed(users_exclude_blocked(qs, viewer=viewer), viewer=viewer)

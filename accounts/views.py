@@ -52,9 +52,6 @@ def _people_page(request: HttpRequest, handle: str, *, kind: str) -> HttpRespons
         people = selectors.followers_list(user=person, viewer=request.user)
     else:
         people = selectors.following_list(user=person, viewer=request.user)
-    hidden = selectors.blocked_user_ids(user=request.user)
-    if hidden:  # people in a block with the viewer are never shown to them
-        people = people.exclude(pk__in=hidden)
     page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     viewer_id = request.user.pk if request.user.is_authenticated else None
     for row in page:

@@ -85,20 +85,6 @@ def notes_of_hashtag(*, name: str, viewer) -> QuerySet:
     return notes_recent_public(viewer=viewer).filter(hashtags__name=name)
 
 
-def boards_of(*, owner, viewer) -> QuerySet:
-    """Boards of `owner` that `viewer` may see (private ones only by their owner)."""
-    qs = Board.objects.filter(owner=owner)
-    if viewer is None or viewer.pk != owner.pk:
-        qs = qs.filter(is_private=False)
-    return qs.prefetch_related(
-        Prefetch(
-            "notes",
-            queryset=Note.objects.visible_to(viewer).published().for_cards(),
-            to_attr="visible_notes",
-        )
-    )
-
-
 def board_get_visible(*, viewer, board_id: int) -> Board:
     board = Board.objects.select_related("owner").filter(pk=board_id).first()
     if board is None or (board.is_private and (viewer is None or viewer.pk != board.owner_id)):
