@@ -15,6 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 from rest_framework.authtoken.models import Token
@@ -211,10 +212,7 @@ def ui_language_set(*, user: User, language: str) -> User:
 
 
 def _is_blocked_between(a: User, b: User) -> bool:
-    return (
-        Block.objects.filter(blocker=a, blocked=b).exists()
-        or Block.objects.filter(blocker=b, blocked=a).exists()
-    )
+    return Block.objects.filter(Q(blocker=a, blocked=b) | Q(blocker=b, blocked=a)).exists()
 
 
 @transaction.atomic
