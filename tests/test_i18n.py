@@ -359,3 +359,19 @@ def test_default_board_is_named_in_the_readers_language(client, compiled_message
 
     assert "收藏夹" in chinese.content.decode()
     assert "Saved" in english.content.decode()
+
+
+@pytest.mark.django_db
+def test_sign_up_password_errors_all_in_chinese(api_client, compiled_messages):
+    """Django 5.2's minimum-length message has no zh_Hans translation of its own; ours does."""
+    response = api_client.post(
+        reverse("api:auth-signup"),
+        {"email": "mei@example.com", "handle": "mei", "password": "1234"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="zh-Hans",
+    )
+
+    assert response.status_code == 400
+    messages = response.json()["errors"]["password"]
+    assert "密码太短：至少需要 8 个字符。" in messages
+    assert not any("password" in m.lower() for m in messages)
