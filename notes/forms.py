@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from rednote.images import ACCEPTED_FORMATS
+from rednote.web import ServiceErrorsMixin
 
 from .models import (
     ALT_TEXT_MAX_LENGTH,
@@ -20,20 +21,6 @@ from .models import (
 from .services import BOARD_NAME_MAX_LENGTH
 
 PHOTO_ACCEPT = ",".join(ACCEPTED_FORMATS.values())
-
-
-class ServiceErrorsMixin:
-    """Put a service's ValidationError on the matching fields (the rest above the form)."""
-
-    service_field_aliases: dict[str, str] = {}
-
-    def add_service_errors(self, exc: ValidationError) -> None:
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc.messages)
-            return
-        for name, errors in exc.message_dict.items():
-            field = self.service_field_aliases.get(name, name)
-            self.add_error(field if field in self.fields else None, errors)
 
 
 class MediaIdsField(forms.Field):

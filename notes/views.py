@@ -7,9 +7,6 @@ htmx and JSON callers). Every page that lists notes is a keyset page (`notes.pag
 costs a constant number of queries whatever its size.
 """
 
-import json
-from urllib.parse import urlencode
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,15 +22,15 @@ from django.http import (
     HttpResponseRedirect,
     JsonResponse,
 )
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
+from django_htmx.http import HttpResponseClientRefresh
 
 from accounts import selectors as accounts_selectors
 from rednote.images import image_inspect
+from rednote.web import form_errors_json, login_redirect, safe_next, service_refusal, wants_json
 
 from . import selectors, services
 from .forms import PHOTO_ACCEPT, BoardForm, MediaUploadForm, NoteCreateForm, NoteUpdateForm
@@ -46,33 +43,6 @@ IMAGE_MAX_AGE = 3600
 
 
 # --- Shared helpers -----------------------------------------------------------------------
-
-
-def _login_redirect(request: HttpRequest, next_url: str) -> HttpResponse:
-    """Send an anonymous visitor to log in and come back (htmx: a client-side redirect)."""
-    login = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': next_url})}"
-    return HttpResponseClientRedirect(login) if request.htmx else redirect(login)
-
-
-def _safe_next(request: HttpRequest, default: str) -> str:
-    """Where to go back to after a plain POST: `next` when it stays on this site."""
-    candidate = request.POST.get("next") or request.GET.get("next")
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
-
-
-def _refusal(request: HttpRequest, exc: ValidationError, back: str) -> HttpResponse:
-    """A service said no: a 400 with a toast for htmx, a message and a redirect otherwise."""
-    text = " ".join(exc.messages)
-    if request.htmx:
-        response = HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
-        response["HX-Trigger"] = json.dumps({"rednote:message": {"level": "error", "text": text}})
-        return response
-    messages.error(request, text)
-    return redirect(back)
 
 
 def grid_page(
@@ -105,16 +75,6 @@ def grid_page(
 
 
 # --- Posting ------------------------------------------------------------------------------
-
-
-def _wants_json(request: HttpRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
-
-
-def _form_errors_json(form, status: int = 400) -> JsonResponse:
-    errors = {name: [str(m) for m in msgs] for name, msgs in form.errors.items()}
-    first = next(iter(errors.values()), [gettext("Please check the form.")])
-    return JsonResponse({"detail": first[0], "errors": errors}, status=status)
 
 
 def _discard_uploads(images) -> None:
@@ -172,10 +132,10 @@ def note_create(request: HttpRequest) -> HttpResponse:
                 _discard_uploads(uploaded)
                 form.add_service_errors(exc)
     if note is None:
-        if _wants_json(request):
-            return _form_errors_json(form)
+        if wants_json(request):
+            return form_errors_json(form)
         return render(request, "notes/new.html", _new_context(form), status=400)
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse({"id": note.pk, "url": note.get_absolute_url()}, status=201)
     return redirect(note)
 
@@ -236,7 +196,7 @@ def media_upload(request: HttpRequest) -> JsonResponse:
                 },
                 status=201,
             )
-    return _form_errors_json(form)
+    return form_errors_json(form)
 
 
 # --- The note page ------------------------------------------------------------------------
@@ -330,13 +290,13 @@ def _note_action(request: HttpRequest, note_id: int, action) -> HttpResponse:
     if not request.user.is_authenticated:
         note_url = reverse("notes:detail", kwargs={"note_id": note_id})
         selectors.note_get_visible(viewer=request.user, note_id=note_id)
-        return _login_redirect(request, _safe_next(request, note_url))
+        return login_redirect(request, safe_next(request, note_url))
     note = selectors.note_get_visible(viewer=request.user, note_id=note_id)
-    back = _safe_next(request, note.get_absolute_url())
+    back = safe_next(request, note.get_absolute_url())
     try:
         template = action(note)
     except ValidationError as exc:
-        return _refusal(request, exc, back)
+        return service_refusal(request, exc, back)
     if not request.htmx:
         return redirect(back)
     note = selectors.note_get_visible(viewer=request.user, note_id=note_id)
@@ -388,7 +348,7 @@ def note_collect(request: HttpRequest, note_id: int) -> HttpResponse:
     if request.method == "GET":
         note = selectors.note_get_visible(viewer=request.user, note_id=note_id)
         if not request.user.is_authenticated:
-            return _login_redirect(request, request.get_full_path())
+            return login_redirect(request, request.get_full_path())
         context = {"note": note, "boards": _picker_boards(request, note), "picker_open": True}
         return render(request, "notes/collect.html", context)
 
@@ -590,7 +550,7 @@ def board_delete(request: HttpRequest, board_id: int) -> HttpResponse:
     try:
         services.board_delete(board=board)
     except ValidationError as exc:
-        return _refusal(request, exc, board.get_absolute_url())
+        return service_refusal(request, exc, board.get_absolute_url())
     messages.success(request, gettext("Board deleted."))
     return redirect("notes:boards", handle=request.user.handle)
 

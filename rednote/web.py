@@ -1,0 +1,97 @@
+"""Helpers every app's web views share: where to go back to, the login detour, how a service's
+refusal is shown, and how form errors travel as JSON.
+
+Services raise Django `ValidationError`s keyed by field; forms put them back on their fields with
+`ServiceErrorsMixin.add_service_errors`, so a page, a script asking for JSON and the API
+(`rednote.api`) all show the same messages.
+"""
+
+from typing import TYPE_CHECKING, ClassVar
+from urllib.parse import urlencode
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+
+# --- Where to go ---------------------------------------------------------------------------
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    """Where to go back to after an action: `next` (posted, else in the query), else the page
+    htmx sent the request from — each only when it stays on this site — else `default`."""
+    candidates = [request.POST.get("next"), request.GET.get("next")]
+    htmx = getattr(request, "htmx", None)
+    if htmx:
+        candidates.append(htmx.current_url_abs_path)
+    for url in candidates:
+        if url and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return url
+    return default
+
+
+def login_redirect(request: HttpRequest, next_url: str) -> HttpResponse:
+    """Send an anonymous visitor to log in and come back to `next_url` (which the caller has
+    made safe); for htmx a client-side redirect, since a swapped-in login page helps nobody."""
+    login = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': next_url})}"
+    return HttpResponseClientRedirect(login) if getattr(request, "htmx", None) else redirect(login)
+
+
+def service_refusal(request: HttpRequest, error: ValidationError, back: str) -> HttpResponse:
+    """A service said no to an action: for htmx a 400 whose text is also raised as a
+    `rednote:message` toast; otherwise an error message and a redirect to `back`."""
+    text = " ".join(error.messages)
+    if getattr(request, "htmx", None):
+        response = HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
+        return trigger_client_event(response, "rednote:message", {"level": "error", "text": text})
+    messages.error(request, text)
+    return redirect(back)
+
+
+# --- Forms ---------------------------------------------------------------------------------
+
+
+def wants_json(request: HttpRequest) -> bool:
+    """The page's script asked for JSON (`Accept: application/json`) instead of a page."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def form_errors_json(form: forms.BaseForm, status: int = 400) -> JsonResponse:
+    """A form's errors in the API's error shape: `{"detail": <first message>, "errors":
+    {<field>: [<message>, ...]}}` (errors above the form under `__all__`)."""
+    errors = {name: [str(m) for m in msgs] for name, msgs in form.errors.items()}
+    first = next(iter(errors.values()), [gettext("Please check the form.")])
+    return JsonResponse({"detail": first[0], "errors": errors}, status=status)
+
+
+# The mixin goes before a form class; to the type checker it is one.
+_FormBase = forms.BaseForm if TYPE_CHECKING else object
+
+
+class ServiceErrorsMixin(_FormBase):
+    """For forms: put a service's ValidationError on the fields it names.
+
+    `service_field_aliases` maps a service's field name to the form field that shows it (e.g.
+    the service's `media_ids` to the form's `photos`). Errors about a field the form does not
+    show go above the form, as their messages alone (each names its problem).
+    """
+
+    service_field_aliases: ClassVar[dict[str, str]] = {}
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, errors in error.error_dict.items():
+            field = self.service_field_aliases.get(name, name)
+            if field in self.fields:
+                self.add_error(field, errors)
+            else:
+                self.add_error(None, [ValidationError(m) for e in errors for m in e])
