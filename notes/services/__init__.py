@@ -1,0 +1,51 @@
+"""Writes for notes: uploads, posting, editing, withdrawing, likes, collections and boards.
+
+Each function validates its input and raises `ValidationError` keyed by field (the form and the
+API show the same messages); nothing is stored on error. Events and tasks go out after commit.
+One module per concern; this package re-exports the public names, so callers write
+`from notes import services; services.note_create(...)`.
+"""
+
+from .boards import (
+    BOARD_NAME_MAX_LENGTH,
+    MAX_BOARDS,
+    board_create,
+    board_delete,
+    board_get_or_create_saved,
+    board_update,
+    note_collect,
+    note_uncollect,
+)
+from .images import note_image_process
+from .likes import note_like, note_unlike
+from .notes import (
+    note_create,
+    note_delete,
+    note_hide,
+    note_moderation_delete,
+    note_unhide,
+    note_update,
+)
+from .uploads import MAX_PENDING_UPLOADS, media_upload
+
+__all__ = [
+    "BOARD_NAME_MAX_LENGTH",
+    "MAX_BOARDS",
+    "MAX_PENDING_UPLOADS",
+    "board_create",
+    "board_delete",
+    "board_get_or_create_saved",
+    "board_update",
+    "media_upload",
+    "note_collect",
+    "note_create",
+    "note_delete",
+    "note_hide",
+    "note_image_process",
+    "note_like",
+    "note_moderation_delete",
+    "note_uncollect",
+    "note_unhide",
+    "note_unlike",
+    "note_update",
+]

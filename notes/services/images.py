@@ -1,0 +1,140 @@
+"""Image processing, called by the worker: renditions, failure, publication."""
+
+import logging
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import User
+from rednote.events import send_on_commit
+from rednote.images import DECODE_ERRORS
+
+from .. import events
+from ..imaging import image_renditions_create
+from ..models import ImageStatus, Note, NoteImage, NoteStatus, RenditionKind
+
+logger = logging.getLogger(__name__)
+
+
+def note_image_process(*, image: NoteImage) -> NoteImage:
+    """Make the web renditions of one photo, then publish its note if all its photos are ready.
+
+    Safe to run twice, even at once (delivery is at-least-once): output names are deterministic,
+    the row is locked while they are written, and a photo no longer pending is left as it is.
+    A photo that cannot be processed marks the photo and its note failed, with a reason the
+    author sees; nothing is raised and nothing is retried — a damaged file stays damaged.
+    """
+    if image.status != ImageStatus.PENDING:
+        if image.status == ImageStatus.READY:
+            _note_publish_if_ready(note_id=image.note_id)
+        return image
+    try:
+        with image.original.open("rb") as source:
+            result = image_renditions_create(source)
+    except FileNotFoundError:
+        logger.warning("image %s: the original %s is missing", image.pk, image.original.name)
+        reason = gettext_lazy("The uploaded file is missing; please upload the photo again.")
+        _image_fail(image=image, reason=reason)
+        return image
+    except DECODE_ERRORS as exc:
+        logger.warning("image %s: cannot decode %s: %r", image.pk, image.original.name, exc)
+        reason = gettext_lazy(
+            "The file could not be read as an image; it may be damaged. Please upload it again."
+        )
+        _image_fail(image=image, reason=reason)
+        return image
+    except Exception:  # a decoder bug, the time limit...: recorded, never a retry loop
+        logger.exception("image %s: processing failed", image.pk)
+        reason = gettext_lazy("This photo could not be processed; please upload it again.")
+        _image_fail(image=image, reason=reason)
+        return image
+
+    with transaction.atomic():
+        locked = NoteImage.objects.select_for_update().filter(pk=image.pk)
+        status = locked.values_list("status", flat=True).first()
+        if status is None:  # deleted with its note meanwhile
+            return image
+        if status != ImageStatus.PENDING:  # another run finished first
+            image.refresh_from_db()
+        else:
+            for kind, rendition in (
+                (RenditionKind.DISPLAY, result.display),
+                (RenditionKind.GRID, result.grid),
+            ):
+                field = getattr(image, kind)
+                name = image.rendition_name(kind)
+                field.storage.delete(name)  # a rerun replaces the file, never piles up copies
+                field.name = field.storage.save(name, ContentFile(rendition.data))
+            image.width, image.height = result.display.width, result.display.height
+            image.grid_width, image.grid_height = result.grid.width, result.grid.height
+            image.placeholder_color = result.placeholder_color
+            image.status = ImageStatus.READY
+            image.failure_reason = ""
+            image.processed_at = timezone.now()
+            image.save(
+                update_fields=[
+                    "display",
+                    "grid",
+                    "width",
+                    "height",
+                    "grid_width",
+                    "grid_height",
+                    "placeholder_color",
+                    "status",
+                    "failure_reason",
+                    "processed_at",
+                ]
+            )
+    if image.status == ImageStatus.READY:
+        _note_publish_if_ready(note_id=image.note_id)
+    return image
+
+
+@transaction.atomic
+def _image_fail(*, image: NoteImage, reason) -> None:
+    """Mark a pending photo failed, and its note if still processing, with `reason` (a lazy
+    string) written in the author's interface language."""
+    language = (
+        User.objects.filter(pk=image.owner_id).values_list("ui_language", flat=True).first()
+        or settings.LANGUAGE_CODE
+    )
+    with translation.override(language):
+        image_reason = str(reason)
+        note_reason = _("Photo %(n)s could not be processed: %(reason)s") % {
+            "n": image.position + 1,
+            "reason": image_reason,
+        }
+    failed = NoteImage.objects.filter(pk=image.pk, status=ImageStatus.PENDING).update(
+        status=ImageStatus.FAILED, failure_reason=image_reason[:300]
+    )
+    if not failed:  # gone, or finished by another run meanwhile
+        return
+    image.status, image.failure_reason = ImageStatus.FAILED, image_reason[:300]
+    if image.note_id:
+        Note.objects.filter(pk=image.note_id, status=NoteStatus.PROCESSING).update(
+            status=NoteStatus.FAILED, failure_reason=note_reason[:300]
+        )
+
+
+@transaction.atomic
+def _note_publish_if_ready(*, note_id: int | None) -> None:
+    """Publish the note once every photo is ready; exactly once, whoever calls last."""
+    if note_id is None:
+        return
+    # Lock the note so the last two images finishing at once publish it exactly once.
+    note = Note.objects.select_for_update().filter(pk=note_id).first()
+    if note is None or note.status != NoteStatus.PROCESSING:
+        return
+    statuses = set(note.images.values_list("status", flat=True))
+    if statuses != {ImageStatus.READY}:
+        return
+    note.status = NoteStatus.PUBLISHED
+    # A publication time set in advance is kept (the demo seed backdates its notes).
+    note.published_at = note.published_at or timezone.now()
+    note.failure_reason = ""
+    note.save(update_fields=["status", "published_at", "failure_reason", "updated_at"])
+    send_on_commit(events.note_published, sender=Note, note_id=note.pk, author_id=note.author_id)

@@ -1,0 +1,226 @@
+"""Posting, editing and withdrawing notes."""
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.models import User
+from rednote.events import send_on_commit
+from rednote.tasks import enqueue_on_commit
+
+from .. import events
+from ..models import (
+    ALT_TEXT_MAX_LENGTH,
+    BODY_MAX_LENGTH,
+    LOCATION_MAX_LENGTH,
+    MAX_IMAGES,
+    TITLE_MAX_LENGTH,
+    Note,
+    NoteImage,
+    NoteStatus,
+    RenditionKind,
+    Visibility,
+)
+from .tagging import tags_and_mentions_set
+
+logger = logging.getLogger(__name__)
+
+# Enqueued by name: the task module imports services, never the other way round.
+IMAGE_PROCESS_TASK = "notes.image_process"
+
+
+def _clean_text_fields(*, title: str, body: str, location: str, visibility: str) -> dict:
+    errors: dict[str, list[str]] = {}
+    title = (title or "").strip()
+    body = (body or "").strip()
+    location = (location or "").strip()
+    if len(title) > TITLE_MAX_LENGTH:
+        errors["title"] = [
+            _("The title has %(n)s characters; at most %(max)s are allowed.")
+            % {"n": len(title), "max": TITLE_MAX_LENGTH}
+        ]
+    if len(body) > BODY_MAX_LENGTH:
+        errors["body"] = [
+            _("The text has %(n)s characters; at most %(max)s are allowed.")
+            % {"n": len(body), "max": BODY_MAX_LENGTH}
+        ]
+    if len(location) > LOCATION_MAX_LENGTH:
+        errors["location"] = [
+            _("The location has at most %(max)s characters.") % {"max": LOCATION_MAX_LENGTH}
+        ]
+    if visibility not in Visibility.values:
+        errors["visibility"] = [
+            _("Choose one of: %(choices)s.") % {"choices": ", ".join(Visibility.values)}
+        ]
+    if not title and not body:
+        errors["title"] = [*errors.get("title", []), _("Give the note a title or some text.")]
+    if errors:
+        raise ValidationError(errors)
+    return {"title": title, "body": body, "location": location, "visibility": visibility}
+
+
+@transaction.atomic
+def note_create(
+    *,
+    author: User,
+    media_ids: list[int],
+    title: str = "",
+    body: str = "",
+    visibility: str = Visibility.PUBLIC,
+    location: str = "",
+    language: str = "",
+    alt_texts: dict[int, str] | None = None,
+) -> Note:
+    """Post a note with 1–18 of the author's uploaded photos, in the order given.
+
+    The note starts as `processing`; image processing is enqueued after commit and the note
+    is published when every image is ready.
+    """
+    errors: dict[str, list[str]] = {}
+    try:
+        fields = _clean_text_fields(
+            title=title, body=body, location=location, visibility=visibility
+        )
+    except ValidationError as exc:  # reported with the photos' problems, all at once
+        errors.update(exc.message_dict)
+    ids = list(media_ids or [])
+    if not ids:
+        errors["media_ids"] = [_("Add at least one photo.")]
+    elif len(ids) > MAX_IMAGES:
+        errors["media_ids"] = [
+            ngettext(
+                "A note has at most %(n)s photo.", "A note has at most %(n)s photos.", MAX_IMAGES
+            )
+            % {"n": MAX_IMAGES}
+        ]
+    elif len(set(ids)) != len(ids):
+        errors["media_ids"] = [_("Each photo may appear once.")]
+    images: dict[int, NoteImage] = {}
+    if "media_ids" not in errors:
+        images = {
+            img.pk: img
+            for img in NoteImage.objects.select_for_update().filter(
+                pk__in=ids, owner=author, note__isnull=True
+            )
+        }
+        missing = [i for i in ids if i not in images]
+        if missing:
+            errors["media_ids"] = [
+                _("Unknown or already used photo: %(ids)s.") % {"ids": ", ".join(map(str, missing))}
+            ]
+    for text in (alt_texts or {}).values():
+        if len((text or "").strip()) > ALT_TEXT_MAX_LENGTH:
+            errors["alt_texts"] = [
+                _("Alt text has at most %(n)s characters.") % {"n": ALT_TEXT_MAX_LENGTH}
+            ]
+    if language and language not in settings.CONTENT_LANGUAGES and language != "mixed":
+        errors["language"] = [_("Unknown language.")]
+    if errors:
+        raise ValidationError(errors)
+
+    note = Note.objects.create(author=author, language=language, **fields)
+    for position, image_id in enumerate(ids):
+        image = images[image_id]
+        image.note = note
+        image.position = position
+        if alt_texts and image_id in alt_texts:
+            image.alt_text = (alt_texts[image_id] or "").strip()
+        image.save(update_fields=["note", "position", "alt_text"])
+    tags_and_mentions_set(note)
+
+    for image_id in ids:
+        enqueue_on_commit(IMAGE_PROCESS_TASK, image_id=image_id)  # routed to "images"
+    return note
+
+
+@transaction.atomic
+def note_update(
+    *,
+    note: Note,
+    title: str | None = None,
+    body: str | None = None,
+    visibility: str | None = None,
+    location: str | None = None,
+) -> Note:
+    """Edit a note's text, tags, visibility or location (photos stay as posted)."""
+    fields = _clean_text_fields(
+        title=note.title if title is None else title,
+        body=note.body if body is None else body,
+        location=note.location if location is None else location,
+        visibility=note.visibility if visibility is None else visibility,
+    )
+    narrowed = fields["visibility"] != note.visibility and fields["visibility"] != "public"
+    for name, value in fields.items():
+        setattr(note, name, value)
+    note.save(update_fields=[*fields, "updated_at"])
+    tags_and_mentions_set(note)
+    if narrowed and note.status == NoteStatus.PUBLISHED:
+        # Fewer people may see it now: feeds drop it and re-add it where still allowed.
+        send_on_commit(
+            events.note_withdrawn, sender=Note, note_id=note.pk, author_id=note.author_id
+        )
+        send_on_commit(
+            events.note_published, sender=Note, note_id=note.pk, author_id=note.author_id
+        )
+    return note
+
+
+def _files_of(note: Note) -> list[tuple[object, str]]:
+    """Every file of the note's photos, renditions by their fixed names: a worker may be
+    writing them right now, before the row records them."""
+    files = []
+    for image in note.images.all():
+        names = {image.original.name, image.display.name, image.grid.name}
+        names.update(image.rendition_name(kind) for kind in RenditionKind.values)
+        files.extend((image.original.storage, name) for name in sorted(names) if name)
+    return files
+
+
+def _files_delete(files) -> None:
+    for storage, name in files:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("could not delete %s", name, exc_info=True)
+
+
+@transaction.atomic
+def note_delete(*, note: Note) -> None:
+    """Delete a note with its photos (files removed after commit)."""
+    files = _files_of(note)
+    note_id, author_id, was_published = note.pk, note.author_id, note.status == "published"
+    note.delete()
+    if was_published:
+        send_on_commit(events.note_withdrawn, sender=Note, note_id=note_id, author_id=author_id)
+    transaction.on_commit(lambda: _files_delete(files))
+
+
+@transaction.atomic
+def note_hide(*, target: Note) -> Note:
+    """Moderation: take a note out of every page, feed and search at once."""
+    updated = Note.objects.filter(pk=target.pk, is_hidden=False).update(is_hidden=True)
+    target.is_hidden = True
+    if updated:
+        send_on_commit(
+            events.note_withdrawn, sender=Note, note_id=target.pk, author_id=target.author_id
+        )
+    return target
+
+
+@transaction.atomic
+def note_unhide(*, target: Note) -> Note:
+    updated = Note.objects.filter(pk=target.pk, is_hidden=True).update(is_hidden=False)
+    target.is_hidden = False
+    if updated and target.status == NoteStatus.PUBLISHED:
+        send_on_commit(
+            events.note_published, sender=Note, note_id=target.pk, author_id=target.author_id
+        )
+    return target
+
+
+def note_moderation_delete(*, target: Note) -> None:
+    note_delete(note=target)
