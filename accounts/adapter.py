@@ -1,14 +1,49 @@
+"""allauth adapter: our rules for handles and addresses, passwords through our service, and
+account e-mails branded and in the recipient's language."""
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import ValidationError as FormValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .services import handle_validate
+from .models import User
+from .services import email_check, handle_validate, password_set
+
+SITE_NAME = "RedNote"
+
+
+@dataclass(frozen=True)
+class _Site:
+    """What e-mail templates call `current_site`: our name and public address, not the host
+    the request happened to reach (allauth's fallback without django.contrib.sites)."""
+
+    name: str
+    domain: str
+
+
+def _site() -> _Site:
+    return _Site(name=SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
+
+
+def _recipient_language(email: str, context: dict) -> str:
+    """The language to write to `email` in: its account's interface language if it chose one,
+    else the language of the request that caused the mail (the person at the keyboard)."""
+    user = context.get("user")
+    if not isinstance(user, User):
+        address = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
+        user = address.user if address else User.objects.filter(email__iexact=email).first()
+    if user is not None and user.ui_language:
+        return user.ui_language
+    return translation.get_language() or settings.LANGUAGE_CODE
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """allauth adapter: handles follow our rules (format, reserved words, any-case unique)."""
-
     error_messages = {
         **DefaultAccountAdapter.error_messages,
         # allauth checks uniqueness before clean_username sees the handle; say it our way.
@@ -23,3 +58,25 @@ class AccountAdapter(DefaultAccountAdapter):
             return handle_validate(username)
         except ValidationError as exc:
             raise FormValidationError(exc.message_dict["handle"]) from exc
+
+    def clean_email(self, email: str) -> str:
+        try:
+            email = email_check(email)
+        except ValidationError as exc:
+            raise FormValidationError(exc.message_dict["email"]) from exc
+        return super().clean_email(email)
+
+    def set_password(self, user, password: str) -> None:
+        # Password change, reset and set all come here: the service also revokes API tokens.
+        password_set(user=user, password=password)
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None):
+        # The account is known here: pass it on so the mail is in its owner's language.
+        super().send_notification_mail(
+            template_prefix, user, context={"user": user, **(context or {})}, email=email
+        )
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        context = {**context, "current_site": _site(), "site_url": settings.SITE_URL}
+        with translation.override(_recipient_language(email, context)):
+            super().send_mail(template_prefix, email, context)

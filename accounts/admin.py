@@ -1,13 +1,11 @@
-from collections.abc import Callable
-
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from . import services
 from .models import Block, Follow, Mute, User
+from .relationships import RELATIONSHIP_KINDS, RelationshipKind
 from .selectors import relationship_get
 
 
@@ -74,32 +72,31 @@ class UserAdmin(BaseUserAdmin):
 
 
 class _GraphEdgeAdmin(admin.ModelAdmin):
-    """Follows, blocks and mutes are written through accounts.services, as everywhere else,
-    so adding or deleting one here sends the same domain events (feeds stay in step).
+    """Follows, blocks and mutes are written through the relationship table
+    (accounts.relationships), as the web buttons and the API do, so adding or deleting one
+    here sends the same domain events (feeds stay in step).
     An edge is never edited: it exists or it does not."""
 
     list_per_page = 50
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
-    fields = ()  # set per subclass: the two people
-    create: Callable
-    delete: Callable
+    kind: RelationshipKind  # set per subclass; its `people` are the fields shown
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related(*self.autocomplete_fields)
+        return super().get_queryset(request).select_related(*self.kind.people)
 
     def has_change_permission(self, request, obj=None):
         return False
 
     def save_model(self, request, obj, form, change):
-        a, b = self.autocomplete_fields
-        saved = self.create(getattr(obj, a), getattr(obj, b))
+        actor, other = (getattr(obj, field) for field in self.kind.people)
+        saved = self.kind.create(actor, other)
         obj.pk = saved.pk
         obj.created_at = saved.created_at
 
     def delete_model(self, request, obj):
-        a, b = self.autocomplete_fields
-        self.delete(getattr(obj, a), getattr(obj, b))
+        actor, other = (getattr(obj, field) for field in self.kind.people)
+        self.kind.remove(actor, other)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
@@ -127,27 +124,24 @@ class FollowAdmin(_GraphEdgeAdmin):
     form = FollowAdminForm
     list_display = ("follower", "followee", "created_at")
     search_fields = ("follower__handle", "followee__handle")
-    autocomplete_fields = ("follower", "followee")
-    fields = autocomplete_fields
-    create = staticmethod(lambda a, b: services.follow_create(follower=a, followee=b))
-    delete = staticmethod(lambda a, b: services.follow_delete(follower=a, followee=b))
+    kind = RELATIONSHIP_KINDS["follow"]
+    autocomplete_fields = kind.people
+    fields = kind.people
 
 
 @admin.register(Block)
 class BlockAdmin(_GraphEdgeAdmin):
     list_display = ("blocker", "blocked", "created_at")
     search_fields = ("blocker__handle", "blocked__handle")
-    autocomplete_fields = ("blocker", "blocked")
-    fields = autocomplete_fields
-    create = staticmethod(lambda a, b: services.block_create(blocker=a, blocked=b))
-    delete = staticmethod(lambda a, b: services.block_delete(blocker=a, blocked=b))
+    kind = RELATIONSHIP_KINDS["block"]
+    autocomplete_fields = kind.people
+    fields = kind.people
 
 
 @admin.register(Mute)
 class MuteAdmin(_GraphEdgeAdmin):
     list_display = ("muter", "muted", "created_at")
     search_fields = ("muter__handle", "muted__handle")
-    autocomplete_fields = ("muter", "muted")
-    fields = autocomplete_fields
-    create = staticmethod(lambda a, b: services.mute_create(muter=a, muted=b))
-    delete = staticmethod(lambda a, b: services.mute_delete(muter=a, muted=b))
+    kind = RELATIONSHIP_KINDS["mute"]
+    autocomplete_fields = kind.people
+    fields = kind.people

@@ -5,13 +5,6 @@ and answers with the shared output serializers. Services raise Django `Validatio
 field, which `rednote.api.exception_handler` turns into 400s; selectors raise 404.
 """
 
-from allauth.account import app_settings as allauth_settings
-from allauth.account.internal.flows.email_verification import (
-    send_verification_email_for_user,
-    send_verification_email_to_address,
-)
-from allauth.account.models import EmailAddress
-from allauth.account.utils import has_verified_email
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -25,10 +18,12 @@ from rednote.api import error_responses
 from rednote.pagination import CursorPagination
 
 from . import selectors, services
+from .relationships import RELATIONSHIP_KINDS, RelationshipKind
 from .serializers import (
     AvatarInputSerializer,
     ProfileUpdateInputSerializer,
     RelationshipSerializer,
+    SignupAcceptedSerializer,
     SignupInputSerializer,
     TokenObtainInputSerializer,
     TokenSerializer,
@@ -70,23 +65,16 @@ class TokenObtainApi(APIView):
         responses={200: TokenSerializer, **error_responses(400, 429)},
     )
     def post(self, request):
-        serializer = TokenObtainInputSerializer(data=request.data, context={"request": request})
+        serializer = TokenObtainInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = serializer.validated_data["user"]
-        login = serializer.validated_data["login"]
-        if (
-            allauth_settings.EMAIL_VERIFICATION
-            == allauth_settings.EmailVerificationMethod.MANDATORY
-        ):
-            email = login if "@" in login else None
-            if not has_verified_email(user, email):
-                # Like allauth's own login: (re)send the link, within its rate limits.
-                send_verification_email_for_user(request._request, user)
-                message = _(
-                    "Confirm your e-mail address before signing in: follow the link we sent you."
-                )
-                raise exceptions.ValidationError({"email": [message]})
-        token = services.auth_token_obtain(user=user)
+        try:
+            token = services.auth_token_sign_in(
+                request=request._request,
+                login=serializer.validated_data["username"],
+                password=serializer.validated_data["password"],
+            )
+        except services.SignInThrottled as exc:
+            raise exceptions.Throttled(detail=str(exc)) from exc
         return Response(TokenSerializer({"token": token.key}).data)
 
 
@@ -103,22 +91,30 @@ class SignupApi(APIView):
         summary=gettext_lazy("Sign up"),
         description=gettext_lazy(
             "Creates the account and e-mails a confirmation link. Every problem (handle taken "
-            "in any case or reserved, invalid or used e-mail, weak password) is reported at "
-            "once, by field; nothing is stored then."
+            "in any case or reserved, invalid e-mail, weak password) is reported at once, by "
+            "field; nothing is stored then. An address that already has an account gets the "
+            "same answer, and its owner an e-mail saying so: the answer never tells whether "
+            "an address is known."
         ),
         request=SignupInputSerializer,
-        responses={201: UserPrivateSerializer, **error_responses(400, 429)},
+        responses={202: SignupAcceptedSerializer, **error_responses(400, 429)},
     )
     def post(self, request):
         serializer = SignupInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = services.user_create(**serializer.validated_data)
-        if allauth_settings.EMAIL_VERIFICATION != allauth_settings.EmailVerificationMethod.NONE:
-            address = EmailAddress.objects.get_primary(user)
-            send_verification_email_to_address(request._request, address, signup=True)
-        user = selectors.user_get_profile(handle=user.handle)
-        data = UserPrivateSerializer(user, context={"request": request}).data
-        return Response(data, status=status.HTTP_201_CREATED)
+        services.account_signup(request=request._request, **serializer.validated_data)
+        email = services.email_normalize(serializer.validated_data["email"])
+        data = SignupAcceptedSerializer(
+            {
+                "detail": _(
+                    "Check your inbox: we sent a message to %(email)s. Follow its link, "
+                    "then sign in."
+                )
+                % {"email": email},
+                "email": email,
+            }
+        ).data
+        return Response(data, status=status.HTTP_202_ACCEPTED)
 
 
 # --- The signed-in person -----------------------------------------------------------------
@@ -228,26 +224,20 @@ class UserDetailApi(APIView):
 
 
 class _RelationshipApi(APIView):
-    """POST creates the relationship, DELETE removes it; both are idempotent and answer with
-    the viewer's updated relationship to the person (201 when POST created it, else 200)."""
+    """POST creates the relationship, DELETE removes it (accounts.relationships); both are
+    idempotent and answer with the viewer's updated relationship to the person (201 when
+    POST created it, else 200)."""
 
     permission_classes = [permissions.IsAuthenticated]
     throttle_scope = "social_graph"
-    # The `Relationship` flag this endpoint sets, to tell "created" from "already there".
-    relationship_flag: str
-
-    def create(self, *, viewer, other) -> None:
-        raise NotImplementedError
-
-    def remove(self, *, viewer, other) -> None:
-        raise NotImplementedError
+    kind: RelationshipKind
 
     def post(self, request, handle: str):
         other = selectors.user_get_by_handle(handle=handle)
         before = selectors.relationship_get(viewer=request.user, other=other)
-        self.create(viewer=request.user, other=other)
+        self.kind.create(request.user, other)
         after = selectors.relationship_get(viewer=request.user, other=other)
-        created = not getattr(before, self.relationship_flag)
+        created = not getattr(before, self.kind.flag)
         return Response(
             RelationshipSerializer(after).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -255,7 +245,7 @@ class _RelationshipApi(APIView):
 
     def delete(self, request, handle: str):
         other = selectors.user_get_by_handle(handle=handle)
-        self.remove(viewer=request.user, other=other)
+        self.kind.remove(request.user, other)
         after = selectors.relationship_get(viewer=request.user, other=other)
         return Response(RelationshipSerializer(after).data)
 
@@ -293,13 +283,7 @@ def _relationship_schema(name: str, *, create, remove, description):
     ),
 )
 class UserFollowApi(_RelationshipApi):
-    relationship_flag = "following"
-
-    def create(self, *, viewer, other) -> None:
-        services.follow_create(follower=viewer, followee=other)
-
-    def remove(self, *, viewer, other) -> None:
-        services.follow_delete(follower=viewer, followee=other)
+    kind = RELATIONSHIP_KINDS["follow"]
 
 
 @_relationship_schema(
@@ -311,13 +295,7 @@ class UserFollowApi(_RelationshipApi):
     ),
 )
 class UserBlockApi(_RelationshipApi):
-    relationship_flag = "blocking"
-
-    def create(self, *, viewer, other) -> None:
-        services.block_create(blocker=viewer, blocked=other)
-
-    def remove(self, *, viewer, other) -> None:
-        services.block_delete(blocker=viewer, blocked=other)
+    kind = RELATIONSHIP_KINDS["block"]
 
 
 @_relationship_schema(
@@ -329,13 +307,7 @@ class UserBlockApi(_RelationshipApi):
     ),
 )
 class UserMuteApi(_RelationshipApi):
-    relationship_flag = "muting"
-
-    def create(self, *, viewer, other) -> None:
-        services.mute_create(muter=viewer, muted=other)
-
-    def remove(self, *, viewer, other) -> None:
-        services.mute_delete(muter=viewer, muted=other)
+    kind = RELATIONSHIP_KINDS["mute"]
 
 
 # --- Followers and following ----------------------------------------------------------------

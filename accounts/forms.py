@@ -2,14 +2,22 @@
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 
 from rednote.images import ACCEPTED_FORMATS
 from rednote.languages import content_language_choices
+from rednote.web import ServiceErrorsMixin
 
-from .models import HANDLE_MAX_LENGTH, User
+from .models import (
+    BIO_MAX_LENGTH,
+    DISPLAY_NAME_MAX_LENGTH,
+    HANDLE_MAX_LENGTH,
+    REGION_MAX_LENGTH,
+    User,
+    handle_length_message,
+    max_length_errors,
+)
 
 
 def ui_language_choices() -> list[tuple[str, str]]:
@@ -19,29 +27,33 @@ def ui_language_choices() -> list[tuple[str, str]]:
     ]
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(ServiceErrorsMixin, forms.Form):
     """The profile part of /settings/; saved through `services.profile_update`."""
 
     display_name = forms.CharField(
         label=_("Display name"),
-        max_length=User._meta.get_field("display_name").max_length,
+        max_length=DISPLAY_NAME_MAX_LENGTH,
+        error_messages=max_length_errors(DISPLAY_NAME_MAX_LENGTH),
         required=False,
     )
     handle = forms.CharField(
         label=_("Handle"),
         max_length=HANDLE_MAX_LENGTH + 1,  # room for a typed leading "@", which is dropped
+        error_messages={"max_length": handle_length_message()},
         help_text=_("Letters, digits and underscores; your profile lives at /@handle/."),
         widget=forms.TextInput(attrs={"autocapitalize": "none", "spellcheck": "false"}),
     )
     bio = forms.CharField(
         label=_("Bio"),
-        max_length=User._meta.get_field("bio").max_length,
+        max_length=BIO_MAX_LENGTH,
+        error_messages=max_length_errors(BIO_MAX_LENGTH),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     region = forms.CharField(
         label=_("Region"),
-        max_length=User._meta.get_field("region").max_length,
+        max_length=REGION_MAX_LENGTH,
+        error_messages=max_length_errors(REGION_MAX_LENGTH),
         required=False,
         help_text=_("Where you are, as precisely as you like: a country, a city."),
     )
@@ -83,18 +95,6 @@ class ProfileForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if value != getattr(self.user, name)
         }
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        """Show a service's ValidationError on the fields it names (the rest on top)."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, errors in error.error_dict.items():
-            target = field if field in self.fields else None
-            if target is None and field != NON_FIELD_ERRORS:
-                # A field this form does not show: the message alone (it names the problem).
-                errors = [ValidationError(message) for e in errors for message in e]
-            self.add_error(target, errors)
 
 
 class AvatarForm(forms.Form):

@@ -1,3 +1,6 @@
+import re
+import unicodedata
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import MaxLengthValidator, RegexValidator
@@ -5,11 +8,43 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from rednote.languages import validate_language_list
 
+# Length limits, said the same way by the model (so every service), the forms and the API.
+HANDLE_MIN_LENGTH = 2
 HANDLE_MAX_LENGTH = 30
+DISPLAY_NAME_MAX_LENGTH = 50
+BIO_MAX_LENGTH = 500
+REGION_MAX_LENGTH = 60
+
+
+def _too_long(limit: int) -> str:
+    return ngettext(
+        "Use at most %(limit)d character.", "Use at most %(limit)d characters.", limit
+    ) % {"limit": limit}
+
+
+def _handle_length() -> str:
+    # The minimum is in the words (an existing, translated message); HANDLE_MIN_LENGTH is 2.
+    return _("A handle has 2 to %(max)s characters.") % {"max": HANDLE_MAX_LENGTH}
+
+
+# Lazy, already formatted (no placeholders left), so Django fields (`%` params), DRF fields
+# (`str.format`) and services can all show it as it is, in the reader's language.
+too_long_message = lazy(_too_long, str)
+handle_length_message = lazy(_handle_length, str)
+
+
+def max_length_errors(limit: int) -> dict:
+    """`error_messages` for a field with a maximum length (model, form or serializer field)."""
+    return {"max_length": too_long_message(limit)}
+
+
+handle_pattern = re.compile(r"[A-Za-z0-9_]+")
 handle_validator = RegexValidator(
     r"^[A-Za-z0-9_]+\Z",
     _("A handle may contain only letters, digits and underscores."),
@@ -17,8 +52,42 @@ handle_validator = RegexValidator(
 )
 
 
+def handle_normalize(handle: str) -> str:
+    """A handle as typed, made comparable: no surrounding blanks or leading @, NFC-composed.
+
+    Handles keep the case their owner chose and are compared case-insensitively (the any-case
+    unique constraint and `UserQuerySet.by_handle`); the allowed characters are ASCII, whose
+    case-fold is their lower case.
+    """
+    return unicodedata.normalize("NFC", (handle or "").strip().removeprefix("@"))
+
+
 def avatar_upload_to(instance: "User", filename: str) -> str:
     return f"avatars/{instance.pk}/{filename}"
+
+
+def _is_person(viewer) -> bool:
+    return viewer is not None and viewer.is_authenticated
+
+
+def blocked_either_way(viewer, *, user: str = "pk") -> models.Expression:
+    """The one rule for "blocked in either direction", as a condition on the rows of any
+    query: true where the user at `user` (a path to a user id in that query, e.g.
+    `"author_id"`) blocks `viewer` or is blocked by them. Never true for an anonymous viewer.
+
+    Filter with it (`.exclude(blocked_either_way(viewer, user="author_id"))`) so pages, the
+    API, the admin and the feed store leave out the same people."""
+    if not _is_person(viewer):
+        return models.Value(False, output_field=models.BooleanField())
+    return models.Exists(Block.objects.between(viewer, models.OuterRef(user)))
+
+
+def muted_by(viewer, *, user: str = "pk") -> models.Expression:
+    """The one rule for "muted by this viewer": true where the user at `user` (a path to a
+    user id in the query filtered) is muted by `viewer`. Never true for an anonymous viewer."""
+    if not _is_person(viewer):
+        return models.Value(False, output_field=models.BooleanField())
+    return models.Exists(Mute.objects.filter(muter=viewer, muted=models.OuterRef(user)))
 
 
 class UserQuerySet(models.QuerySet):
@@ -26,7 +95,20 @@ class UserQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
     def by_handle(self, handle: str):
+        """The user with this handle in any case (typed forms normalised); a string that
+        cannot be a handle matches no one, without reaching the database's text rules."""
+        handle = handle_normalize(handle)
+        if not handle_pattern.fullmatch(handle):
+            return self.none()
         return self.filter(handle__iexact=handle)
+
+    def blocked_either_way(self, viewer):
+        """People who block `viewer` or whom `viewer` blocks (none for an anonymous viewer)."""
+        return self.filter(blocked_either_way(viewer))
+
+    def muted_by(self, viewer):
+        """People `viewer` muted (none for an anonymous viewer)."""
+        return self.filter(muted_by(viewer))
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
@@ -62,16 +144,31 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=HANDLE_MAX_LENGTH,
         unique=True,
         validators=[handle_validator],
+        error_messages={"max_length": handle_length_message()},
         help_text=_("Letters, digits and underscores; shown as @handle."),
     )
     email = models.EmailField(_("email address"), blank=True)
-    display_name = models.CharField(_("display name"), max_length=50, blank=True)
+    display_name = models.CharField(
+        _("display name"),
+        max_length=DISPLAY_NAME_MAX_LENGTH,
+        blank=True,
+        error_messages=max_length_errors(DISPLAY_NAME_MAX_LENGTH),
+    )
     # TextField's max_length only reaches form widgets; the validator makes full_clean (and so
     # every service) enforce it too.
     bio = models.TextField(
-        _("bio"), max_length=500, blank=True, validators=[MaxLengthValidator(500)]
+        _("bio"),
+        max_length=BIO_MAX_LENGTH,
+        blank=True,
+        validators=[MaxLengthValidator(BIO_MAX_LENGTH)],
+        error_messages=max_length_errors(BIO_MAX_LENGTH),
     )
-    region = models.CharField(_("region"), max_length=60, blank=True)
+    region = models.CharField(
+        _("region"),
+        max_length=REGION_MAX_LENGTH,
+        blank=True,
+        error_messages=max_length_errors(REGION_MAX_LENGTH),
+    )
     avatar = models.ImageField(_("avatar"), upload_to=avatar_upload_to, blank=True)
     avatar_color = models.CharField(
         _("avatar colour"),
@@ -111,6 +208,14 @@ class User(AbstractBaseUser, PermissionsMixin):
                 name="accounts_user_handle_ci_unique",
                 violation_error_message=_("This handle is already taken."),
             ),
+            # Like handles: one account per address in any case (Dup@Example.org and
+            # dup@example.org are the same person). Accounts may have no address at all.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="accounts_user_email_ci_unique",
+                violation_error_message=_("A user with this e-mail address already exists."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -121,7 +226,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.display_name or self.handle
 
     def get_absolute_url(self) -> str:
-        return reverse("accounts:profile", kwargs={"handle": self.handle})
+        # The profile page is served by notes (it shows the person's notes grid, which accounts
+        # may not import); a route name is wiring, not an import.
+        return reverse("notes:profile", kwargs={"handle": self.handle})
 
     @property
     def reads(self) -> list[str]:
@@ -152,6 +259,13 @@ class Follow(models.Model):
         return f"{self.follower} → {self.followee}"
 
 
+class BlockQuerySet(models.QuerySet):
+    def between(self, a, b):
+        """Blocks between `a` and `b` in either direction; each a user, a user id or an
+        `OuterRef` to one. `Block.objects.between(a, b).exists()` asks "is either blocked?"."""
+        return self.filter(models.Q(blocker=a, blocked=b) | models.Q(blocker=b, blocked=a))
+
+
 class Block(models.Model):
     blocker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocking_set"
@@ -160,6 +274,8 @@ class Block(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocked_by_set"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = BlockQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("block")

@@ -5,21 +5,34 @@ e-mail uniqueness, password strength, language codes) and report every problem b
 web forms and the API give the same answers.
 """
 
-from allauth.account.adapter import get_adapter
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
-from rest_framework import exceptions, serializers
+from rest_framework import serializers
 
-from .models import User
+from .models import (
+    BIO_MAX_LENGTH,
+    DISPLAY_NAME_MAX_LENGTH,
+    REGION_MAX_LENGTH,
+    User,
+    max_length_errors,
+)
 
-_user_field = User._meta.get_field
+# HANDLE_MIN_LENGTH and HANDLE_MAX_LENGTH, in the words the catalogue already translates.
+_HANDLE_HELP = _("Letters, digits and underscores; 2 to 30 characters.")
 
 
 def _max_length(name: str) -> int:
-    return _user_field(name).max_length
+    return User._meta.get_field(name).max_length
+
+
+class _LimitedCharField(serializers.CharField):
+    """A text field with the model's length limit, refused in the model's words."""
+
+    def __init__(self, max_length: int, **kwargs):
+        kwargs.setdefault("error_messages", max_length_errors(max_length))
+        super().__init__(max_length=max_length, **kwargs)
 
 
 class LanguageListField(serializers.ListField):
@@ -53,7 +66,11 @@ class _UserBaseSerializer(serializers.ModelSerializer):
     avatar_url = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(
+        serializers.URLField(
+            allow_null=True, help_text=_("Null when there is no photo: show `avatar_color`.")
+        )
+    )
     def get_avatar_url(self, user: User) -> str | None:
         if not user.avatar:
             return None
@@ -130,6 +147,11 @@ class UserPublicSerializer(_UserBaseSerializer):
 class UserPrivateSerializer(_UserBaseSerializer):
     # The signed-in person's own profile, with private settings; needs the counts annotated.
 
+    ui_language = serializers.ChoiceField(
+        choices=[("", _("Automatic (browser)")), *settings.LANGUAGES],
+        read_only=True,
+        help_text=_("Interface language; empty to follow the browser."),
+    )
     follower_count = serializers.IntegerField(read_only=True)
     following_count = serializers.IntegerField(read_only=True)
 
@@ -156,6 +178,15 @@ class UserPrivateSerializer(_UserBaseSerializer):
         read_only_fields = fields
 
 
+class SignupAcceptedSerializer(serializers.Serializer):
+    # The same answer whether the address was new or already had an account.
+
+    detail = serializers.CharField(read_only=True)
+    email = serializers.CharField(
+        read_only=True, help_text=_("Where the confirmation (or a notice) was sent.")
+    )
+
+
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(
         read_only=True, help_text=_("Send as `Authorization: Token <token>`.")
@@ -167,8 +198,7 @@ class TokenSerializer(serializers.Serializer):
 
 @extend_schema_serializer(component_name="TokenObtain")
 class TokenObtainInputSerializer(serializers.Serializer):
-    # Checks the credentials through allauth, so its login-failure rate limits (per address and
-    # per account) count API attempts too; `validated_data["user"]` is then the active account.
+    # Shapes only; `accounts.services.auth_token_sign_in` checks the credentials.
 
     username = serializers.CharField(
         max_length=254, help_text=_("Your handle (any case, with or without @) or e-mail address.")
@@ -177,42 +207,15 @@ class TokenObtainInputSerializer(serializers.Serializer):
         max_length=4096, trim_whitespace=False, style={"input_type": "password"}
     )
 
-    default_error_messages = {
-        "invalid_credentials": _("Unable to sign in with this handle or e-mail and password."),
-        "inactive": _("This account is inactive."),
-    }
-
-    def validate(self, attrs):
-        request = self.context["request"]._request
-        identifier = attrs["username"].strip().removeprefix("@")
-        try:
-            # Returns an inactive account too when its password matched, so we can say why.
-            user = get_adapter(request).authenticate(
-                request, username=identifier, password=attrs["password"]
-            )
-        except DjangoValidationError as exc:  # allauth's "too many failed login attempts"
-            raise exceptions.Throttled(detail=exc.messages[0]) from exc
-        if user is None:
-            self.fail("invalid_credentials")
-        if not user.is_active:
-            self.fail("inactive")
-        attrs["user"] = user
-        attrs["login"] = identifier
-        return attrs
-
 
 @extend_schema_serializer(component_name="Signup")
 class SignupInputSerializer(serializers.Serializer):
     email = serializers.CharField(max_length=_max_length("email"))
-    handle = serializers.CharField(
-        max_length=100, help_text=_("Letters, digits and underscores; 2 to 30 characters.")
-    )
+    handle = serializers.CharField(max_length=100, help_text=_HANDLE_HELP)
     password = serializers.CharField(
         max_length=4096, trim_whitespace=False, write_only=True, style={"input_type": "password"}
     )
-    display_name = serializers.CharField(
-        max_length=_max_length("display_name"), required=False, allow_blank=True
-    )
+    display_name = _LimitedCharField(DISPLAY_NAME_MAX_LENGTH, required=False, allow_blank=True)
     languages = LanguageListField(required=False)
     read_languages = LanguageListField(required=False)
 
@@ -222,10 +225,10 @@ class ProfileUpdateInputSerializer(serializers.Serializer):
     # The profile fields a person may change (`accounts.services.PROFILE_FIELDS`); any other
     # field in the request, such as `email` or `is_staff`, is dropped here.
 
-    handle = serializers.CharField(max_length=100)
-    display_name = serializers.CharField(max_length=_max_length("display_name"), allow_blank=True)
-    bio = serializers.CharField(max_length=_max_length("bio"), allow_blank=True)
-    region = serializers.CharField(max_length=_max_length("region"), allow_blank=True)
+    handle = serializers.CharField(max_length=100, help_text=_HANDLE_HELP)
+    display_name = _LimitedCharField(DISPLAY_NAME_MAX_LENGTH, allow_blank=True)
+    bio = _LimitedCharField(BIO_MAX_LENGTH, allow_blank=True)
+    region = _LimitedCharField(REGION_MAX_LENGTH, allow_blank=True)
     languages = LanguageListField()
     read_languages = LanguageListField()
     ui_language = serializers.ChoiceField(

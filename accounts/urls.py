@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from . import views
+from .relationships import RELATIONSHIP_ACTIONS
 
 
 class HandleConverter:
@@ -23,11 +24,11 @@ urlpatterns = [
     path("settings/", views.account_settings, name="settings"),
     path("settings/avatar/", views.avatar_update, name="avatar"),
     path("settings/avatar/remove/", views.avatar_remove, name="avatar_remove"),
-    path("@<handle:handle>/", views.profile, name="profile"),
+    # `/@<handle>/` itself, the profile with its notes grid, is served by notes.urls.
     path("@<handle:handle>/followers/", views.followers, name="followers"),
     path("@<handle:handle>/following/", views.following, name="following"),
     *(
         path(f"@<handle:handle>/{action}/", views.graph_action, {"action": action}, name=action)
-        for action in views.GRAPH_ACTIONS
+        for action in RELATIONSHIP_ACTIONS
     ),
 ]

@@ -1,12 +1,8 @@
-"""Web views for accounts: profiles, follower lists, social-graph buttons, settings, language.
+"""Web views for accounts: follower lists, social-graph buttons, settings, language.
 
 Views stay thin: they read through accounts.selectors, write through accounts.services and
 turn a service's ValidationError into form errors or a message.
 """
-
-from collections.abc import Callable
-from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,36 +10,24 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render, resolve_url
-from django.utils.functional import Promise
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext, trans_real
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language
-from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+
+from rednote.web import login_redirect, safe_next, service_refusal
 
 from . import selectors, services
 from .forms import AvatarForm, ProfileForm
 from .models import User
+from .relationships import RELATIONSHIP_ACTIONS
 from .selectors import Relationship
 
 PEOPLE_PER_PAGE = 30
 
 
-# --- Profile and lists --------------------------------------------------------------------
-
-
-@require_GET
-def profile(request: HttpRequest, handle: str) -> HttpResponse:
-    """`/@handle/`: who someone is, how you stand to them, and (later) their notes."""
-    person = selectors.user_get_profile(handle=handle)
-    relationship = selectors.relationship_get(viewer=request.user, other=person)
-    return render(
-        request,
-        "accounts/profile.html",
-        {"person": person, "relationship": relationship},
-    )
+# --- Follower lists (the profile page itself is `notes.views.profile`, with the grid) -----
 
 
 def _people_page(request: HttpRequest, handle: str, *, kind: str) -> HttpResponse:
@@ -76,54 +60,6 @@ def following(request: HttpRequest, handle: str) -> HttpResponse:
 # --- Follow, block, mute ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class GraphAction:
-    run: Callable[[User, User], object]
-    done: Promise  # message after a plain (non-htmx) POST; %(handle)s is the other person
-
-
-GRAPH_ACTIONS: dict[str, GraphAction] = {
-    "follow": GraphAction(
-        lambda me, other: services.follow_create(follower=me, followee=other),
-        _("You now follow @%(handle)s."),
-    ),
-    "unfollow": GraphAction(
-        lambda me, other: services.follow_delete(follower=me, followee=other),
-        _("You no longer follow @%(handle)s."),
-    ),
-    "block": GraphAction(
-        lambda me, other: services.block_create(blocker=me, blocked=other),
-        _("You blocked @%(handle)s. Neither of you can follow the other now."),
-    ),
-    "unblock": GraphAction(
-        lambda me, other: services.block_delete(blocker=me, blocked=other),
-        _("You unblocked @%(handle)s."),
-    ),
-    "mute": GraphAction(
-        lambda me, other: services.mute_create(muter=me, muted=other),
-        _("You muted @%(handle)s. Their notes stay out of your feeds; they are not told."),
-    ),
-    "unmute": GraphAction(
-        lambda me, other: services.mute_delete(muter=me, muted=other),
-        _("You unmuted @%(handle)s."),
-    ),
-}
-
-
-def _safe_next(request: HttpRequest, default: str) -> str:
-    """Where to go back to: `next` if it stays on this site, else the page htmx came from."""
-    allowed = {request.get_host()}
-    candidates = [request.POST.get("next")]
-    if request.htmx:
-        candidates.append(request.htmx.current_url_abs_path)
-    for url in candidates:
-        if url and url_has_allowed_host_and_scheme(
-            url, allowed_hosts=allowed, require_https=request.is_secure()
-        ):
-            return url
-    return default
-
-
 def _follow_button(request: HttpRequest, other: User, *, next_url: str) -> HttpResponse:
     """The re-rendered follow control, plus the follower count out of band on profiles."""
     person = selectors.user_get_profile(handle=other.handle)
@@ -142,32 +78,45 @@ def _follow_button(request: HttpRequest, other: User, *, next_url: str) -> HttpR
 
 @require_POST
 def graph_action(request: HttpRequest, handle: str, action: str) -> HttpResponse:
-    """POST /@handle/<follow|unfollow|block|unblock|mute|unmute>/ for the signed-in user."""
+    """POST /@handle/<follow|unfollow|block|unblock|mute|unmute>/ for the signed-in user
+    (`accounts.relationships.RELATIONSHIP_ACTIONS`)."""
     other = selectors.user_get_by_handle(handle=handle)
-    back = _safe_next(request, default=other.get_absolute_url())
+    back = safe_next(request, default=other.get_absolute_url())
     if not request.user.is_authenticated:
-        login = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': back})}"
-        return HttpResponseClientRedirect(login) if request.htmx else redirect(login)
+        return login_redirect(request, back)
 
+    relationship_action = RELATIONSHIP_ACTIONS[action]
     try:
-        GRAPH_ACTIONS[action].run(request.user, other)
+        relationship_action.run(actor=request.user, other=other)
     except ValidationError as exc:
-        text = " ".join(exc.messages)
-        if request.htmx:
-            response = HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
-            return trigger_client_event(
-                response, "rednote:message", {"level": "error", "text": text}
-            )
-        messages.error(request, text)
-        return redirect(back)
+        return service_refusal(request, exc, back)
 
     if request.htmx:
         return _follow_button(request, other, next_url=back)
-    messages.success(request, GRAPH_ACTIONS[action].done % {"handle": other.handle})
+    messages.success(request, relationship_action.done % {"handle": other.handle})
     return redirect(back)
 
 
 # --- Settings -----------------------------------------------------------------------------
+
+
+def _language_after_save(request: HttpRequest, changes: dict) -> str:
+    """The interface language of the page after saving: the new choice, or for "Automatic"
+    the browser's preference (the remembered cookie is dropped), else the current one."""
+    if "ui_language" not in changes:
+        return translation.get_language()
+    if changes["ui_language"]:
+        return changes["ui_language"]
+    # What LocaleMiddleware will pick once the cookie is gone: Accept-Language, else default.
+    accept = request.headers.get("Accept-Language", "")
+    for code, _quality in trans_real.parse_accept_lang_header(accept):
+        if code == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
 
 
 def _settings_page(request, *, profile_form=None, avatar_form=None, status=200) -> HttpResponse:
@@ -199,7 +148,10 @@ def account_settings(request: HttpRequest) -> HttpResponse:
             request.user.refresh_from_db()
             form.add_service_errors(exc)
         else:
-            messages.success(request, gettext("Your profile is saved."))
+            # Said in the language the next page will be in, which a change of interface
+            # language has just decided.
+            with translation.override(_language_after_save(request, changes)):
+                messages.success(request, gettext("Your profile is saved."))
             response = redirect("accounts:settings")
             if changes.get("ui_language") == "":
                 # "Automatic": forget the remembered choice so the browser's languages decide.
