@@ -2,29 +2,44 @@
 
 Every error is `{"detail": <sentence>, "errors": {<field>: [<message>, ...]}}`; `errors` is empty
 when the problem is not about a field. Django `ValidationError`s raised by services become 400s
-naming their fields, so a service validates once for the form and the API alike.
+naming their fields, so a service validates once for the form and the API alike. The same shape
+answers a path under /api/ that matches no route, a JSON body nested too deep to parse, and a
+request that finds the cache (Redis) down: 404, 400 and 503, never Django's HTML pages.
 """
+
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+API_PREFIX = "/api/"
+# Seconds a client should wait before retrying when a backing service is down.
+SERVICE_UNAVAILABLE_RETRY_AFTER = 30
 
-class ErrorSerializer(serializers.Serializer):
-    # The body of every error response, for the OpenAPI schema.
-
-    detail = serializers.CharField(help_text=gettext_lazy("One sentence describing the problem."))
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text=gettext_lazy(
-            "Messages per input field; empty when the problem is not about a field."
+# The body of every error response, for the OpenAPI schema.
+ErrorSerializer = inline_serializer(
+    name="Error",
+    fields={
+        "detail": serializers.CharField(
+            help_text=gettext_lazy("One sentence describing the problem.")
         ),
-    )
+        "errors": serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            help_text=gettext_lazy(
+                "Messages per input field; empty when the problem is not about a field."
+            ),
+        ),
+    },
+)
 
 
 _ERROR_DESCRIPTIONS = {
@@ -66,7 +81,33 @@ def django_validation_error_to_drf(error: DjangoValidationError) -> exceptions.V
     return exceptions.ValidationError({"non_field_errors": error.messages})
 
 
-def exception_handler(exc, context):
+def is_api_request(request: HttpRequest) -> bool:
+    return request.path_info.startswith(API_PREFIX)
+
+
+def api_error_response(
+    status_code: int, detail: str, errors: dict[str, list[str]] | None = None
+) -> JsonResponse:
+    """An error in the API's shape, for code that runs outside DRF (middleware, URL fallback)."""
+    return JsonResponse({"detail": detail, "errors": errors or {}}, status=status_code)
+
+
+def api_not_found(request: HttpRequest, unmatched: str = "") -> JsonResponse:
+    """A path under /api/ that matches no route: the API's JSON 404, not the site's page."""
+    return api_error_response(404, str(exceptions.NotFound.default_detail))
+
+
+class ServiceUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = gettext_lazy("The service is briefly unavailable; try again shortly.")
+    default_code = "service_unavailable"
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, RedisConnectionError | RedisTimeoutError):
+        # Redis is down: the throttle counters (checked before the view runs) or the cache
+        # cannot be reached. Tell the client when to retry rather than answer a 500.
+        exc = ServiceUnavailable()
     if isinstance(exc, DjangoValidationError):
         exc = django_validation_error_to_drf(exc)
     elif isinstance(exc, Http404):
@@ -77,6 +118,8 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
+    if isinstance(exc, ServiceUnavailable):
+        response["Retry-After"] = str(SERVICE_UNAVAILABLE_RETRY_AFTER)
 
     data = response.data
     if isinstance(exc, exceptions.ValidationError):

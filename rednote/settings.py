@@ -3,15 +3,13 @@
 Every variable has an embedded default suited to the quick start (`make run`): SQLite, no Redis
 (Celery runs tasks in-process, local-memory cache), console e-mail, media on the local disk.
 The full stack sets DATABASE_URL, REDIS_URL, EMAIL_URL, MEDIA_STORAGE... and DEBUG=false.
+The test suite's own needs (fast hashing, eager tasks, scratch media) live in tests/settings.py.
 """
 
-import atexit
-import os
-import shutil
-import tempfile
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any
+from urllib.parse import urlsplit
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -27,10 +25,6 @@ if env_file and Path(env_file).is_file():
     env.read_env(env_file)
 
 DEBUG = env.bool("DEBUG", default=True)
-# Test runs get their defaults here, not from a conftest: pytest-django loads these settings
-# before any conftest.py is imported, but pytest exports PYTEST_VERSION first (and xdist
-# workers inherit it), so a plain `pytest` gets fast hashing, eager tasks and scratch media.
-TESTING = env.bool("TESTING", default="PYTEST_VERSION" in os.environ)
 
 if DEBUG:
     SECRET_KEY = env("SECRET_KEY", default="insecure-quick-start-key-never-use-in-production")
@@ -75,6 +69,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the path or the query (PostgreSQL refuses NUL), after the locale so
+    # its 404/400 speak the reader's language.
+    "rednote.middleware.ControlCharacterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -117,28 +114,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis, cache and Celery --------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 
-
-def _redis_url_for_test_worker(url: str) -> str:
-    """Give each pytest-xdist worker its own Redis database (base + worker number, mod 16).
-
-    Tests flush their database between runs; parallel workers sharing one would flush each
-    other's feeds and cache mid-test. The base URL is remembered in REDIS_BASE_URL so a
-    subprocess started by a test, which loads settings again, lands on the same database.
-    """
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    if not (TESTING and url and worker.startswith("gw")):
-        return url
-    base_url = os.environ.setdefault("REDIS_BASE_URL", url)
-    parts = urlsplit(base_url)
-    base_db = int(parts.path.strip("/") or 0)
-    return urlunsplit(parts._replace(path=f"/{(base_db + int(worker[2:])) % 16}"))
-
-
-REDIS_URL = _redis_url_for_test_worker(REDIS_URL)
-if TESTING and REDIS_URL:
-    # Fixtures and subprocesses read the variable itself; keep them on the worker's database.
-    os.environ["REDIS_URL"] = REDIS_URL
-
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -154,8 +130,7 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None
 # Without a broker the quick start runs every task in-process, right after the commit that
 # enqueued it; exceptions propagate so a broken task is never silent.
-# Tests run tasks eagerly too, even with Redis present, unless a test starts a real worker.
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL or TESTING)
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Queues (default, images, feeds, translations) are declared in rednote/celery.py; tasks are
@@ -202,9 +177,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 
@@ -217,7 +189,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PRESERVE_USERNAME_CASING = True
 ACCOUNT_USERNAME_MIN_LENGTH = 2
 ACCOUNT_EMAIL_VERIFICATION = env(
-    "ACCOUNT_EMAIL_VERIFICATION", default="optional" if DEBUG and not TESTING else "mandatory"
+    "ACCOUNT_EMAIL_VERIFICATION", default="optional" if DEBUG else "mandatory"
 )
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
@@ -225,6 +197,9 @@ ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[RedNote] "
+# Tell the owner when their password or addresses change (accounts.adapter sends it branded,
+# in their language).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Links in e-mails: the scheme of the public address when SITE_URL is given (the compose stack
 # serves plain http://localhost), else https unless debugging. "http" only means "as requested".
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(env("SITE_URL", default="")).scheme or (
@@ -283,29 +258,14 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env("MEDIA_URL", default="/media/")
-_media_base = BASE_DIR
-if TESTING and "MEDIA_ROOT" not in os.environ:
-    # Tests write to a throw-away directory per process, never into the quick start's media.
-    _media_base = Path(tempfile.mkdtemp(prefix="rednote-test-"))
-    atexit.register(shutil.rmtree, _media_base, ignore_errors=True)
-MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(_media_base / "media")))
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Originals are kept outside MEDIA_ROOT so no URL can ever reach them.
-PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(_media_base / "var" / "private")))
-if TESTING and os.environ.get("PYTEST_XDIST_WORKER"):
-    # Parallel test workers inherit one MEDIA_ROOT from the environment and tests wipe media
-    # after each test: each worker gets its own directories, or they delete each other's files.
-    MEDIA_ROOT = MEDIA_ROOT / os.environ["PYTEST_XDIST_WORKER"]
-    PRIVATE_MEDIA_ROOT = PRIVATE_MEDIA_ROOT / os.environ["PYTEST_XDIST_WORKER"]
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private")))
 MEDIA_STORAGE = env("MEDIA_STORAGE", default="local")  # "local" or "s3"
-
-if TESTING:
-    # Tests run with DEBUG off and no collectstatic: serve static files from the apps.
-    WHITENOISE_AUTOREFRESH = True
-    WHITENOISE_USE_FINDERS = True
 
 _static_backend = (
     "django.contrib.staticfiles.storage.StaticFilesStorage"
-    if DEBUG or TESTING
+    if DEBUG
     else "whitenoise.storage.CompressedManifestStaticFilesStorage"
 )
 if MEDIA_STORAGE == "s3":
@@ -362,6 +322,14 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="RedNote <noreply@rednote.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Client address -----------------------------------------------------------------------
+# How many reverse proxies of ours stand in front of Django (1 behind the compose file's
+# nginx). The client address is the one the outermost of them saw: X-Forwarded-For is read
+# that many entries from its right end, and ignored when 0, so a client cannot forge it to
+# escape rate limits. The same number drives DRF's throttles and allauth's rate limits.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -371,6 +339,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "rednote.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "rednote.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -380,17 +353,18 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.UserRateThrottle",
         "rest_framework.throttling.ScopedRateThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": env.dict(
-        "API_THROTTLE_RATES",
-        default={
-            "anon": "300/min",
-            "user": "1200/min",
-            "auth_token": "10/min",
-            "auth_signup": "30/hour",
-            "social_graph": "120/min",
-            "uploads": "60/min",
-        },
-    ),
+    # Every scope keeps its rate; API_THROTTLE_RATES ("anon=1000/min,uploads=10/min") overrides
+    # only the scopes it names.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": "300/min",
+        "user": "1200/min",
+        "auth_token": "10/min",
+        "auth_signup": "30/hour",
+        "social_graph": "120/min",
+        "uploads": "60/min",
+        **env.dict("API_THROTTLE_RATES", default={}),
+    },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "RedNote API",
@@ -424,7 +398,7 @@ if not env.bool("SECURE_HSTS_PRELOAD", default=False):
     SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 # --- Logging ------------------------------------------------------------------------------
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},

@@ -1,4 +1,3 @@
-import os
 import shutil
 
 import pytest
@@ -7,7 +6,7 @@ from django.utils import translation
 
 from tests.factories import PASSWORD, UserFactory
 
-pytest_plugins = ["tests.fixtures.redis", "tests.fixtures.images"]
+pytest_plugins = ["tests.fixtures.redis", "tests.fixtures.images", "tests.fixtures.events"]
 
 
 @pytest.fixture(autouse=True)
@@ -67,5 +66,5 @@ def auth_api_client(api_client, user):
 
 def pytest_report_header(config):
     db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    redis = os.environ.get("REDIS_URL") or "not set (Redis tests skip)"
+    redis = settings.REDIS_URL or "not set (Redis tests skip)"
     return [f"database: {db}", f"redis: {redis}"]

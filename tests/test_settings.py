@@ -10,13 +10,18 @@ import pytest
 from django.conf import settings
 
 PROBE = """
-import json, django
+import importlib, json, os
+before = dict(os.environ)
+importlib.import_module(os.environ["DJANGO_SETTINGS_MODULE"])
+environ_changed = sorted(
+    k for k in set(os.environ) | set(before) if os.environ.get(k) != before.get(k)
+)
+import django
 django.setup()
 from django.conf import settings as s
 from rednote.celery import app
 print(json.dumps({
     "DEBUG": s.DEBUG,
-    "TESTING": s.TESTING,
     "cache": s.CACHES["default"]["BACKEND"],
     "cache_location": s.CACHES["default"].get("LOCATION"),
     "database": s.DATABASES["default"]["ENGINE"],
@@ -29,11 +34,20 @@ print(json.dumps({
     "ssl_redirect": getattr(s, "SECURE_SSL_REDIRECT", False),
     "session_cookie_secure": s.SESSION_COOKIE_SECURE,
     "link_protocol": s.ACCOUNT_DEFAULT_HTTP_PROTOCOL,
+    "throttle_rates": s.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+    "drf_num_proxies": s.REST_FRAMEWORK["NUM_PROXIES"],
+    "allauth_proxy_count": s.ALLAUTH_TRUSTED_PROXY_COUNT,
+    "hashers": s.PASSWORD_HASHERS,
+    "media_root": str(s.MEDIA_ROOT),
+    "private_media_root": str(s.PRIVATE_MEDIA_ROOT),
+    "environ_changed": environ_changed,
 }))
 """
 
 
-def run(args: list[str], **env: str) -> subprocess.CompletedProcess:
+def run(
+    args: list[str], settings_module: str = "rednote.settings", **env: str
+) -> subprocess.CompletedProcess:
     """Run Python in a fresh environment: only `env` on top of the quick start's defaults.
 
     Nothing is inherited from this process (CI's DATABASE_URL, pytest's markers) nor read from
@@ -45,9 +59,8 @@ def run(args: list[str], **env: str) -> subprocess.CompletedProcess:
         cwd=settings.BASE_DIR,
         env={
             **base,
-            "DJANGO_SETTINGS_MODULE": "rednote.settings",
+            "DJANGO_SETTINGS_MODULE": settings_module,
             "ENV_FILE": "",
-            "TESTING": "false",
             **env,
         },
         capture_output=True,
@@ -67,8 +80,8 @@ def production_env() -> dict[str, str]:
     }
 
 
-def probe(**env: str) -> dict:
-    result = run(["-c", PROBE], **env)
+def probe(settings_module: str = "rednote.settings", **env: str) -> dict:
+    result = run(["-c", PROBE], settings_module, **env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -134,11 +147,68 @@ def test_settings_s3_media_storage():
 
 def test_settings_under_pytest_run_tasks_eagerly_with_fast_hashing():
     # This process: whatever DATABASE_URL/REDIS_URL say, tests run tasks in-process.
-    assert settings.TESTING is True
+    assert settings.SETTINGS_MODULE == "tests.settings"
     assert settings.CELERY_TASK_ALWAYS_EAGER is True
     assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
     assert settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory"
     assert str(settings.MEDIA_ROOT) != str(settings.BASE_DIR / "media")
+
+
+def test_settings_have_no_test_only_branches_even_under_pytest():
+    # The project's settings ignore that pytest runs them (PYTEST_VERSION, an xdist worker)
+    # and never write the environment; test needs live in tests/settings.py only.
+    loaded = probe(
+        PYTEST_VERSION="9.2.0", PYTEST_XDIST_WORKER="gw3", REDIS_URL="redis://127.0.0.1:6379/6"
+    )
+
+    assert loaded["environ_changed"] == []
+    assert loaded["cache_location"] == "redis://127.0.0.1:6379/6"
+    assert loaded["eager"] is False
+    assert loaded["verification"] == "optional"
+    assert "MD5PasswordHasher" not in " ".join(loaded["hashers"])
+    assert loaded["media_root"] == str(settings.BASE_DIR / "media")
+
+
+def test_test_settings_give_each_xdist_worker_its_redis_database_and_media():
+    loaded = probe(
+        "tests.settings", PYTEST_XDIST_WORKER="gw3", REDIS_URL="redis://127.0.0.1:6379/6"
+    )
+
+    assert loaded["cache_location"] == "redis://127.0.0.1:6379/9"
+    assert loaded["broker"] == "redis://127.0.0.1:6379/9"
+    assert loaded["eager"] is True
+    assert loaded["verification"] == "mandatory"
+    assert "gw3" in loaded["media_root"]
+    assert not loaded["media_root"].startswith(str(settings.BASE_DIR))
+    assert loaded["private_media_root"].startswith(loaded["media_root"].rsplit("/", 1)[0])
+    assert loaded["environ_changed"] == []
+
+
+def test_test_settings_redis_database_wraps_at_sixteen():
+    from tests.settings import redis_url_for_worker
+
+    assert redis_url_for_worker("redis://h:6379/14", "gw3") == "redis://h:6379/1"
+    assert redis_url_for_worker("redis://h:6379", "gw2") == "redis://h:6379/2"
+    assert redis_url_for_worker("redis://h:6379/5", "") == "redis://h:6379/5"
+    assert redis_url_for_worker("", "gw1") == ""
+
+
+def test_settings_api_throttle_rates_override_only_the_scopes_named():
+    defaults = probe()["throttle_rates"]
+
+    rates = probe(API_THROTTLE_RATES="anon=1000/min,uploads=5/min")["throttle_rates"]
+
+    assert rates == {**defaults, "anon": "1000/min", "uploads": "5/min"}
+    assert set(defaults) >= {"anon", "user", "auth_token", "auth_signup", "uploads"}
+
+
+def test_settings_trusted_proxy_count_drives_drf_and_allauth():
+    default = probe()
+    assert (default["drf_num_proxies"], default["allauth_proxy_count"]) == (0, 0)
+
+    loaded = probe(TRUSTED_PROXY_COUNT="1")
+
+    assert (loaded["drf_num_proxies"], loaded["allauth_proxy_count"]) == (1, 1)
 
 
 def test_check_deploy_passes_with_production_env():
