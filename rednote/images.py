@@ -3,8 +3,9 @@
 `image_inspect` decides, in the request and cheaply, whether an upload is an image we accept:
 the format is sniffed from the bytes (never the name or the declared type) and only the JPEG,
 PNG, WebP and GIF decoders are ever tried; the header is read without decoding pixels, so a
-tiny file claiming 30000×30000 is refused at once; then a verify pass and one decode (a JPEG at
-1/8 scale) catch corrupt and truncated files.
+tiny file claiming 30000×30000 is refused at once, and so is a PNG carrying a metadata chunk
+(text, EXIF, colour profile...) over a small limit; then a verify pass and one decode (a JPEG
+at 1/8 scale) catch corrupt and truncated files.
 
 For processing, `image_open` + `image_decode` load the first frame — a JPEG at a reduced DCT
 scale (draft) no smaller than the size that will be produced — in a working mode, leaving
@@ -64,7 +65,17 @@ DECODE_ERRORS = (
 )
 
 _HEAD_BYTES = 1024
-_ACCEPTED_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a")
+_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+_ACCEPTED_MAGIC = (b"\xff\xd8\xff", _PNG_MAGIC, b"GIF87a", b"GIF89a")
+
+# PNG metadata: ancillary chunks (lower-case first letter) other than an animation's frame
+# data. Pillow reads a text chunk into memory whole, up to 64 MB in all, and nothing of it is
+# ever served (renditions carry no metadata), so more than a camera or an editor writes is
+# refused before anything is decoded. A colour profile is used, and may be larger.
+PNG_METADATA_CHUNK_MAX_BYTES = 64 * 1024
+PNG_ICC_PROFILE_MAX_BYTES = 1024 * 1024
+PNG_METADATA_MAX_BYTES = 2 * 1024 * 1024
+_PNG_IMAGE_DATA_CHUNKS = {b"fdAT"}
 
 
 @dataclass(frozen=True)
@@ -148,6 +159,37 @@ def _corrupt() -> ValidationError:
     )
 
 
+def _png_metadata_check(file: BinaryIO, size: int) -> None:
+    """Walk a PNG's chunk headers (no data is read) and refuse oversized metadata chunks.
+
+    A chunk list that runs past the end of the file is left to the decoder to call corrupt.
+    """
+    position = len(_PNG_MAGIC)
+    total = 0
+    while position + 8 <= size:
+        file.seek(position)
+        length, kind = struct.unpack(">I4s", file.read(8))
+        if kind == b"IEND":
+            break
+        if kind[:1].islower() and kind not in _PNG_IMAGE_DATA_CHUNKS:
+            limit = PNG_ICC_PROFILE_MAX_BYTES if kind == b"iCCP" else PNG_METADATA_CHUNK_MAX_BYTES
+            total += length
+            if length > limit or total > PNG_METADATA_MAX_BYTES:
+                raise ValidationError(
+                    _(
+                        "The image carries %(size)s KB of metadata (%(chunk)s); at most "
+                        "%(limit)s KB are allowed. Save it again without metadata."
+                    ),
+                    code="metadata_too_large",
+                    params={
+                        "size": max(length, total) // 1024,
+                        "chunk": kind.decode("latin-1"),
+                        "limit": (limit if length > limit else PNG_METADATA_MAX_BYTES) // 1024,
+                    },
+                )
+        position += 12 + length  # length, type, data, CRC
+
+
 def _format_of(image: Image.Image) -> str:
     fmt = image.format or ""
     return _FORMAT_ALIASES.get(fmt, fmt)
@@ -178,6 +220,11 @@ def image_inspect(
         )
     file.seek(0)
     head = file.read(_HEAD_BYTES)
+    if head.startswith(_PNG_MAGIC):
+        try:
+            _png_metadata_check(file, size)
+        finally:
+            file.seek(0)
     try:
         with image_open(file) as probe:
             fmt = _format_of(probe)
