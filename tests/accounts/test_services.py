@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from PIL import ExifTags, Image
 
-from accounts import events
 from accounts.models import Block, Follow, Mute, User
 from accounts.services import (
     avatar_clear,
@@ -40,20 +39,9 @@ STRONG_PASSWORD = "plum-blossom-river-42"
 
 
 @pytest.fixture
-def sent():
-    """Every accounts domain event, as (name, payload), in the order sent."""
-    log: list[tuple[str, dict]] = []
-    receivers = {}
-    for name in ("follow_changed", "user_blocked", "user_suspended"):
-
-        def receiver(sender, signal, _name=name, **payload):
-            log.append((_name, payload))
-
-        receivers[name] = receiver
-        getattr(events, name).connect(receiver, weak=False)
-    yield log
-    for name, receiver in receivers.items():
-        getattr(events, name).disconnect(receiver)
+def sent(captured_events):
+    """Every domain event sent, as (name, payload) in order (tests/fixtures/events.py)."""
+    return captured_events.sent
 
 
 def jpeg_with_gps(size=(800, 600)) -> bytes:
