@@ -3,7 +3,9 @@
 #   make run        quick start: SQLite, no Redis (tasks run in-process), demo data, :8000
 #   make test       the whole suite; DATABASE_URL / REDIS_URL from the shell when set
 #                   (a subset: make test PYTEST_ARGS="tests/accounts -k follow")
-#   make lint       ruff check + ruff format --check
+#   make lint       ruff check + ruff format --check + the import contract (lint-imports)
+#   make typecheck  mypy on the modules listed in pyproject.toml ([tool.mypy] files)
+#   make api-conformance  schemathesis against /api/schema/ (also part of `make test`)
 #   make check      makemigrations --check and check --deploy under production-like settings
 #   make messages   refresh the en and zh_Hans catalogues, then compile them
 #   make worker     Celery worker on every queue (needs REDIS_URL)
@@ -35,8 +37,8 @@ LOCAL_ENV := ENV_FILE=
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: help run test lint format check messages compilemessages migrate seed worker beat \
-	bench deps clean
+.PHONY: help run test lint typecheck api-conformance format check messages compilemessages \
+	migrate seed worker beat bench deps clean
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -102,6 +104,14 @@ test: $(DEPS_STAMP) compilemessages
 lint: $(DEPS_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+# The files checked are one list: `files` under [tool.mypy] in pyproject.toml.
+typecheck: $(DEPS_STAMP)
+	$(LOCAL_ENV) $(VENV)/bin/mypy
+
+api-conformance: $(DEPS_STAMP) compilemessages
+	$(LOCAL_ENV) $(VENV)/bin/pytest -p no:xdist tests/test_api_conformance.py $(PYTEST_ARGS)
 
 format: $(DEPS_STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -359,7 +359,9 @@ def _working_mode(image: Image.Image) -> Image.Image:
         return image
     if mode.startswith("I") or mode == "F":
         # 16- and 32-bit greyscale: scale to 8 bits rather than clipping everything to white.
-        if mode.startswith("I;16") or image.getextrema()[1] > 255:
+        # A single-band image's extrema are one (low, high) pair of numbers.
+        high = image.getextrema()[1]
+        if mode.startswith("I;16") or (isinstance(high, int | float) and high > 255):
             image = image.point(lambda v: v / 256)
         return image.convert("L")
     if image.has_transparency_data:  # P with transparency, PA, La, RGBa, L/RGB with a tRNS key
@@ -412,7 +414,8 @@ def image_to_srgb(image: Image.Image, icc_profile: bytes | None = None) -> Image
         image = image.convert(image.mode[:-1])
     transform = _icc_transform(icc_profile, image.mode) if icc_profile else None
     if transform is not None:
-        image = ImageCms.applyTransform(image, transform)
+        # Not in place, so the transform always returns the new image.
+        image = ImageCms.applyTransform(image, transform) or image
     if image.mode != "RGB":
         image = image.convert("RGB")
     if alpha is not None:

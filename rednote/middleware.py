@@ -10,6 +10,7 @@ allowed in the query and form fields, where multi-line text is legitimate.
 import re
 from collections.abc import Callable
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.utils.translation import gettext as _
 from django.views.defaults import bad_request
@@ -61,5 +62,5 @@ class ControlCharacterMiddleware:
                     _("Invalid input: %(fields)s.") % {"fields": ", ".join(fields)},
                     {field: [message] for field in fields},
                 )
-            return bad_request(request, exception=None)
+            return bad_request(request, exception=SuspiciousOperation(message))
         return self.get_response(request)
