@@ -20,7 +20,10 @@ class UserLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
-        if language:
+        # The request may have changed the choice (Settings): the cookie follows the account
+        # as it is now, and a cookie the view set or deleted itself is left alone.
+        language = getattr(user, "ui_language", "") if user and user.is_authenticated else ""
+        if language and settings.LANGUAGE_COOKIE_NAME not in response.cookies:
             response.headers.setdefault("Content-Language", language)
             if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
                 response.set_cookie(

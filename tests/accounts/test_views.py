@@ -71,6 +71,17 @@ def test_profile_shows_person(client, other_user):
     assert "No notes yet" in body
 
 
+def test_profile_route_is_the_notes_one_with_no_shadowed_copy_in_accounts(user):
+    # `/@handle/` is served by notes (profile + notes grid); accounts had a second, never
+    # reached, view for the same path.
+    from django.urls import NoReverseMatch, resolve
+
+    assert resolve("/@alice/").view_name == "notes:profile"
+    with pytest.raises(NoReverseMatch):
+        reverse("accounts:profile", kwargs={"handle": "alice"})
+    assert user.get_absolute_url() == "/@alice/"
+
+
 def test_profile_handle_is_case_insensitive(client, other_user):
     response = client.get("/@BoB/")
 
@@ -580,7 +591,9 @@ def test_settings_interface_language_applies_on_next_page(alice_client, user):
     assert user.ui_language == "zh-hans"
     next_page = alice_client.get("/@alice/")
     assert html_lang(next_page) == "zh-hans"
-    assert next_page.cookies[settings.LANGUAGE_COOKIE_NAME].value == "zh-hans"
+    # Remembered on this browser from the saving response on, for after logging out.
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "zh-hans"
+    assert alice_client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "zh-hans"
 
 
 def test_settings_automatic_language_forgets_cookie(alice_client, user):
@@ -596,6 +609,44 @@ def test_settings_automatic_language_forgets_cookie(alice_client, user):
     assert user.ui_language == ""
     page = alice_client.get("/@alice/", HTTP_ACCEPT_LANGUAGE="en")
     assert html_lang(page) == "en"
+
+
+def test_settings_confirmation_in_the_newly_chosen_language(alice_client, user):
+    # The page was English; the person switched to Chinese: the next page and its
+    # confirmation are both Chinese.
+    response = alice_client.post(
+        "/settings/", profile_data(ui_language="zh-hans"), HTTP_ACCEPT_LANGUAGE="en", follow=True
+    )
+
+    assert html_lang(response) == "zh-hans"
+    body = response.content.decode()
+    assert "个人资料已保存。" in body
+    assert "Your profile is saved." not in body
+
+
+def test_settings_confirmation_in_english_when_switching_back(alice_client, user):
+    user.ui_language = "zh-hans"
+    user.save(update_fields=["ui_language"])
+
+    response = alice_client.post("/settings/", profile_data(ui_language="en"), follow=True)
+
+    assert html_lang(response) == "en"
+    assert "Your profile is saved." in response.content.decode()
+
+
+def test_settings_confirmation_for_automatic_follows_the_browser(alice_client, user):
+    user.ui_language = "en"
+    user.save(update_fields=["ui_language"])
+
+    response = alice_client.post(
+        "/settings/",
+        profile_data(ui_language=""),
+        HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9,en;q=0.5",
+        follow=True,
+    )
+
+    assert html_lang(response) == "zh-hans"
+    assert "个人资料已保存。" in response.content.decode()
 
 
 def test_avatar_upload_stores_square_webp(alice_client, user):
