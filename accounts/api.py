@@ -92,9 +92,10 @@ class SignupApi(APIView):
         description=gettext_lazy(
             "Creates the account and e-mails a confirmation link. Every problem (handle taken "
             "in any case or reserved, invalid e-mail, weak password) is reported at once, by "
-            "field; nothing is stored then. An address that already has an account gets the "
-            "same answer, and its owner an e-mail saying so: the answer never tells whether "
-            "an address is known."
+            "field; nothing is stored then. When e-mail verification is mandatory (as in "
+            "production), an address that already has an account gets the same answer as a "
+            "new one and its owner an e-mail saying so, so the answer never tells whether an "
+            "address is known; otherwise it is reported as taken, as the sign-up form does."
         ),
         request=SignupInputSerializer,
         responses={202: SignupAcceptedSerializer, **error_responses(400, 429)},

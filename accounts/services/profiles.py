@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+from typing import BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -46,7 +47,7 @@ def profile_update(*, user: User, **fields) -> User:
     return user
 
 
-def avatar_set(*, user: User, file) -> User:
+def avatar_set(*, user: User, file: BinaryIO) -> User:
     """Store a new avatar: checked, squared, re-encoded as WebP with no metadata."""
     try:
         image_inspect(file, max_bytes=settings.AVATAR_MAX_BYTES)
@@ -68,16 +69,19 @@ def avatar_set(*, user: User, file) -> User:
 
 
 def avatar_clear(*, user: User) -> User:
-    if user.avatar:
-        old = user.avatar.name
-        storage = user.avatar.storage
-        user.avatar = ""
-        user.save(update_fields=["avatar"])
-        transaction.on_commit(lambda: storage.delete(old))
+    """Remove the avatar (initials on `avatar_color` show instead); the file goes after commit."""
+    old = user.avatar.name if user.avatar else None
+    if not old:
+        return user
+    storage = user.avatar.storage
+    user.avatar = ""
+    user.save(update_fields=["avatar"])
+    transaction.on_commit(lambda: storage.delete(old))
     return user
 
 
 def ui_language_set(*, user: User, language: str) -> User:
+    """Remember the interface language ("" for the browser's) on the account."""
     codes = {code for code, _name in settings.LANGUAGES}
     if language and language not in codes:
         raise ValidationError({"ui_language": [_("Unknown interface language.")]})
