@@ -6,11 +6,13 @@ serializers. Services raise Django `ValidationError`s by field, which
 `rednote.api.exception_handler` turns into 400s naming the field.
 """
 
+import math
+
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, parsers, permissions, status
+from rest_framework import exceptions, generics, parsers, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -19,6 +21,7 @@ from rednote.api import error_responses
 from rednote.pagination import CursorPagination
 
 from . import selectors, services
+from .limits import UPLOADS_THROTTLE_SCOPE, uploads_throttled_message
 from .serializers import (
     BoardCreateInputSerializer,
     BoardSerializer,
@@ -89,7 +92,12 @@ class MediaUploadApi(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [parsers.MultiPartParser, parsers.FormParser]
-    throttle_scope = "uploads"
+    # The composer's `POST /notes/media/` counts against the same scope (rednote.web).
+    throttle_scope = UPLOADS_THROTTLE_SCOPE
+
+    def throttled(self, request, wait):
+        seconds = max(1, math.ceil(wait or 0))
+        raise exceptions.Throttled(seconds, detail=uploads_throttled_message(seconds))
 
     @extend_schema(
         tags=[TAG_NOTES],
@@ -347,14 +355,24 @@ class BoardsApi(generics.ListAPIView):
         tags=[TAG_BOARDS],
         operation_id="boards_create",
         summary=gettext_lazy("Create a board"),
-        description=gettext_lazy("Board names are unique per person, in any case."),
+        description=gettext_lazy(
+            "Board names are unique per person, in any case. With `note`, that note is "
+            "collected into the new board in the same step (a note you cannot see is a 404, "
+            "and then no board is made)."
+        ),
         request=BoardCreateInputSerializer,
-        responses={201: BoardSerializer, **error_responses(400, 401)},
+        responses={201: BoardSerializer, **error_responses(400, 401, 404)},
     )
     def post(self, request):
         serializer = BoardCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        board = services.board_create(owner=request.user, **serializer.validated_data)
+        fields = dict(serializer.validated_data)
+        note_id = fields.pop("note")
+        if note_id is None:
+            board = services.board_create(owner=request.user, **fields)
+        else:
+            note = selectors.note_get_visible(viewer=request.user, note_id=note_id)
+            board = services.note_collect_into_new_board(user=request.user, note=note, **fields)
         return _board_response(request, board.pk, code=status.HTTP_201_CREATED)
 
 

@@ -1,5 +1,6 @@
-"""HTML forms for notes and boards. They check shapes only; the rules live in notes.services,
-whose ValidationErrors (keyed by field) are put back on the form with `add_service_errors`."""
+"""HTML forms for notes and boards. They check shapes and the limits of `notes.limits` (in the
+same words as the services and the API); the rules live in notes.services, whose
+ValidationErrors (keyed by field) are put back on the form with `add_service_errors`."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,17 +11,33 @@ from django.utils.translation import ngettext
 from rednote.images import ACCEPTED_FORMATS
 from rednote.web import ServiceErrorsMixin
 
-from .models import (
-    ALT_TEXT_MAX_LENGTH,
-    BODY_MAX_LENGTH,
-    LOCATION_MAX_LENGTH,
-    MAX_IMAGES,
-    TITLE_MAX_LENGTH,
-    Visibility,
+from .limits import (
+    ALT_TEXT_LENGTH,
+    BOARD_DESCRIPTION_LENGTH,
+    BOARD_NAME_LENGTH,
+    BOARD_NAME_MISSING,
+    BODY_LENGTH,
+    LOCATION_LENGTH,
+    TITLE_LENGTH,
+    photo_count_problem,
 )
-from .services import BOARD_NAME_MAX_LENGTH
+from .models import MAX_IMAGES, Visibility
 
 PHOTO_ACCEPT = ",".join(ACCEPTED_FORMATS.values())
+
+
+class LimitedTextField(forms.CharField):
+    """Text within one of the `notes.limits` validators: its length is the page's `maxlength`
+    and its message the one the service and the API give. CRLF counts as one character."""
+
+    def __init__(self, *, limit, **kwargs):
+        kwargs.setdefault("required", False)
+        error_messages = {"max_length": limit.message, **kwargs.pop("error_messages", {})}
+        super().__init__(max_length=limit.limit_value, error_messages=error_messages, **kwargs)
+
+    def to_python(self, value):
+        # Browsers send CRLF; the limit counts the characters people see.
+        return super().to_python(value).replace("\r\n", "\n")
 
 
 class MediaIdsField(forms.Field):
@@ -61,16 +78,14 @@ class PhotosField(forms.FileField):
 
 
 class NoteTextFields(forms.Form):
-    title = forms.CharField(
+    title = LimitedTextField(
+        limit=TITLE_LENGTH,
         label=_("Title"),
-        max_length=TITLE_MAX_LENGTH,
-        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    body = forms.CharField(
+    body = LimitedTextField(
+        limit=BODY_LENGTH,
         label=_("Text"),
-        max_length=BODY_MAX_LENGTH,
-        required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Add #tags and mention people with @handle."),
     )
@@ -80,23 +95,23 @@ class NoteTextFields(forms.Form):
         initial=Visibility.PUBLIC,
         widget=forms.RadioSelect,
     )
-    location = forms.CharField(
+    location = LimitedTextField(
+        limit=LOCATION_LENGTH,
         label=_("Location"),
-        max_length=LOCATION_MAX_LENGTH,
-        required=False,
         help_text=_("Optional, and only what you type here: never taken from your photos."),
     )
-
-    def clean_body(self) -> str:
-        # Browsers send CRLF; the limit counts the characters people see.
-        return self.cleaned_data["body"].replace("\r\n", "\n")
 
 
 class NoteCreateForm(ServiceErrorsMixin, NoteTextFields):
     """Post a note: photos uploaded one by one (`media_ids`, with JavaScript) or picked all at
     once (`photos`, without)."""
 
-    service_field_aliases = {"media_ids": "photos", "alt_texts": "photos", "file": "photos"}
+    service_field_aliases = {
+        "media_ids": "photos",
+        "alt_texts": "photos",
+        "file": "photos",
+        "files": "photos",
+    }
 
     media_ids = MediaIdsField(required=False)
     photos = PhotosField(
@@ -122,19 +137,9 @@ class NoteCreateForm(ServiceErrorsMixin, NoteTextFields):
         ids, files = cleaned.get("media_ids") or [], cleaned.get("photos") or []
         if "media_ids" in self.errors or "photos" in self.errors:
             return cleaned
-        count = len(ids) + len(files)
-        if count == 0:
-            self.add_error("photos", _("Add at least one photo."))
-        elif count > MAX_IMAGES:
-            self.add_error(
-                "photos",
-                ngettext(
-                    "A note has at most %(n)s photo.",
-                    "A note has at most %(n)s photos.",
-                    MAX_IMAGES,
-                )
-                % {"n": MAX_IMAGES},
-            )
+        problem = photo_count_problem(len(ids) + len(files))
+        if problem:
+            self.add_error("photos", problem)
         return cleaned
 
     def alt_texts(self) -> dict[int, str]:
@@ -156,28 +161,22 @@ class NoteUpdateForm(ServiceErrorsMixin, NoteTextFields):
 
 
 class BoardForm(ServiceErrorsMixin, forms.Form):
-    name = forms.CharField(label=_("Board name"), max_length=BOARD_NAME_MAX_LENGTH)
-    description = forms.CharField(
+    name = LimitedTextField(
+        limit=BOARD_NAME_LENGTH,
+        label=_("Board name"),
+        required=True,
+        error_messages={"required": BOARD_NAME_MISSING},
+    )
+    description = LimitedTextField(
+        limit=BOARD_DESCRIPTION_LENGTH,
         label=_("Description"),
-        max_length=200,
-        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     is_private = forms.BooleanField(label=_("Only I can see this board"), required=False)
-
-    def clean_name(self) -> str:
-        return self.cleaned_data["name"].strip()
-
-
-class AltTextField(forms.CharField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", ALT_TEXT_MAX_LENGTH)
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
 
 
 class MediaUploadForm(ServiceErrorsMixin, forms.Form):
     """One photo sent by the upload page's script, before the note is posted."""
 
     file = forms.FileField(label=_("Photo"))
-    alt_text = AltTextField(label=_("Alt text"))
+    alt_text = LimitedTextField(limit=ALT_TEXT_LENGTH, label=_("Alt text"))

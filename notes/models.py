@@ -13,6 +13,8 @@ BODY_MAX_LENGTH = 2000
 LOCATION_MAX_LENGTH = 80
 ALT_TEXT_MAX_LENGTH = 500
 MAX_IMAGES = 18
+BOARD_NAME_MAX_LENGTH = 50
+BOARD_DESCRIPTION_MAX_LENGTH = 200
 
 
 # Originals and renditions live in the private storage: nothing under it has a public URL;
@@ -277,8 +279,10 @@ class Board(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="boards"
     )
-    name = models.CharField(_("name"), max_length=50)
-    description = models.CharField(_("description"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=BOARD_NAME_MAX_LENGTH)
+    description = models.CharField(
+        _("description"), max_length=BOARD_DESCRIPTION_MAX_LENGTH, blank=True
+    )
     is_private = models.BooleanField(_("private"), default=False)
     is_default = models.BooleanField(default=False, editable=False)
     notes = models.ManyToManyField(Note, through="BoardNote", related_name="boards")

@@ -5,9 +5,10 @@ endpoint answers with `NoteSerializer`; its queryset must come from a notes sele
 images and the viewer's `viewer_liked` / `viewer_collected` flags are loaded there) passed
 through `NoteSerializer.eager_load` for the tags and mentions.
 
-Input serializers check types and shapes only; the services validate content (lengths, photo
-ownership, board names) and report every problem by field, so the web forms and the API give
-the same answers.
+Input serializers check types, shapes and the lengths of `notes.limits` (the same validators,
+so the same words, as the web forms and the services); the services validate content (photo
+ownership, board names...) and report every problem by field, so the web forms and the API
+give the same answers.
 """
 
 from django.db.models import Prefetch, QuerySet
@@ -18,7 +19,15 @@ from rest_framework import serializers
 
 from accounts.models import User
 
-from .models import ALT_TEXT_MAX_LENGTH, Board, Hashtag, ImageStatus, Note, NoteImage, Visibility
+from .limits import (
+    ALT_TEXT_LENGTH,
+    BOARD_DESCRIPTION_LENGTH,
+    BOARD_NAME_LENGTH,
+    BODY_LENGTH,
+    LOCATION_LENGTH,
+    TITLE_LENGTH,
+)
+from .models import Board, Hashtag, ImageStatus, Note, NoteImage, Visibility
 
 
 def _absolute(serializer: serializers.Serializer, url: str) -> str:
@@ -247,18 +256,21 @@ class MediaUploadInputSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
-        max_length=ALT_TEXT_MAX_LENGTH,
+        validators=[ALT_TEXT_LENGTH],
         help_text=_("A description of the photo for people who cannot see it."),
     )
 
 
 @extend_schema_serializer(component_name="NoteCreate")
 class NoteCreateInputSerializer(serializers.Serializer):
-    title = serializers.CharField(required=False, allow_blank=True, default="")
+    title = serializers.CharField(
+        required=False, allow_blank=True, default="", validators=[TITLE_LENGTH]
+    )
     body = serializers.CharField(
         required=False,
         allow_blank=True,
         default="",
+        validators=[BODY_LENGTH],
         help_text=_("Text with #hashtags and @mentions."),
     )
     media_ids = serializers.ListField(
@@ -269,7 +281,7 @@ class NoteCreateInputSerializer(serializers.Serializer):
         ),
     )
     alt_texts = serializers.DictField(
-        child=serializers.CharField(allow_blank=True, max_length=ALT_TEXT_MAX_LENGTH),
+        child=serializers.CharField(allow_blank=True, validators=[ALT_TEXT_LENGTH]),
         required=False,
         default=dict,
         help_text=_("Alt text per photo id, replacing the one given at upload."),
@@ -279,6 +291,7 @@ class NoteCreateInputSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
+        validators=[LOCATION_LENGTH],
         help_text=_("A place name you choose; never read from the photos."),
     )
 
@@ -300,10 +313,10 @@ class NoteCreateInputSerializer(serializers.Serializer):
 class NoteUpdateInputSerializer(serializers.Serializer):
     # Photos stay as posted; any other field sent (author, counters, status...) is ignored.
 
-    title = serializers.CharField(allow_blank=True)
-    body = serializers.CharField(allow_blank=True)
+    title = serializers.CharField(allow_blank=True, validators=[TITLE_LENGTH])
+    body = serializers.CharField(allow_blank=True, validators=[BODY_LENGTH])
     visibility = serializers.ChoiceField(choices=Visibility.choices)
-    location = serializers.CharField(allow_blank=True)
+    location = serializers.CharField(allow_blank=True, validators=[LOCATION_LENGTH])
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -328,13 +341,23 @@ class NoteCollectInputSerializer(serializers.Serializer):
 
 @extend_schema_serializer(component_name="BoardCreate")
 class BoardCreateInputSerializer(serializers.Serializer):
-    name = serializers.CharField(allow_blank=True)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    name = serializers.CharField(allow_blank=True, validators=[BOARD_NAME_LENGTH])
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", validators=[BOARD_DESCRIPTION_LENGTH]
+    )
     is_private = serializers.BooleanField(required=False, default=False)
+    note = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=_MAX_ID,
+        help_text=_("Id of a note you can see, to collect into the new board at once."),
+    )
 
 
 @extend_schema_serializer(component_name="BoardUpdate")
 class BoardUpdateInputSerializer(serializers.Serializer):
-    name = serializers.CharField(allow_blank=True)
-    description = serializers.CharField(allow_blank=True)
+    name = serializers.CharField(allow_blank=True, validators=[BOARD_NAME_LENGTH])
+    description = serializers.CharField(allow_blank=True, validators=[BOARD_DESCRIPTION_LENGTH])
     is_private = serializers.BooleanField()

@@ -1,11 +1,15 @@
 """Helpers every app's web views share: where to go back to, the login detour, how a service's
-refusal is shown, and how form errors travel as JSON.
+refusal is shown, how form errors travel as JSON, and the API's rate limits applied to a page
+endpoint.
 
 Services raise Django `ValidationError`s keyed by field; forms put them back on their fields with
 `ServiceErrorsMixin.add_service_errors`, so a page, a script asking for JSON and the API
 (`rednote.api`) all show the same messages.
 """
 
+import logging
+import math
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlencode
 
@@ -18,6 +22,10 @@ from django.shortcuts import redirect, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+from redis.exceptions import RedisError
+from rest_framework.throttling import ScopedRateThrottle
+
+logger = logging.getLogger(__name__)
 
 # --- Where to go ---------------------------------------------------------------------------
 
@@ -53,6 +61,36 @@ def service_refusal(request: HttpRequest, error: ValidationError, back: str) -> 
         return trigger_client_event(response, "rednote:message", {"level": "error", "text": text})
     messages.error(request, text)
     return redirect(back)
+
+
+# --- Rate limits ---------------------------------------------------------------------------
+
+
+def rate_limit_wait(request: HttpRequest, *, scope: str) -> int | None:
+    """Count this request against the API throttle `scope` and say whether it may go on: None,
+    or the seconds to wait.
+
+    It is DRF's `ScopedRateThrottle` itself — the rate of `scope` in the API's throttle rates,
+    counted in the cache under the same key — so a page endpoint and the API endpoint that do
+    the same thing share one budget per person. A cache that cannot be reached lets the request
+    through (logged): a limit that cannot be counted is no reason to refuse a write.
+    """
+    throttle = ScopedRateThrottle()
+    try:
+        allowed = throttle.allow_request(request, SimpleNamespace(throttle_scope=scope))
+    except RedisError:
+        logger.warning("rate limit %r not counted: the cache is unreachable", scope, exc_info=True)
+        return None
+    if allowed:
+        return None
+    return max(1, math.ceil(throttle.wait() or 0))
+
+
+def too_many_requests_json(detail: str, *, wait: int) -> JsonResponse:
+    """A 429 in the API's error shape, with `Retry-After` like the API's."""
+    response = JsonResponse({"detail": detail, "errors": {}}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 # --- Forms ---------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ One module per concern; this package re-exports the public names, so callers wri
 """
 
 from .boards import (
-    BOARD_NAME_MAX_LENGTH,
     MAX_BOARDS,
     board_create,
     board_delete,
@@ -16,6 +15,7 @@ from .boards import (
     note_collect,
     note_uncollect,
 )
+from .compose import note_collect_into_new_board, note_compose
 from .images import note_image_process
 from .likes import note_like, note_unlike
 from .notes import (
@@ -29,7 +29,6 @@ from .notes import (
 from .uploads import MAX_PENDING_UPLOADS, media_upload
 
 __all__ = [
-    "BOARD_NAME_MAX_LENGTH",
     "MAX_BOARDS",
     "MAX_PENDING_UPLOADS",
     "board_create",
@@ -38,6 +37,8 @@ __all__ = [
     "board_update",
     "media_upload",
     "note_collect",
+    "note_collect_into_new_board",
+    "note_compose",
     "note_create",
     "note_delete",
     "note_hide",

@@ -7,9 +7,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
+from ..limits import (
+    BOARD_DESCRIPTION_LENGTH,
+    BOARD_NAME_LENGTH,
+    BOARD_NAME_MISSING,
+    length_problems,
+)
 from ..models import Board, BoardNote, Note
 
-BOARD_NAME_MAX_LENGTH = 50
 MAX_BOARDS = 200
 
 
@@ -37,19 +42,17 @@ def _board_clean(*, owner: User, name: str, description: str, exclude_id: int | 
     description = (description or "").strip()
     errors: dict[str, list[str]] = {}
     if not name:
-        errors["name"] = [_("Give the board a name.")]
-    elif len(name) > BOARD_NAME_MAX_LENGTH:
-        errors["name"] = [
-            _("A board name has at most %(n)s characters.") % {"n": BOARD_NAME_MAX_LENGTH}
-        ]
+        errors["name"] = [str(BOARD_NAME_MISSING)]
+    elif problems := length_problems(BOARD_NAME_LENGTH, name):
+        errors["name"] = problems
     else:
         taken = Board.objects.filter(owner=owner, name__iexact=name)
         if exclude_id:
             taken = taken.exclude(pk=exclude_id)
         if taken.exists():
             errors["name"] = [_("You already have a board with this name.")]
-    if len(description) > 200:
-        errors["description"] = [_("A description has at most 200 characters.")]
+    if problems := length_problems(BOARD_DESCRIPTION_LENGTH, description):
+        errors["description"] = problems
     if errors:
         raise ValidationError(errors)
     return name, description

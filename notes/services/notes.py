@@ -6,19 +6,21 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accounts.models import User
 from rednote.events import send_on_commit
 from rednote.tasks import enqueue_on_commit
 
 from .. import events
+from ..limits import (
+    ALT_TEXT_LENGTH,
+    BODY_LENGTH,
+    LOCATION_LENGTH,
+    TITLE_LENGTH,
+    length_problems,
+    photo_count_problem,
+)
 from ..models import (
-    ALT_TEXT_MAX_LENGTH,
-    BODY_MAX_LENGTH,
-    LOCATION_MAX_LENGTH,
-    MAX_IMAGES,
-    TITLE_MAX_LENGTH,
     Note,
     NoteImage,
     NoteStatus,
@@ -33,25 +35,20 @@ logger = logging.getLogger(__name__)
 IMAGE_PROCESS_TASK = "notes.image_process"
 
 
-def _clean_text_fields(*, title: str, body: str, location: str, visibility: str) -> dict:
+def note_text_clean(*, title: str, body: str, location: str, visibility: str) -> dict:
+    """A note's text fields stripped and checked (`notes.limits`); ValidationError by field."""
     errors: dict[str, list[str]] = {}
     title = (title or "").strip()
     body = (body or "").strip()
     location = (location or "").strip()
-    if len(title) > TITLE_MAX_LENGTH:
-        errors["title"] = [
-            _("The title has %(n)s characters; at most %(max)s are allowed.")
-            % {"n": len(title), "max": TITLE_MAX_LENGTH}
-        ]
-    if len(body) > BODY_MAX_LENGTH:
-        errors["body"] = [
-            _("The text has %(n)s characters; at most %(max)s are allowed.")
-            % {"n": len(body), "max": BODY_MAX_LENGTH}
-        ]
-    if len(location) > LOCATION_MAX_LENGTH:
-        errors["location"] = [
-            _("The location has at most %(max)s characters.") % {"max": LOCATION_MAX_LENGTH}
-        ]
+    for name, validator, value in (
+        ("title", TITLE_LENGTH, title),
+        ("body", BODY_LENGTH, body),
+        ("location", LOCATION_LENGTH, location),
+    ):
+        problems = length_problems(validator, value)
+        if problems:
+            errors[name] = problems
     if visibility not in Visibility.values:
         errors["visibility"] = [
             _("Choose one of: %(choices)s.") % {"choices": ", ".join(Visibility.values)}
@@ -82,21 +79,13 @@ def note_create(
     """
     errors: dict[str, list[str]] = {}
     try:
-        fields = _clean_text_fields(
-            title=title, body=body, location=location, visibility=visibility
-        )
+        fields = note_text_clean(title=title, body=body, location=location, visibility=visibility)
     except ValidationError as exc:  # reported with the photos' problems, all at once
         errors.update(exc.message_dict)
     ids = list(media_ids or [])
-    if not ids:
-        errors["media_ids"] = [_("Add at least one photo.")]
-    elif len(ids) > MAX_IMAGES:
-        errors["media_ids"] = [
-            ngettext(
-                "A note has at most %(n)s photo.", "A note has at most %(n)s photos.", MAX_IMAGES
-            )
-            % {"n": MAX_IMAGES}
-        ]
+    count_problem = photo_count_problem(len(ids))
+    if count_problem:
+        errors["media_ids"] = [count_problem]
     elif len(set(ids)) != len(ids):
         errors["media_ids"] = [_("Each photo may appear once.")]
     images: dict[int, NoteImage] = {}
@@ -113,10 +102,9 @@ def note_create(
                 _("Unknown or already used photo: %(ids)s.") % {"ids": ", ".join(map(str, missing))}
             ]
     for text in (alt_texts or {}).values():
-        if len((text or "").strip()) > ALT_TEXT_MAX_LENGTH:
-            errors["alt_texts"] = [
-                _("Alt text has at most %(n)s characters.") % {"n": ALT_TEXT_MAX_LENGTH}
-            ]
+        problems = length_problems(ALT_TEXT_LENGTH, (text or "").strip())
+        if problems:
+            errors["alt_texts"] = problems
     if language and language not in settings.CONTENT_LANGUAGES and language != "mixed":
         errors["language"] = [_("Unknown language.")]
     if errors:
@@ -147,7 +135,7 @@ def note_update(
     location: str | None = None,
 ) -> Note:
     """Edit a note's text, tags, visibility or location (photos stay as posted)."""
-    fields = _clean_text_fields(
+    fields = note_text_clean(
         title=note.title if title is None else title,
         body=note.body if body is None else body,
         location=note.location if location is None else location,

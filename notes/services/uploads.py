@@ -7,9 +7,10 @@ from django.core.files import File
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from rednote.images import image_inspect
+from rednote.images import ImageInfo, image_inspect
 
-from ..models import ALT_TEXT_MAX_LENGTH, NoteImage
+from ..limits import ALT_TEXT_LENGTH, length_problems
+from ..models import NoteImage
 
 MAX_PENDING_UPLOADS = 60
 
@@ -19,24 +20,42 @@ def media_upload(*, owner: User, file, alt_text: str = "") -> NoteImage:
 
     The file is refused in the request — a ValidationError on "file" naming the problem, and
     nothing stored — unless its content (never its name or declared type) is a JPEG, PNG, WebP
-    or GIF within the size and pixel limits that decodes cleanly (`image_inspect`).
+    or GIF within the size and pixel limits that decodes cleanly (`image_inspect`, run once).
     """
     alt_text = (alt_text or "").strip()
-    if len(alt_text) > ALT_TEXT_MAX_LENGTH:
-        raise ValidationError(
-            {"alt_text": [_("Alt text has at most %(n)s characters.") % {"n": ALT_TEXT_MAX_LENGTH}]}
-        )
+    problems = length_problems(ALT_TEXT_LENGTH, alt_text)
+    if problems:
+        raise ValidationError({"alt_text": problems})
     if file is None:
         raise ValidationError({"file": [_("Choose a photo to upload.")]})
+    media_pending_check(owner=owner)
+    try:
+        info = media_inspect(file)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
+    return media_original_store(owner=owner, file=file, info=info, alt_text=alt_text)
+
+
+def media_pending_check(*, owner: User, adding: int = 1) -> None:
+    """Refuse (on "file") `adding` more photos when the owner would have too many uploaded
+    photos that no note has taken yet."""
     pending = NoteImage.objects.filter(owner=owner, note__isnull=True).count()
-    if pending >= MAX_PENDING_UPLOADS:
+    if pending + adding > MAX_PENDING_UPLOADS:
         raise ValidationError(
             {"file": [_("Too many photos uploaded without a note; post or wait a day.")]}
         )
-    try:
-        info = image_inspect(file)
-    except ValidationError as exc:
-        raise ValidationError({"file": exc.messages}) from exc
+
+
+def media_inspect(file) -> ImageInfo:
+    """Check an upload's content and describe it; the one place an upload is decoded before it
+    is stored. Raises ValidationError (no field) naming the problem."""
+    return image_inspect(file)
+
+
+def media_original_store(*, owner: User, file, info: ImageInfo, alt_text: str) -> NoteImage:
+    """Keep an inspected photo's original privately, with its row (`alt_text` already
+    checked). The caller must delete the file (`media_original_delete`) if the row is then
+    rolled back."""
     extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}[info.format]
     image = NoteImage(
         owner=owner,
@@ -55,6 +74,12 @@ def media_upload(*, owner: User, file, alt_text: str = "") -> NoteImage:
     try:
         image.save()
     except Exception:
-        image.original.storage.delete(image.original.name)
+        media_original_delete(image=image)
         raise
     return image
+
+
+def media_original_delete(*, image: NoteImage) -> None:
+    """Remove the stored original of a photo whose row was not kept."""
+    if image.original.name:
+        image.original.storage.delete(image.original.name)

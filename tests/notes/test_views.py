@@ -183,8 +183,8 @@ def test_post_without_javascript_refuses_a_bad_file_and_stores_nothing(alice_cli
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"title": "x" * 101}, "title", "Ensure this value has at most 100 characters"),
-        ({"body": "y" * 2001}, "body", "Ensure this value has at most 2000 characters"),
+        ({"title": "x" * 101}, "title", "The title can have at most 100 characters; it has 101."),
+        ({"body": "y" * 2001}, "body", "The text can have at most 2000 characters; it has 2001."),
         ({"visibility": "everyone"}, "visibility", "Select a valid choice"),
         ({"location": "z" * 81}, "location", "at most 80 characters"),
         ({"title": "", "body": ""}, "title", "Give the note a title or some text"),

@@ -1,0 +1,45 @@
+"""Web pages and actions for notes, one module per concern: `compose` (posting, uploads,
+editing), `note_page` (the note page, likes, collections, photo renditions), `boards` and
+`grids` (tag pages, profile tabs and `grid_page`, which the feeds render with too).
+
+Views stay thin: they parse input, call one selector (whose getters 404 for missing and
+forbidden alike) or one service, and render; a service's ValidationError becomes form errors
+(or a 400 for htmx and JSON callers, `rednote.web`). Every page that lists notes is a keyset
+page (`notes.pagination`) and costs a constant number of queries whatever its size.
+"""
+
+from .boards import board_create, board_delete, board_detail, board_edit, board_note_remove
+from .compose import media_upload, note_create, note_delete, note_edit
+from .grids import boards, grid_page, profile, tag
+from .note_page import (
+    note_collect,
+    note_detail,
+    note_image,
+    note_like,
+    note_status,
+    note_uncollect,
+    note_unlike,
+)
+
+__all__ = [
+    "board_create",
+    "board_delete",
+    "board_detail",
+    "board_edit",
+    "board_note_remove",
+    "boards",
+    "grid_page",
+    "media_upload",
+    "note_collect",
+    "note_create",
+    "note_delete",
+    "note_detail",
+    "note_edit",
+    "note_image",
+    "note_like",
+    "note_status",
+    "note_uncollect",
+    "note_unlike",
+    "profile",
+    "tag",
+]

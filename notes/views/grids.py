@@ -1,0 +1,94 @@
+"""Pages that are grids of note cards: tag pages and the profile's notes and boards tabs, and
+`grid_page`, the keyset page every note grid (feeds included) is rendered with."""
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET
+
+from accounts import selectors as accounts_selectors
+
+from .. import selectors
+from ..pagination import DEFAULT_PAGE_SIZE, InvalidCursor, cursor_page
+
+
+def grid_page(
+    request: HttpRequest,
+    queryset,
+    *,
+    template: str,
+    context: dict,
+    key: str = "published_at",
+    size: int = DEFAULT_PAGE_SIZE,
+) -> HttpResponse:
+    """Render one keyset page of note cards: the whole page, or (htmx "load more") just the
+    next cards and a new "load more" control. A malformed `cursor` is a 400."""
+    try:
+        page = cursor_page(queryset, cursor=request.GET.get("cursor"), key=key, size=size)
+    except InvalidCursor:
+        return HttpResponseBadRequest(
+            gettext("This page link is not valid; start again from the first page."),
+            content_type="text/plain; charset=utf-8",
+        )
+    next_url = None
+    if page.has_next:
+        query = request.GET.copy()
+        query["cursor"] = page.next_cursor
+        next_url = f"{request.path}?{query.urlencode()}"
+    context = {**context, "page": page, "notes": page.items, "next_url": next_url}
+    if request.htmx and request.GET.get("cursor"):
+        return render(request, "notes/_cards_page.html", context)
+    return render(request, template, context)
+
+
+# --- Tag pages and profile grids ----------------------------------------------------------
+
+
+@require_GET
+def tag(request: HttpRequest, name: str) -> HttpResponse:
+    """`/tags/<name>/`: the notes of a topic, newest first (name normalised, so `#Travel`,
+    `#travel` and `＃ｔｒａｖｅｌ` are one page)."""
+    hashtag = selectors.hashtag_get(name=name)
+    notes = selectors.notes_exclude_muted(
+        selectors.notes_of_hashtag(name=hashtag.name, viewer=request.user), viewer=request.user
+    )
+    context = {"hashtag": hashtag, "note_count": notes.count()}
+    return grid_page(request, notes, template="notes/tag.html", context=context)
+
+
+def _profile_context(request: HttpRequest, handle: str) -> dict:
+    person = accounts_selectors.user_get_profile(handle=handle)
+    return {
+        "person": person,
+        "relationship": accounts_selectors.relationship_get(viewer=request.user, other=person),
+    }
+
+
+@require_GET
+def profile(request: HttpRequest, handle: str) -> HttpResponse:
+    """`/@handle/` with the person's notes grid.
+
+    The accounts app owns the profile (its selectors and `accounts/profile.html`) and must not
+    import notes, which sits above it. So this route is registered before `accounts.urls` and
+    wins resolution for `/@handle/`: it builds the same context from the accounts selectors
+    and renders `notes/profile.html`, which extends `accounts/profile.html` and fills its
+    `profile_notes` block with the grid. `accounts:profile` still reverses to the same URL.
+    The author also sees their processing and failed notes, with a badge.
+    """
+    context = _profile_context(request, handle)
+    person = context["person"]
+    notes = selectors.notes_of_author(author=person, viewer=request.user)
+    context["section"] = "notes"
+    return grid_page(
+        request, notes, template="notes/profile.html", context=context, key="created_at"
+    )
+
+
+@require_GET
+def boards(request: HttpRequest, handle: str) -> HttpResponse:
+    """`/@handle/boards/`: the person's boards (private ones only for their owner)."""
+    context = _profile_context(request, handle)
+    person = context["person"]
+    context["section"] = "boards"
+    context["boards"] = list(selectors.board_cards_of(owner=person, viewer=request.user))
+    return render(request, "notes/boards.html", context)
