@@ -12,7 +12,7 @@ from django.forms import ValidationError as FormValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import User, handle_normalize
 from .services import email_check, handle_validate, password_set
 
 SITE_NAME = "RedNote"
@@ -51,7 +51,8 @@ class AccountAdapter(DefaultAccountAdapter):
     }
 
     def clean_username(self, username, shallow=False):
-        username = super().clean_username(username, shallow=shallow)
+        # Normalised first, so allauth's checks (the model's pattern) see what we store.
+        username = super().clean_username(handle_normalize(username), shallow=shallow)
         if shallow:
             return username
         try:

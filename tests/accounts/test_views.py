@@ -870,3 +870,36 @@ def test_login_wrong_password_shows_error(client, user):
 
     assert response.status_code == 200
     assert 'class="form-errors"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("username", "new\x1bbie"), ("email", "new\x01bie@example.com")],
+)
+def test_signup_form_refuses_control_characters_on_the_field(client, db, field, value):
+    data = {
+        "email": "newbie@example.com",
+        "username": "newbie",
+        "password1": "a-long-enough-passphrase",
+        "password2": "a-long-enough-passphrase",
+    }
+
+    response = client.post(reverse("account_signup"), {**data, field: value})
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == [field]
+    assert not User.objects.exists()
+
+
+def test_signup_form_stores_the_nfc_form_of_a_handle(client, db):
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": "kate@example.com",
+            "username": "\u212aate",  # KELVIN SIGN: K under NFC
+            "password1": "a-long-enough-passphrase",
+            "password2": "a-long-enough-passphrase",
+        },
+    )
+
+    assert list(User.objects.values_list("handle", flat=True)) == ["Kate"]
