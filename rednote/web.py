@@ -9,8 +9,7 @@ Services raise Django `ValidationError`s keyed by field; forms put them back on 
 
 import logging
 import math
-from types import SimpleNamespace
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -23,7 +22,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from redis.exceptions import RedisError
+from rest_framework.request import Request
 from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
 
 logger = logging.getLogger(__name__)
 
@@ -76,8 +77,10 @@ def rate_limit_wait(request: HttpRequest, *, scope: str) -> int | None:
     through (logged): a limit that cannot be counted is no reason to refuse a write.
     """
     throttle = ScopedRateThrottle()
+    view = type("ScopedView", (APIView,), {"throttle_scope": scope})()
     try:
-        allowed = throttle.allow_request(request, SimpleNamespace(throttle_scope=scope))
+        # The throttle reads only `user` and `META`, which a Django request has too.
+        allowed = throttle.allow_request(cast(Request, request), view)
     except RedisError:
         logger.warning("rate limit %r not counted: the cache is unreachable", scope, exc_info=True)
         return None
@@ -110,7 +113,10 @@ def form_errors_json(form: forms.BaseForm, status: int = 400) -> JsonResponse:
 
 
 # The mixin goes before a form class; to the type checker it is one.
-_FormBase = forms.BaseForm if TYPE_CHECKING else object
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
 
 
 class ServiceErrorsMixin(_FormBase):
@@ -132,4 +138,4 @@ class ServiceErrorsMixin(_FormBase):
             if field in self.fields:
                 self.add_error(field, errors)
             else:
-                self.add_error(None, [ValidationError(m) for e in errors for m in e])
+                self.add_error(None, [ValidationError(m) for e in errors for m in e.messages])
