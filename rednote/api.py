@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -59,6 +60,28 @@ def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
     }
 
 
+def document_common_errors(result: dict[str, Any], generator: Any, request: Any, public: bool):
+    """drf-spectacular post-processing hook: errors any operation with a body can give.
+
+    DRF answers 415 to a body whose Content-Type no parser of the view reads (none at all, or
+    JSON sent to an upload); say so once here rather than on every view.
+    """
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                operation.setdefault("responses", {}).setdefault(
+                    "415",
+                    {
+                        "description": str(
+                            _("The body's Content-Type is not one this operation reads.")
+                        ),
+                        "content": error,
+                    },
+                )
+    return result
+
+
 def _as_list(value) -> list[str]:
     if isinstance(value, list | tuple):
         out: list[str] = []
@@ -92,6 +115,7 @@ def api_error_response(
     return JsonResponse({"detail": detail, "errors": errors or {}}, status=status_code)
 
 
+@csrf_exempt  # answers every method with a 404: a CSRF 403 page would hide that
 def api_not_found(request: HttpRequest, unmatched: str = "") -> JsonResponse:
     """A path under /api/ that matches no route: the API's JSON 404, not the site's page."""
     return api_error_response(404, str(exceptions.NotFound.default_detail))

@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from health_check.views import HealthCheckView
 
 from accounts.views import language_set
+from rednote.api import api_not_found
 from rednote.health import health_checks
 
 urlpatterns = [
@@ -15,6 +16,9 @@ urlpatterns = [
     path("api/v1/", include("rednote.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Anything else under /api/ ending in a slash is the API's JSON 404 (a path without the
+    # slash is first redirected to it by APPEND_SLASH, as everywhere on the site).
+    re_path(r"^api/(?P<unmatched>.*/)?$", api_not_found, name="api-not-found"),
     path("healthz/", HealthCheckView.as_view(checks=health_checks()), name="healthz"),
     path("", include("notes.urls")),
     path("", include("feeds.urls")),

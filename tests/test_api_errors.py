@@ -188,3 +188,27 @@ def test_api_errors_follow_the_interface_language(api_client):
 
     assert response.status_code == 404
     assert response.json()["detail"] != "Not found."
+
+
+def test_schema_documents_415_for_every_operation_with_a_body(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+
+    operations = [
+        operation
+        for path_item in schema["paths"].values()
+        for operation in path_item.values()
+        if isinstance(operation, dict) and "requestBody" in operation
+    ]
+    assert operations
+    for operation in operations:
+        error = operation["responses"]["415"]["content"]["application/json"]["schema"]
+        assert error == {"$ref": "#/components/schemas/Error"}
+    assert "Error" in schema["components"]["schemas"]
+
+
+@pytest.mark.django_db
+def test_api_body_without_content_type_is_json_415(auth_api_client):
+    response = auth_api_client.generic("POST", "/api/v1/me/avatar/", b"x=1", content_type="")
+
+    assert response.status_code == 415
+    assert response.json()["errors"] == {}

@@ -1,0 +1,67 @@
+"""The API keeps its own contract: schemathesis against /api/schema/.
+
+For every operation in the OpenAPI schema, schemathesis generates a bounded number of requests
+(deterministically, so CI is repeatable) and sends them through the whole Django stack in this
+process (WSGI), signed in as a user with a token, throttles lifted. No response may be a
+server error, carry a status code, content type or body the schema does not describe.
+"""
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from rest_framework.throttling import SimpleRateThrottle
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from accounts.services import auth_token_obtain
+from tests.factories import BoardFactory, NoteFactory, UserFactory
+
+# Requests per operation (about 33 operations; ~1,600 requests, under a minute on one core).
+EXAMPLES_PER_OPERATION = 50
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+@pytest.fixture
+def throttles_lifted(monkeypatch, settings):
+    # Throttles and allauth's rate limits would turn most of the run into 429s.
+    monkeypatch.setattr(SimpleRateThrottle, "allow_request", lambda self, request, view: True)
+    settings.ACCOUNT_RATE_LIMITS = False
+
+
+@pytest.fixture
+def token(db):
+    """A signed-in user with something around: people, notes and boards to find."""
+    user = UserFactory(handle="conformance")
+    other = UserFactory(handle="neighbour")
+    for author in (user, other):
+        NoteFactory.create_batch(2, author=author)
+        BoardFactory(owner=author)
+    return auth_token_obtain(user=user).key
+
+
+# Loaded when the module is collected (pytest-django has set Django up by then): the schema is
+# generated from the code, so it needs neither the database nor a server.
+schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES_PER_OPERATION,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_api_conforms_to_its_schema(case, token, throttles_lifted):
+    case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
