@@ -8,7 +8,9 @@ server error, carry a status code, content type or body the schema does not desc
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.throttling import SimpleRateThrottle
 from schemathesis.checks import not_a_server_error
@@ -33,10 +35,20 @@ CHECKS = [
 
 
 @pytest.fixture
-def throttles_lifted(monkeypatch, settings):
-    # Throttles and allauth's rate limits would turn most of the run into 429s.
+def api_run(monkeypatch, settings):
+    """Throttles and allauth's rate limits lifted, the test's database connection kept open.
+
+    Rate limits would turn most of the run into 429s. Django's handler closes the database
+    connection after each request, which would end the test's transaction (Django's own test
+    client disconnects that receiver too, for the same reason).
+    """
     monkeypatch.setattr(SimpleRateThrottle, "allow_request", lambda self, request, view: True)
     settings.ACCOUNT_RATE_LIMITS = False
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -63,5 +75,5 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
     database=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_api_conforms_to_its_schema(case, token, throttles_lifted):
+def test_api_conforms_to_its_schema(case, token, api_run):
     case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
