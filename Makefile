@@ -141,5 +141,6 @@ bench: $(DEPS_STAMP)
 		echo "== $$script"; $(LOCAL_ENV) $(PY) "$$script" || exit 1; done
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache bench/out
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache .import_linter_cache \
+		.hypothesis bench/out
 	find . -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
