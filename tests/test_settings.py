@@ -234,3 +234,18 @@ def test_check_deploy_catches_a_weakened_production_env(variable, value, warning
 
     assert result.returncode != 0
     assert warning in result.stderr + result.stdout
+
+
+def test_every_api_throttle_scope_has_a_rate():
+    # A scope without a rate makes DRF raise ImproperlyConfigured on the view's first request.
+    from rednote.api_urls import urlpatterns
+
+    scopes = {
+        scope
+        for pattern in urlpatterns
+        if (scope := getattr(getattr(pattern.callback, "view_class", None), "throttle_scope", None))
+    }
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+
+    assert scopes, "no API view names a throttle scope"
+    assert scopes <= set(rates), scopes - set(rates)
