@@ -70,6 +70,17 @@ def test_control_character_in_form_field_is_400(client):
     assert response.status_code == 400
 
 
+def test_api_still_reads_a_form_body_the_middleware_looked_at(api_client, user, password):
+    response = api_client.post(
+        "/api/v1/auth/token/",
+        f"username=alice&password={password}",
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert response.status_code == 200
+    assert response.json()["token"]
+
+
 def test_line_breaks_and_tabs_in_query_are_fine(client):
     assert client.get("/?q=two%0Alines%09tab").status_code == 200
 
