@@ -1,10 +1,42 @@
 """Domain events sent by notes services after commit (see rednote/events.py).
 
-- note_published(note_id, author_id): a note became visible (its images are ready).
-- note_withdrawn(note_id, author_id): a note left circulation (deleted, hidden, made private).
+They carry ids (and a visibility value) only, and are sent only when the state changed.
+Higher apps (feeds, notifications, search) subscribe in their `AppConfig.ready()`.
+
+A note is *in circulation* when someone other than its author may see it: published, not
+hidden, and public or followers-only. The two circulation events say who may read it now:
+
+- note_published(note_id, author_id, visibility): the note reached readers who could not see it
+  before; `visibility` ("public" or "followers") says who may read it now. Sent when a note's
+  photos are ready (unless it is private), when it is unhidden (unless it is private), and when
+  an edit widens its visibility (private → followers/public, followers → public). A feed adds
+  it for the readers `visibility` allows; readers who had it already are left as they are.
+- note_withdrawn(note_id, author_id, visibility): the note was taken away from some readers;
+  `visibility` says who may still read it: "followers" (narrowed from public), "private" (made
+  private: only the author), or None (deleted or hidden: no one). A feed removes it from the
+  readers `visibility` no longer allows. A private note's deletion sends nothing.
+- note_liked(note_id, user_id, author_id) / note_unliked(note_id, user_id, author_id): `user_id`
+  added or removed their like.
+- note_collected(note_id, user_id, author_id, board_id): `user_id` put the note into their
+  board `board_id` (once per board).
+- note_uncollected(note_id, user_id, author_id, board_id): the note left that board (one event
+  per board it left).
+- note_mentioned(note_id, author_id, user_ids): people newly mentioned in a note in circulation
+  (a list of user ids, never empty, never the author). Sent when the note is published or
+  widened from private, for everyone it mentions; on an edit of a circulating note, for those
+  the edit added only (unhiding announces no one again). People in a block with the author,
+  either way, are never recorded as mentioned. Whoever notifies must still show the note only
+  to those its visibility allows.
+
+Board deletion sends no per-note `note_uncollected`.
 """
 
 from django.dispatch import Signal
 
 note_published = Signal()
 note_withdrawn = Signal()
+note_liked = Signal()
+note_unliked = Signal()
+note_collected = Signal()
+note_uncollected = Signal()
+note_mentioned = Signal()

@@ -7,11 +7,15 @@ Recognised hashtag forms (all may use the full-width ＃):
 Not hashtags: `C#` and `foo#bar` (the `#` follows a letter or digit), URL fragments
 (`/page#section`), HTML entities (`&#39;`), and all-digit tags (`#1`).
 
-Tags are stored under a normalised key — NFKC (so ＃ and full-width letters fold) then
-casefold — and keep the first display form seen. Parsing returns spans so the renderer can link
-exactly what was recognised.
+Tags are stored under a normalised key — NFKC (canonical composition, so `e` + U+0301 and `é`
+are one letter, and ＃ and full-width letters fold), then casefold — and keep the first display
+form seen (NFC). A tag may hold combining marks, typed composed or not. Parsing returns spans so
+the renderer can link exactly what was recognised. Parsing finds every tag and mention; the
+services refuse a note over `MAX_HASHTAGS_PER_NOTE` / `MAX_MENTIONS_PER_NOTE` rather than
+silently keep the first ones, and refuse control characters (`has_control_characters`).
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -24,17 +28,42 @@ MAX_MENTIONS_PER_NOTE = 30
 # `%` (URL fragments), `@` or another `#`. It may follow a CJK character: Chinese text runs
 # straight into tags ("今天去了#苏州园林[话题]#").
 _BOUNDARY = r"(?<![A-Za-z0-9_&/=%@#＃\\])"
-_TAG_CHARS = r"[^\W_]|_"  # letters and digits of any script, and underscore
-_HASHTAG_RE = re.compile(
-    _BOUNDARY
-    + r"[#＃]"
-    + r"(?:"
-    + rf"(?P<rednote>[^\s#＃\[\]/\\]{{1,{HASHTAG_MAX_LENGTH}}}?)\[话题\][#＃]"
-    + rf"|(?P<weibo>(?:{_TAG_CHARS}|[·\-]){{1,{HASHTAG_MAX_LENGTH}}}?)[#＃]"
-    + rf"|(?P<plain>(?:{_TAG_CHARS}){{1,{HASHTAG_MAX_LENGTH}}})"
-    + r")",
-    re.UNICODE,
-)
+
+
+@functools.cache
+def _hashtag_re() -> re.Pattern:
+    """The hashtag pattern, built on first use (listing the combining marks takes a moment)."""
+    # Letters and digits of any script, underscore, and combining marks: a decomposed `é` is
+    # `e` + U+0301, not a word character by itself (nor are the vowel signs of Indic scripts).
+    tag_chars = rf"[^\W_]|_|{_combining_marks_class()}"
+    return re.compile(
+        _BOUNDARY
+        + r"[#＃]"
+        + r"(?:"
+        + rf"(?P<rednote>[^\s#＃\[\]/\\]{{1,{HASHTAG_MAX_LENGTH}}}?)\[话题\][#＃]"
+        + rf"|(?P<weibo>(?:{tag_chars}|[·\-]){{1,{HASHTAG_MAX_LENGTH}}}?)[#＃]"
+        + rf"|(?P<plain>(?:{tag_chars}){{1,{HASHTAG_MAX_LENGTH}}})"
+        + r")",
+        re.UNICODE,
+    )
+
+
+def _combining_marks_class() -> str:
+    """A regex class of every combining mark (categories Mn, Mc, Me) as ranges; they all lie
+    below U+20000 or among the variation selectors of plane 14."""
+    marks = [
+        c
+        for c in (*range(0x20000), *range(0xE0000, 0xE1000))
+        if unicodedata.category(chr(c)).startswith("M")
+    ]
+    ranges, first = [], marks[0]
+    for previous, current in zip(marks, [*marks[1:], None], strict=True):
+        if current != previous + 1:
+            ranges.append(f"{re.escape(chr(first))}-{re.escape(chr(previous))}")
+            first = current
+    return "[" + "".join(ranges) + "]"
+
+
 # A mention may follow Chinese text directly ("谢谢@alice"), but not a Latin letter, digit or
 # the characters of an e-mail address or URL ("alice@example.com", "x.com/@alice"); and the
 # handle must not run on into a domain ("我@qq.com").
@@ -53,7 +82,17 @@ class Span:
 
 
 def hashtag_normalize(name: str) -> str:
-    return unicodedata.normalize("NFKC", name).casefold().strip()
+    """The key a tag is compared and stored under: NFKC, case-folded, NFKC again (folding can
+    decompose a letter, e.g. `ǰ`), so every way of typing one tag gives one key."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return unicodedata.normalize("NFKC", folded).strip()
+
+
+def has_control_characters(text: str, *, line_breaks: bool = True) -> bool:
+    """Whether `text` holds a control character (NUL, escape, DEL, C1...). Tab, CR and LF are
+    allowed when `line_breaks` is true (a note's text has lines)."""
+    allowed = "\t\r\n" if line_breaks else ""
+    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text or "")
 
 
 def _is_valid_tag(name: str) -> bool:
@@ -66,7 +105,7 @@ def _is_valid_tag(name: str) -> bool:
 
 def hashtag_spans(text: str) -> list[Span]:
     spans: list[Span] = []
-    for match in _HASHTAG_RE.finditer(text or ""):
+    for match in _hashtag_re().finditer(text or ""):
         raw = match.group("rednote") or match.group("weibo") or match.group("plain")
         display = unicodedata.normalize("NFC", raw).strip()
         if not _is_valid_tag(display):
@@ -101,7 +140,7 @@ def hashtags_parse(*texts: str) -> dict[str, str]:
     for text in texts:
         for span in hashtag_spans(text):
             found.setdefault(span.value, span.display)
-    return dict(list(found.items())[:MAX_HASHTAGS_PER_NOTE])
+    return found
 
 
 def mentions_parse(*texts: str) -> list[str]:
@@ -110,4 +149,4 @@ def mentions_parse(*texts: str) -> list[str]:
     for text in texts:
         for span in mention_spans(text):
             seen.setdefault(span.value.lower(), span.value)
-    return list(seen.values())[:MAX_MENTIONS_PER_NOTE]
+    return list(seen.values())

@@ -6,7 +6,9 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from rednote.events import send_on_commit
 
+from .. import events
 from ..limits import (
     BOARD_DESCRIPTION_LENGTH,
     BOARD_NAME_LENGTH,
@@ -14,6 +16,7 @@ from ..limits import (
     length_problems,
 )
 from ..models import Board, BoardNote, Note
+from .tagging import control_character_problems
 
 MAX_BOARDS = 200
 
@@ -43,7 +46,7 @@ def _board_clean(*, owner: User, name: str, description: str, exclude_id: int | 
     errors: dict[str, list[str]] = {}
     if not name:
         errors["name"] = [str(BOARD_NAME_MISSING)]
-    elif problems := length_problems(BOARD_NAME_LENGTH, name):
+    elif problems := length_problems(BOARD_NAME_LENGTH, name) or control_character_problems(name):
         errors["name"] = problems
     else:
         taken = Board.objects.filter(owner=owner, name__iexact=name)
@@ -51,7 +54,9 @@ def _board_clean(*, owner: User, name: str, description: str, exclude_id: int | 
             taken = taken.exclude(pk=exclude_id)
         if taken.exists():
             errors["name"] = [_("You already have a board with this name.")]
-    if problems := length_problems(BOARD_DESCRIPTION_LENGTH, description):
+    if problems := length_problems(
+        BOARD_DESCRIPTION_LENGTH, description
+    ) or control_character_problems(description, line_breaks=True):
         errors["description"] = problems
     if errors:
         raise ValidationError(errors)
@@ -134,6 +139,8 @@ def note_collect(*, user: User, note: Note, board: Board | None = None) -> Board
     entry, created = BoardNote.objects.get_or_create(board=board, note=note)
     if created and not already:
         Note.objects.filter(pk=note.pk).update(collect_count=F("collect_count") + 1)
+    if created:
+        _collect_event_send(events.note_collected, user=user, note=note, board_id=board.pk)
     return entry
 
 
@@ -146,9 +153,23 @@ def note_uncollect(*, user: User, note: Note, board: Board | None = None) -> boo
     entries = BoardNote.objects.filter(board__owner=user, note=note)
     if board is not None:
         entries = entries.filter(board=board)
+    board_ids = list(entries.values_list("board_id", flat=True))
     deleted, _rows = entries.delete()
     if deleted and not BoardNote.objects.filter(board__owner=user, note=note).exists():
         Note.objects.filter(pk=note.pk, collect_count__gt=0).update(
             collect_count=F("collect_count") - 1
         )
+    for board_id in board_ids:
+        _collect_event_send(events.note_uncollected, user=user, note=note, board_id=board_id)
     return bool(deleted)
+
+
+def _collect_event_send(signal, *, user: User, note: Note, board_id: int) -> None:
+    send_on_commit(
+        signal,
+        sender=Note,
+        note_id=note.pk,
+        user_id=user.pk,
+        author_id=note.author_id,
+        board_id=board_id,
+    )

@@ -10,12 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from rednote.events import send_on_commit
 from rednote.images import DECODE_ERRORS
 
-from .. import events
 from ..imaging import image_renditions_create
 from ..models import ImageStatus, Note, NoteImage, NoteStatus, RenditionKind
+from .circulation import note_in_circulation, published_send
 
 logger = logging.getLogger(__name__)
 
@@ -137,4 +136,8 @@ def _note_publish_if_ready(*, note_id: int | None) -> None:
     note.published_at = note.published_at or timezone.now()
     note.failure_reason = ""
     note.save(update_fields=["status", "published_at", "failure_reason", "updated_at"])
-    send_on_commit(events.note_published, sender=Note, note_id=note.pk, author_id=note.author_id)
+    # A private note reaches no one but its author: no event.
+    if note_in_circulation(
+        status=note.status, is_hidden=note.is_hidden, visibility=note.visibility
+    ):
+        published_send(note=note, mentions=True)

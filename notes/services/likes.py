@@ -4,7 +4,9 @@ from django.db import transaction
 from django.db.models import F
 
 from accounts.models import User
+from rednote.events import send_on_commit
 
+from .. import events
 from ..models import Note, NoteLike
 
 
@@ -14,12 +16,27 @@ def note_like(*, user: User, note: Note) -> bool:
     _, created = NoteLike.objects.get_or_create(user=user, note=note)
     if created:
         Note.objects.filter(pk=note.pk).update(like_count=F("like_count") + 1)
+        send_on_commit(
+            events.note_liked,
+            sender=Note,
+            note_id=note.pk,
+            user_id=user.pk,
+            author_id=note.author_id,
+        )
     return created
 
 
 @transaction.atomic
 def note_unlike(*, user: User, note: Note) -> bool:
+    """Take back a like; returns whether there was one."""
     deleted, _rows = NoteLike.objects.filter(user=user, note=note).delete()
     if deleted:
         Note.objects.filter(pk=note.pk, like_count__gt=0).update(like_count=F("like_count") - 1)
+        send_on_commit(
+            events.note_unliked,
+            sender=Note,
+            note_id=note.pk,
+            user_id=user.pk,
+            author_id=note.author_id,
+        )
     return bool(deleted)

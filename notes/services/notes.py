@@ -8,10 +8,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from rednote.events import send_on_commit
 from rednote.tasks import enqueue_on_commit
 
-from .. import events
 from ..limits import (
     ALT_TEXT_LENGTH,
     BODY_LENGTH,
@@ -23,11 +21,11 @@ from ..limits import (
 from ..models import (
     Note,
     NoteImage,
-    NoteStatus,
     RenditionKind,
     Visibility,
 )
-from .tagging import tags_and_mentions_set
+from .circulation import edit_send, note_in_circulation, published_send, withdrawn_send
+from .tagging import control_character_problems, note_text_problems, tags_and_mentions_set
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +53,8 @@ def note_text_clean(*, title: str, body: str, location: str, visibility: str) ->
         ]
     if not title and not body:
         errors["title"] = [*errors.get("title", []), _("Give the note a title or some text.")]
+    for name, problems in note_text_problems(title=title, body=body, location=location).items():
+        errors[name] = [*errors.get(name, []), *problems]
     if errors:
         raise ValidationError(errors)
     return {"title": title, "body": body, "location": location, "visibility": visibility}
@@ -102,7 +102,8 @@ def note_create(
                 _("Unknown or already used photo: %(ids)s.") % {"ids": ", ".join(map(str, missing))}
             ]
     for text in (alt_texts or {}).values():
-        problems = length_problems(ALT_TEXT_LENGTH, (text or "").strip())
+        text = (text or "").strip()
+        problems = length_problems(ALT_TEXT_LENGTH, text) or control_character_problems(text)
         if problems:
             errors["alt_texts"] = problems
     if language and language not in settings.CONTENT_LANGUAGES and language != "mixed":
@@ -134,26 +135,27 @@ def note_update(
     visibility: str | None = None,
     location: str | None = None,
 ) -> Note:
-    """Edit a note's text, tags, visibility or location (photos stay as posted)."""
+    """Edit a note's text, tags, visibility or location (photos stay as posted).
+
+    A published note's readers are told what changed (`circulation.edit_send`): widening its
+    visibility publishes it, narrowing withdraws it, and newly mentioned people are announced.
+    """
     fields = note_text_clean(
         title=note.title if title is None else title,
         body=note.body if body is None else body,
         location=note.location if location is None else location,
         visibility=note.visibility if visibility is None else visibility,
     )
-    narrowed = fields["visibility"] != note.visibility and fields["visibility"] != "public"
+    # Locked, so two edits (or an edit and the publication) compare against the stored state.
+    current = _lock(note)
+    if current is None:
+        raise Note.DoesNotExist
     for name, value in fields.items():
         setattr(note, name, value)
+    note.status, note.is_hidden = current["status"], current["is_hidden"]
     note.save(update_fields=[*fields, "updated_at"])
-    tags_and_mentions_set(note)
-    if narrowed and note.status == NoteStatus.PUBLISHED:
-        # Fewer people may see it now: feeds drop it and re-add it where still allowed.
-        send_on_commit(
-            events.note_withdrawn, sender=Note, note_id=note.pk, author_id=note.author_id
-        )
-        send_on_commit(
-            events.note_published, sender=Note, note_id=note.pk, author_id=note.author_id
-        )
+    new_mention_ids = tags_and_mentions_set(note)
+    edit_send(note=note, old_visibility=current["visibility"], new_mention_ids=new_mention_ids)
     return note
 
 
@@ -180,34 +182,42 @@ def _files_delete(files) -> None:
 def note_delete(*, note: Note) -> None:
     """Delete a note with its photos (files removed after commit)."""
     files = _files_of(note)
-    note_id, author_id, was_published = note.pk, note.author_id, note.status == "published"
+    note_id, author_id = note.pk, note.author_id
+    current = _lock(note)
     note.delete()
-    if was_published:
-        send_on_commit(events.note_withdrawn, sender=Note, note_id=note_id, author_id=author_id)
+    if current and note_in_circulation(**current):
+        withdrawn_send(note_id=note_id, author_id=author_id, visibility=None)
     transaction.on_commit(lambda: _files_delete(files))
 
 
 @transaction.atomic
 def note_hide(*, target: Note) -> Note:
     """Moderation: take a note out of every page, feed and search at once."""
+    current = _lock(target)
     updated = Note.objects.filter(pk=target.pk, is_hidden=False).update(is_hidden=True)
     target.is_hidden = True
-    if updated:
-        send_on_commit(
-            events.note_withdrawn, sender=Note, note_id=target.pk, author_id=target.author_id
-        )
+    if updated and current and note_in_circulation(**current):
+        withdrawn_send(note_id=target.pk, author_id=target.author_id, visibility=None)
     return target
 
 
 @transaction.atomic
 def note_unhide(*, target: Note) -> Note:
+    """Moderation: put a hidden note back; it is published again unless it is private (its
+    mentions were announced when it was first published)."""
+    current = _lock(target)
     updated = Note.objects.filter(pk=target.pk, is_hidden=True).update(is_hidden=False)
     target.is_hidden = False
-    if updated and target.status == NoteStatus.PUBLISHED:
-        send_on_commit(
-            events.note_published, sender=Note, note_id=target.pk, author_id=target.author_id
-        )
+    if updated and current and note_in_circulation(**{**current, "is_hidden": False}):
+        target.status, target.visibility = current["status"], current["visibility"]
+        published_send(note=target, mentions=False)
     return target
+
+
+def _lock(note: Note) -> dict | None:
+    """Lock the note's row; its stored status, visibility and hidden flag (None if gone)."""
+    stored = Note.objects.select_for_update().values("visibility", "status", "is_hidden")
+    return stored.filter(pk=note.pk).first()
 
 
 def note_moderation_delete(*, target: Note) -> None:

@@ -11,6 +11,7 @@ from rednote.images import ImageInfo, image_inspect
 
 from ..limits import ALT_TEXT_LENGTH, length_problems
 from ..models import NoteImage
+from .tagging import control_character_problems
 
 MAX_PENDING_UPLOADS = 60
 
@@ -23,7 +24,7 @@ def media_upload(*, owner: User, file, alt_text: str = "") -> NoteImage:
     or GIF within the size and pixel limits that decodes cleanly (`image_inspect`, run once).
     """
     alt_text = (alt_text or "").strip()
-    problems = length_problems(ALT_TEXT_LENGTH, alt_text)
+    problems = length_problems(ALT_TEXT_LENGTH, alt_text) or control_character_problems(alt_text)
     if problems:
         raise ValidationError({"alt_text": problems})
     if file is None:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from notes import events, services
+from notes import services
 from notes.models import Board, Hashtag, Note, NoteImage, NoteStatus
 from tests.factories import BoardFactory, NoteFactory, UserFactory
 
@@ -23,16 +23,9 @@ def admin_client(client, db):
     return client
 
 
-@pytest.fixture
-def withdrawn_events():
-    received: list[int] = []
-
-    def on_withdrawn(sender, note_id, **kwargs):
-        received.append(note_id)
-
-    events.note_withdrawn.connect(on_withdrawn, dispatch_uid="test-admin-withdrawn")
-    yield received
-    events.note_withdrawn.disconnect(dispatch_uid="test-admin-withdrawn")
+def _withdrawn(captured_events) -> list[int]:
+    """Ids of the notes `note_withdrawn` was sent for (the shared capture)."""
+    return [e["note_id"] for e in captured_events.of("note_withdrawn")]
 
 
 def staff_client(*codenames: str):
@@ -138,7 +131,7 @@ def test_note_admin_cannot_add_or_edit(admin_client):
 
 
 def test_note_hide_action_goes_through_services(
-    admin_client, withdrawn_events, django_capture_on_commit_callbacks
+    admin_client, captured_events, django_capture_on_commit_callbacks
 ):
     note, other = NoteFactory(), NoteFactory()
     api = APIClient()
@@ -156,38 +149,33 @@ def test_note_hide_action_goes_through_services(
     note.refresh_from_db()
     other.refresh_from_db()
     assert note.is_hidden and not other.is_hidden
-    assert withdrawn_events == [note.pk]  # the event feeds listen to
+    assert _withdrawn(captured_events) == [note.pk]  # the event feeds listen to
     assert api.get(reverse("api:note-detail", kwargs={"note_id": note.pk})).status_code == 404
     listed = api.get(reverse("api:notes")).json()["results"]
     assert [n["id"] for n in listed] == [other.pk]
     assert LogEntry.objects.filter(object_id=str(note.pk), action_flag=CHANGE).exists()
 
 
-def test_note_hide_action_skips_already_hidden(admin_client, withdrawn_events):
+def test_note_hide_action_skips_already_hidden(admin_client, captured_events):
     note = NoteFactory(is_hidden=True)
     response = admin_client.post(
         reverse(CHANGELIST), {"action": "hide_notes", "_selected_action": [note.pk]}, follow=True
     )
     assert "0 notes hidden." in response.content.decode()
-    assert withdrawn_events == []
+    assert _withdrawn(captured_events) == []
 
 
-def test_note_unhide_action_brings_it_back(admin_client, django_capture_on_commit_callbacks):
-    published = []
-    events.note_published.connect(
-        lambda sender, note_id, **kw: published.append(note_id), weak=False, dispatch_uid="t-pub"
-    )
-    try:
-        note = NoteFactory(is_hidden=True)
-        with django_capture_on_commit_callbacks(execute=True):
-            admin_client.post(
-                reverse(CHANGELIST), {"action": "unhide_notes", "_selected_action": [note.pk]}
-            )
-    finally:
-        events.note_published.disconnect(dispatch_uid="t-pub")
+def test_note_unhide_action_brings_it_back(
+    admin_client, captured_events, django_capture_on_commit_callbacks
+):
+    note = NoteFactory(is_hidden=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse(CHANGELIST), {"action": "unhide_notes", "_selected_action": [note.pk]}
+        )
     note.refresh_from_db()
     assert not note.is_hidden
-    assert published == [note.pk]
+    assert [e["note_id"] for e in captured_events.of("note_published")] == [note.pk]
     response = APIClient().get(reverse("api:note-detail", kwargs={"note_id": note.pk}))
     assert response.status_code == 200
 
@@ -204,7 +192,7 @@ def test_note_moderation_actions_need_change_permission():
 
 
 def test_note_delete_in_admin_runs_the_service(
-    admin_client, withdrawn_events, django_capture_on_commit_callbacks
+    admin_client, captured_events, django_capture_on_commit_callbacks
 ):
     note = NoteFactory(images=2)
     note_id = note.pk
@@ -217,7 +205,7 @@ def test_note_delete_in_admin_runs_the_service(
     assert response.status_code == 302
     assert not Note.objects.exists()
     assert not any(storage.exists(name) for storage, name in files)
-    assert withdrawn_events == [note_id]
+    assert _withdrawn(captured_events) == [note_id]
 
 
 # --- Staff photo view ---------------------------------------------------------------------

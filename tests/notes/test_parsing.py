@@ -6,7 +6,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from notes.parsing import hashtag_normalize, hashtag_spans, hashtags_parse, mentions_parse
+from notes.parsing import (
+    has_control_characters,
+    hashtag_normalize,
+    hashtag_spans,
+    hashtags_parse,
+    mentions_parse,
+)
 
 # (text, {normalised name: display form}) — every form in the issue, in both languages.
 HASHTAG_CASES = [
@@ -37,6 +43,9 @@ HASHTAG_CASES = [
     ("#TikTokRefugee", {"tiktokrefugee": "TikTokRefugee"}),
     ("#TikTokRefugee #tiktokrefugee #TIKTOKREFUGEE", {"tiktokrefugee": "TikTokRefugee"}),
     ("#Café #CAFÉ", {"café": "Café"}),
+    # Composed or decomposed (e + U+0301): one tag, displayed composed (NFC).
+    ("#Cafe\u0301 #Café", {"café": "Café"}),
+    ("#नमस्ते।", {"नमस्ते": "नमस्ते"}),  # Indic vowel signs are part of the tag, the danda not
     # Not hashtags.
     ("C#", {}),
     ("I write C# and F#", {}),
@@ -73,6 +82,30 @@ def test_hashtags_parse_keeps_order_of_first_appearance_across_texts():
 )
 def test_hashtag_normalize_nfkc_and_casefold(typed, normalised):
     assert hashtag_normalize(typed) == normalised
+
+
+def test_hashtags_parse_finds_every_tag_and_the_services_enforce_the_limit():
+    text = " ".join(f"#t{i}x" for i in range(40))
+    assert len(hashtags_parse(text)) == 40
+
+
+def test_hashtag_normalize_folds_composed_and_decomposed_letters_alike():
+    assert hashtag_normalize("Cafe\u0301") == hashtag_normalize("CAFÉ") == "café"
+
+
+@pytest.mark.parametrize(
+    ("text", "line_breaks", "found"),
+    [
+        ("plain text", True, False),
+        ("lines\r\nand\ttabs", True, False),
+        ("lines\nin a title", False, True),
+        ("NUL \x00", True, True),
+        ("escape \x1b", True, True),
+        ("DEL \x7f and C1 \x85", True, True),
+    ],
+)
+def test_has_control_characters(text, line_breaks, found):
+    assert has_control_characters(text, line_breaks=line_breaks) is found
 
 
 def test_hashtag_spans_cover_the_markers_of_the_topic_form():

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from PIL import Image
 
-from notes import events, services
+from notes import services
 from notes.models import (
     MAX_IMAGES,
     Board,
@@ -26,22 +26,13 @@ from tests.factories import BoardFactory, NoteFactory, NoteImageFactory, UserFac
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def sent_events():
-    """Domain events as (name, note_id) in the order they were sent."""
-    received: list[tuple[str, int]] = []
-
-    def published(sender, note_id, author_id, **kwargs):
-        received.append(("published", note_id))
-
-    def withdrawn(sender, note_id, author_id, **kwargs):
-        received.append(("withdrawn", note_id))
-
-    events.note_published.connect(published, dispatch_uid="test-published")
-    events.note_withdrawn.connect(withdrawn, dispatch_uid="test-withdrawn")
-    yield received
-    events.note_published.disconnect(dispatch_uid="test-published")
-    events.note_withdrawn.disconnect(dispatch_uid="test-withdrawn")
+def _circulation(captured_events) -> list[tuple[str, int]]:
+    """`note_published` / `note_withdrawn` sent (the shared capture) as (kind, note_id)."""
+    return [
+        (name.removeprefix("note_"), kwargs["note_id"])
+        for name, kwargs in captured_events.sent
+        if name in ("note_published", "note_withdrawn")
+    ]
 
 
 def _uploads(owner, n: int = 1) -> list[NoteImage]:
@@ -247,31 +238,33 @@ def test_note_create_resolves_mentions_to_active_people(user):
 
 
 def test_note_is_published_after_its_photos_are_processed(
-    user, sent_events, django_capture_on_commit_callbacks
+    user, captured_events, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         note = _post(user, 2)
-        assert sent_events == []  # nothing before commit
+        assert _circulation(captured_events) == []  # nothing before commit
     note.refresh_from_db()
     assert note.status == NoteStatus.PUBLISHED and note.published_at is not None
     assert set(note.images.values_list("status", flat=True)) == {ImageStatus.READY}
-    assert sent_events == [("published", note.pk)]  # once, though two photos finished
+    assert _circulation(captured_events) == [
+        ("published", note.pk)
+    ]  # once, though two photos finished
 
 
 def test_note_create_rolled_back_enqueues_and_sends_nothing(
-    user, sent_events, django_capture_on_commit_callbacks
+    user, captured_events, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(RuntimeError), transaction.atomic():
             _post(user)
             raise RuntimeError("the request failed after posting")
     assert callbacks == []
-    assert sent_events == []
+    assert _circulation(captured_events) == []
     assert not Note.objects.exists()
 
 
 def test_note_failed_photo_fails_the_note_with_a_reason(
-    user, sent_events, django_capture_on_commit_callbacks
+    user, captured_events, django_capture_on_commit_callbacks
 ):
     image = NoteImageFactory(owner=user, pending=True)
     image.original.storage.delete(image.original.name)
@@ -281,11 +274,11 @@ def test_note_failed_photo_fails_the_note_with_a_reason(
     note.refresh_from_db()
     assert note.status == NoteStatus.FAILED
     assert "1" in note.failure_reason
-    assert sent_events == []
+    assert _circulation(captured_events) == []
 
 
 def test_note_delete_sends_withdrawn_and_removes_files_after_commit(
-    user, sent_events, django_capture_on_commit_callbacks
+    user, captured_events, django_capture_on_commit_callbacks
 ):
     note = NoteFactory(author=user, images=2)
     note_id = note.pk
@@ -299,11 +292,11 @@ def test_note_delete_sends_withdrawn_and_removes_files_after_commit(
         assert all(storage.exists(name) for storage, name in files)
     assert not any(storage.exists(name) for storage, name in files)
     assert not Note.objects.exists() and not NoteImage.objects.exists()
-    assert sent_events == [("withdrawn", note_id)]
+    assert _circulation(captured_events) == [("withdrawn", note_id)]
 
 
 def test_note_delete_rolled_back_keeps_files_and_sends_nothing(
-    user, sent_events, django_capture_on_commit_callbacks
+    user, captured_events, django_capture_on_commit_callbacks
 ):
     note = NoteFactory(author=user)
     note_id, image = note.pk, note.images.get()
@@ -313,20 +306,20 @@ def test_note_delete_rolled_back_keeps_files_and_sends_nothing(
             raise RuntimeError("rolled back")
     assert Note.objects.filter(pk=note_id).exists()
     assert image.display.storage.exists(image.display.name)
-    assert sent_events == []
+    assert _circulation(captured_events) == []
 
 
 def test_note_delete_of_an_unpublished_note_sends_nothing(
-    user, sent_events, django_capture_on_commit_callbacks
+    user, captured_events, django_capture_on_commit_callbacks
 ):
     note = NoteFactory(author=user, processing=True)
     with django_capture_on_commit_callbacks(execute=True):
         services.note_delete(note=note)
-    assert sent_events == []
+    assert _circulation(captured_events) == []
 
 
 def test_note_hide_and_unhide_send_withdrawn_then_published_once(
-    user, sent_events, django_capture_on_commit_callbacks
+    user, captured_events, django_capture_on_commit_callbacks
 ):
     note = NoteFactory(author=user)
     with django_capture_on_commit_callbacks(execute=True):
@@ -335,7 +328,7 @@ def test_note_hide_and_unhide_send_withdrawn_then_published_once(
     with django_capture_on_commit_callbacks(execute=True):
         services.note_unhide(target=note)
         services.note_unhide(target=note)
-    assert sent_events == [("withdrawn", note.pk), ("published", note.pk)]
+    assert _circulation(captured_events) == [("withdrawn", note.pk), ("published", note.pk)]
     note.refresh_from_db()
     assert note.is_hidden is False
 
@@ -385,13 +378,14 @@ def test_note_update_validates_and_stores_nothing_on_error(user):
     assert note.title == "Title" and not note.hashtags.exists()
 
 
-def test_note_update_narrowing_visibility_withdraws_then_republishes(
-    user, sent_events, django_capture_on_commit_callbacks
+def test_note_update_narrowing_visibility_withdraws_from_those_who_lost_access(
+    user, captured_events, django_capture_on_commit_callbacks
 ):
     note = NoteFactory(author=user)
     with django_capture_on_commit_callbacks(execute=True):
         services.note_update(note=note, visibility="followers")
-    assert sent_events == [("withdrawn", note.pk), ("published", note.pk)]
+    assert _circulation(captured_events) == [("withdrawn", note.pk)]
+    assert captured_events.of("note_withdrawn")[0]["visibility"] == "followers"
 
 
 # --- Likes ---------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ retried, and what is served carries no metadata."""
 
 import pytest
 
-from notes import events
 from notes.models import ImageStatus, NoteImage, NoteStatus
 from notes.services import note_create, note_image_process
 from notes.tasks import note_image_process_task
@@ -13,17 +12,10 @@ from tests.fixtures.images import SWAPPED_PROFILE, assert_bare_webp, camera_jpeg
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def published_events():
-    """Every `note_published` sent during the test, as (note_id, author_id)."""
-    sent = []
-
-    def receiver(sender, note_id, author_id, **kwargs):
-        sent.append((note_id, author_id))
-
-    events.note_published.connect(receiver, dispatch_uid="test-tasks-published")
-    yield sent
-    events.note_published.disconnect(dispatch_uid="test-tasks-published")
+def _published(captured_events) -> list[tuple[int, int]]:
+    """Every `note_published` sent during the test (the shared capture), as (note_id,
+    author_id)."""
+    return [(e["note_id"], e["author_id"]) for e in captured_events.of("note_published")]
 
 
 @pytest.fixture
@@ -54,7 +46,7 @@ def _bytes(field) -> bytes:
         return file.read()
 
 
-def test_task_processes_photos_and_publishes_the_note_once(user, post, published_events):
+def test_task_processes_photos_and_publishes_the_note_once(user, post, captured_events):
     note = post(
         camera_jpeg((1600, 1200), orientation=6, icc_profile=SWAPPED_PROFILE),
         camera_jpeg((2000, 1000)),
@@ -62,7 +54,7 @@ def test_task_processes_photos_and_publishes_the_note_once(user, post, published
     assert note.status == NoteStatus.PUBLISHED
     assert note.published_at is not None
     assert note.failure_reason == ""
-    assert published_events == [(note.pk, user.pk)]
+    assert _published(captured_events) == [(note.pk, user.pk)]
 
     first, second = note.images.order_by("position")
     assert (first.width, first.height, first.grid_width, first.grid_height) == (
@@ -88,7 +80,7 @@ def test_task_processes_photos_and_publishes_the_note_once(user, post, published
 
 
 def test_task_twice_is_harmless(
-    post, published_events, private_files, django_capture_on_commit_callbacks
+    post, captured_events, private_files, django_capture_on_commit_callbacks
 ):
     note = post(camera_jpeg((1200, 900)), camera_jpeg((900, 1200)))
     image = note.images.order_by("position").first()
@@ -105,7 +97,7 @@ def test_task_twice_is_harmless(
     assert (_bytes(image.display), _bytes(image.grid)) == contents_before
     assert note.status == NoteStatus.PUBLISHED
     assert note.published_at == published_at
-    assert len(published_events) == 1
+    assert len(_published(captured_events)) == 1
 
 
 def test_processing_a_pending_photo_again_after_a_lost_worker_gives_the_same_files(
@@ -129,7 +121,7 @@ def test_processing_a_pending_photo_again_after_a_lost_worker_gives_the_same_fil
 
 
 def test_task_marks_a_photo_corrupted_after_upload_failed_without_retrying(
-    post, user, photo_upload, published_events, django_capture_on_commit_callbacks
+    post, user, photo_upload, captured_events, django_capture_on_commit_callbacks
 ):
     good, bad = photo_upload(camera_jpeg((1200, 900))), photo_upload(camera_jpeg((1200, 900)))
     data = _bytes(bad.original)
@@ -148,7 +140,7 @@ def test_task_marks_a_photo_corrupted_after_upload_failed_without_retrying(
     assert note.status == NoteStatus.FAILED
     assert note.failure_reason.startswith("Photo 2 could not be processed: ")
     assert "could not be read as an image" in note.failure_reason
-    assert published_events == []
+    assert _published(captured_events) == []
 
     # Run again by hand: the task succeeds (no exception, no retry) and changes nothing.
     result = _run_task(bad.pk, django_capture_on_commit_callbacks)
@@ -156,11 +148,11 @@ def test_task_marks_a_photo_corrupted_after_upload_failed_without_retrying(
     bad.refresh_from_db()
     note.refresh_from_db()
     assert (bad.status, note.status) == (ImageStatus.FAILED, NoteStatus.FAILED)
-    assert published_events == []
+    assert _published(captured_events) == []
 
 
 def test_task_marks_a_photo_whose_original_is_gone_failed(
-    user, photo_upload, published_events, django_capture_on_commit_callbacks
+    user, photo_upload, captured_events, django_capture_on_commit_callbacks
 ):
     upload = photo_upload(camera_jpeg((800, 600)))
     upload.original.storage.delete(upload.original.name)
@@ -177,7 +169,7 @@ def test_task_marks_a_photo_whose_original_is_gone_failed(
         "Photo 1 could not be processed: "
         "The uploaded file is missing; please upload the photo again."
     )
-    assert published_events == []
+    assert _published(captured_events) == []
 
 
 def test_task_for_a_missing_or_unattached_photo_does_nothing(
