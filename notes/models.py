@@ -211,6 +211,9 @@ class NoteImage(models.Model):
         max_length=10, choices=ImageStatus.choices, default=ImageStatus.PENDING
     )
     failure_reason = models.CharField(max_length=300, blank=True)
+    # Deliveries of the image task that began decoding this photo, counted (and committed)
+    # before each decode: a photo that keeps killing its worker is failed, not retried forever.
+    processing_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     processed_at = models.DateTimeField(null=True, blank=True)
 

@@ -1,3 +1,6 @@
+"""Image tasks: thin, by id; they import the services, never the other way round (services
+enqueue `notes.image_process` by name)."""
+
 from celery import shared_task
 
 from rednote.tasks import RETRY_POLICY
@@ -13,7 +16,9 @@ def note_image_process_task(image_id: int) -> None:
     A photo that cannot be processed never raises: the service records the reason on the photo
     and its note, and a damaged file is not tried again. Only the shared transient errors (the
     database or Redis briefly away) are retried, a bounded number of times. Running twice — a
-    message redelivered after a lost worker — is harmless.
+    message redelivered after a lost worker — is harmless, but bounded too: a photo whose
+    decoding keeps killing the worker fails after `MAX_PROCESSING_ATTEMPTS` runs (the service
+    counts each run before decoding), rather than being redelivered forever.
     """
     image = NoteImage.objects.filter(pk=image_id, note__isnull=False).first()
     if image is None:  # deleted with its note, or never attached

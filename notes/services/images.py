@@ -5,6 +5,7 @@ import logging
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +19,9 @@ from .circulation import note_in_circulation, published_send
 
 logger = logging.getLogger(__name__)
 
+# Runs of the image task a photo may take; the run after the last one fails the photo.
+MAX_PROCESSING_ATTEMPTS = 3
+
 
 def note_image_process(*, image: NoteImage) -> NoteImage:
     """Make the web renditions of one photo, then publish its note if all its photos are ready.
@@ -26,10 +30,30 @@ def note_image_process(*, image: NoteImage) -> NoteImage:
     the row is locked while they are written, and a photo no longer pending is left as it is.
     A photo that cannot be processed marks the photo and its note failed, with a reason the
     author sees; nothing is raised and nothing is retried — a damaged file stays damaged.
+
+    A photo that kills its worker (out of memory, a decoder crash) leaves no exception to catch,
+    and Celery hands the message to another worker. So each run counts itself on the row before
+    decoding; past `MAX_PROCESSING_ATTEMPTS` runs the photo and its note fail instead. Call it
+    outside a transaction (as the task does), so the count is committed before the decode.
     """
     if image.status != ImageStatus.PENDING:
         if image.status == ImageStatus.READY:
             _note_publish_if_ready(note_id=image.note_id)
+        return image
+    attempts = _attempt_count(image=image)
+    if attempts is None:  # gone, or finished by another run meanwhile
+        fresh = NoteImage.objects.filter(pk=image.pk).first()
+        if fresh is not None and fresh.status == ImageStatus.READY:
+            _note_publish_if_ready(note_id=fresh.note_id)
+        return fresh or image
+    if attempts > MAX_PROCESSING_ATTEMPTS:
+        logger.error(
+            "image %s: given up after %s runs that did not finish (the worker was lost)",
+            image.pk,
+            attempts - 1,
+        )
+        reason = gettext_lazy("This photo could not be processed; please upload it again.")
+        _image_fail(image=image, reason=reason)
         return image
     try:
         with image.original.open("rb") as source:
@@ -91,6 +115,16 @@ def note_image_process(*, image: NoteImage) -> NoteImage:
     if image.status == ImageStatus.READY:
         _note_publish_if_ready(note_id=image.note_id)
     return image
+
+
+def _attempt_count(*, image: NoteImage) -> int | None:
+    """Count one more run on a pending photo and return the count (committed at once outside
+    a transaction); None when the photo is gone or no longer pending."""
+    pending = NoteImage.objects.filter(pk=image.pk, status=ImageStatus.PENDING)
+    if not pending.update(processing_attempts=F("processing_attempts") + 1):
+        return None
+    image.processing_attempts = pending.values_list("processing_attempts", flat=True).first() or 0
+    return image.processing_attempts
 
 
 @transaction.atomic
