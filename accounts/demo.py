@@ -1,91 +1,85 @@
-"""Demo content for the quick start: `python manage.py seed_demo` loads demo/seed.json.
+"""The demo sections of accounts: users, follows and the superuser (see rednote/demo.py).
 
-The loader has one method per section of the file, run in order, each idempotent: whatever
-already exists is left as it is, so seeding twice changes nothing. Later apps add their
-sections (notes, comments, likes, boards) as further `load_<section>` methods and list them in
-`SECTIONS`.
+Users are matched by handle, follows by their pair, so loading twice adds nothing. Later
+sections find the demo users through `demo_user`.
 """
 
-import json
-from dataclasses import dataclass, field
-from pathlib import Path
-
 from allauth.account.models import EmailAddress
-from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+
+from rednote.demo import DemoContext, SectionResult, register
 
 from .models import Follow, User
 from .services import follow_create, user_create
 
-SEED_FILE = Path(settings.BASE_DIR) / "demo" / "seed.json"
 DEMO_PASSWORD = "demo-pass-2025"  # noqa: S105 - published demo credentials
 DEMO_EMAIL_DOMAIN = "demo.rednote.localhost"
 ADMIN_HANDLE = "admin"
 ADMIN_PASSWORD = "admin-pass-2025"  # noqa: S105 - published demo credentials
 
 
-@dataclass
-class SectionResult:
-    total: int = 0
-    created: int = 0
-
-
-@dataclass
-class DemoLoader:
-    """Loads the demo data set; `users` maps each demo handle to its User once loaded."""
-
-    data: dict
-    users: dict[str, User] = field(default_factory=dict)
-    results: dict[str, SectionResult] = field(default_factory=dict)
-
-    SECTIONS = ("users", "follows")
-
-    @classmethod
-    def from_file(cls, path: Path = SEED_FILE) -> "DemoLoader":
-        with open(path, encoding="utf-8") as fh:
-            return cls(data=json.load(fh))
-
-    def run(self) -> dict[str, SectionResult]:
-        """Load every section in one transaction: all of it or, on error, nothing."""
-        with transaction.atomic():
-            for section in self.SECTIONS:
-                self.results[section] = getattr(self, f"load_{section}")()
-        return self.results
-
-    def load_users(self) -> SectionResult:
-        result = SectionResult()
-        for row in self.data["users"]:
-            result.total += 1
-            user = User.objects.by_handle(row["handle"]).first()
-            if user is None:
-                user = user_create(
-                    handle=row["handle"],
-                    email=f"{row['handle'].lower()}@{DEMO_EMAIL_DOMAIN}",
-                    password=DEMO_PASSWORD,
-                    display_name=row["display_name"],
-                    languages=row["languages"],
-                    read_languages=row["reads"],
-                    email_verified=True,
-                    bio=row.get("bio", ""),
-                    region=row.get("region", ""),
-                    avatar_color=row.get("avatar_color", "#ff2442"),
-                    ui_language=ui_language_for(row["languages"]),
-                )
-                result.created += 1
-            self.users[row["handle"]] = user
-        return result
-
-    def load_follows(self) -> SectionResult:
-        result = SectionResult()
-        for follower_handle, followee_handle in self.data["follows"]:
-            result.total += 1
-            follower = self.users[follower_handle]
-            followee = self.users[followee_handle]
-            if Follow.objects.filter(follower=follower, followee=followee).exists():
-                continue
-            follow_create(follower=follower, followee=followee)
+def users_load(context: DemoContext) -> SectionResult:
+    result = SectionResult()
+    users = context.loaded["users"]
+    for row in context.data.get("users", []):
+        result.total += 1
+        user = User.objects.by_handle(row["handle"]).first()
+        if user is None:
+            user = user_create(
+                handle=row["handle"],
+                email=f"{row['handle'].lower()}@{DEMO_EMAIL_DOMAIN}",
+                password=DEMO_PASSWORD,
+                display_name=row["display_name"],
+                languages=row["languages"],
+                read_languages=row["reads"],
+                email_verified=True,
+                bio=row.get("bio", ""),
+                region=row.get("region", ""),
+                avatar_color=row.get("avatar_color", "#ff2442"),
+                ui_language=ui_language_for(row["languages"]),
+            )
             result.created += 1
-        return result
+        users[row["handle"]] = user
+    if result.total:
+        context.messages.append(f"Every demo user logs in with the password {DEMO_PASSWORD!r}.")
+    return result
+
+
+def follows_load(context: DemoContext) -> SectionResult:
+    result = SectionResult()
+    for follower_handle, followee_handle in context.data.get("follows", []):
+        result.total += 1
+        follower = demo_user(context, follower_handle)
+        followee = demo_user(context, followee_handle)
+        if Follow.objects.filter(follower=follower, followee=followee).exists():
+            continue
+        follow_create(follower=follower, followee=followee)
+        result.created += 1
+    return result
+
+
+def admin_load(context: DemoContext) -> None:
+    """The superuser, when asked for; reported in a message, not in the summary."""
+    if not context.admin:
+        return
+    if admin_ensure():
+        context.messages.append(f"Admin created: {ADMIN_HANDLE} / {ADMIN_PASSWORD!r}, at /admin/.")
+    else:
+        context.messages.append(f"Admin: {ADMIN_HANDLE!r} already exists, left unchanged.")
+
+
+def demo_user(context: DemoContext, handle: str) -> User:
+    """The user with this handle, loaded by the users section or already there.
+
+    Raises ValidationError for a handle nobody has: the seed file refers to an unknown user.
+    """
+    users = context.loaded["users"]
+    user = users.get(handle) or User.objects.by_handle(handle).first()
+    if user is None:
+        raise ValidationError({"user": [f"Unknown demo user @{handle}."]})
+    users[handle] = user
+    return user
 
 
 def ui_language_for(languages: list[str]) -> str:
@@ -115,3 +109,9 @@ def admin_ensure() -> bool:
         )
         EmailAddress.objects.create(user=admin, email=email, primary=True, verified=True)
     return True
+
+
+register("users", order=10, load=users_load)
+register("follows", order=20, load=follows_load)
+# Last, after every app's sections: the superuser is not demo content.
+register("admin", order=1000, load=admin_load)

@@ -5,8 +5,9 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 
-from accounts.demo import ADMIN_PASSWORD, DEMO_PASSWORD, SEED_FILE
+from accounts.demo import ADMIN_PASSWORD, DEMO_PASSWORD
 from accounts.models import Follow, User
+from rednote.demo import SEED_FILE
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,7 @@ SEED_FILE_PAIR = [SEED["users"][0]["handle"], SEED["users"][1]["handle"]]
 
 def seed(*args) -> str:
     out = StringIO()
-    # Users and follows only: the notes sections paint and process photos, and are tested in
+    # Users and follows only: the notes sections process photos, and are tested in
     # tests/notes/test_demo.py.
     call_command("seed_demo", "--notes", "0", *args, stdout=out)
     return out.getvalue()
@@ -150,3 +151,13 @@ def test_seed_demo_invalid_row_stores_nothing(tmp_path):
         seed("--file", str(path))
     assert not User.objects.exists()
     assert not Follow.objects.exists()
+
+
+def test_seed_demo_follow_of_an_unknown_user_stores_nothing(tmp_path):
+    data = {"users": SEED["users"][:1], "follows": [[SEED_FILE_PAIR[0], "nobody_here"]]}
+    path = tmp_path / "seed.json"
+    path.write_text(json.dumps(data))
+
+    with pytest.raises(CommandError, match="Unknown demo user @nobody_here"):
+        seed("--file", str(path))
+    assert not User.objects.exists()

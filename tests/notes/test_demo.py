@@ -1,8 +1,7 @@
-"""The demo pictures and `seed_demo`'s notes, likes and boards.
+"""The demo photos and `seed_demo`'s notes, likes and boards.
 
-Seeding the whole data set paints and processes 190 photos (about a minute of CPU), so one
-test loads it all and checks everything it stored; the others load the first few notes with
-`--notes N`.
+Seeding the whole data set processes 190 photos (most of a minute of CPU), so one test loads
+it all and checks everything it stored; the others load the first few notes with `--notes N`.
 """
 
 import io
@@ -14,12 +13,11 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.utils import timezone
-from PIL import Image, ImageStat
+from PIL import Image, ImageOps, ImageStat
+from PIL.ExifTags import GPS, IFD, Base
 
-from accounts.demo import SEED_FILE
 from accounts.models import User
-from notes.demo import NOTES_SPAN
-from notes.demo_pictures import picture_jpeg, picture_paint, picture_size
+from notes.demo import NOTES_SPAN, demo_photo_path
 from notes.models import (
     Board,
     BoardNote,
@@ -31,21 +29,30 @@ from notes.models import (
     NoteStatus,
 )
 from notes.parsing import hashtags_parse
+from rednote.demo import SEED_FILE
 from rednote.images import image_inspect
 
 SEED = json.loads(SEED_FILE.read_text(encoding="utf-8"))
 ROWS = {row["key"]: row for row in SEED["notes"]}
+PHOTOS = [
+    (row["key"], number, image)
+    for row in SEED["notes"]
+    for number, image in enumerate(row["images"], 1)
+]
 
 
 def image_row(key: str, number: int) -> dict:
     return ROWS[key]["images"][number - 1]
 
 
-def paint(key: str, number: int) -> Image.Image:
-    row = image_row(key, number)
-    return picture_paint(
-        scene=row["scene"], palette=row["palette"], aspect=row["aspect"], key=f"{key}-{number}"
-    )
+def photo_bytes(key: str, number: int) -> bytes:
+    return demo_photo_path(SEED_FILE.parent, key, number).read_bytes()
+
+
+def photo_seen(key: str, number: int) -> Image.Image:
+    """The committed photo as a viewer shows it (turned by its EXIF orientation)."""
+    with Image.open(io.BytesIO(photo_bytes(key, number))) as image:
+        return ImageOps.exif_transpose(image).convert("RGB")
 
 
 def hex_rgb(value: str) -> tuple[int, int, int]:
@@ -60,28 +67,46 @@ def seed(callbacks, *args) -> str:
     return out.getvalue()
 
 
-# --- Pictures -----------------------------------------------------------------------------
+def metadata_markers(data: bytes) -> list[bytes]:
+    """Signs of EXIF, XMP or the demo photos' Software tag left in an encoded image (markers
+    long enough not to turn up in compressed data by chance)."""
+    markers = (b"Exif\x00\x00", b"<x:xmpmeta", b"RedNote demo")
+    return [marker for marker in markers if marker in data]
 
 
-@pytest.mark.parametrize(
-    ("aspect", "size"),
-    [("3:4", (1200, 1600)), ("4:3", (1600, 1200)), ("1:1", (1600, 1600)), ("9:16", (900, 1600))],
-)
-def test_picture_paint_has_the_aspect_of_its_description(aspect, size):
-    image = picture_paint(
-        scene="orange cat on a sunny windowsill",
-        palette=["#e8a25c", "#f6ead2", "#6b8f4e"],
-        aspect=aspect,
-        key="aspect",
-    )
-
-    assert picture_size(aspect) == size
-    assert image.size == size
-    assert image.mode == "RGB"
+# --- Photos -------------------------------------------------------------------------------
 
 
-# One scene of each kind the painter composes: animal, food from above, night city, landscape,
-# handwriting, a phone screen, a garden through a moon gate, a collage.
+def test_demo_photos_one_phone_jpeg_with_gps_per_described_photo():
+    committed = sorted(path.name for path in (SEED_FILE.parent / "photos").iterdir())
+    assert committed == sorted(f"{key}-{number}.jpg" for key, number, _image in PHOTOS)
+    total = 0
+    for key, number, described in PHOTOS:
+        data = photo_bytes(key, number)
+        total += len(data)
+        # Small enough to commit, and accepted by the upload check like a person's photo.
+        assert len(data) < 200_000, key
+        info = image_inspect(ContentFile(data, name=f"{key}-{number}.jpg"))
+        assert info.format == "JPEG"
+        with Image.open(io.BytesIO(data)) as image:
+            assert max(image.size) <= 1280
+            exif = image.getexif()
+            orientation = exif[Base.Orientation]
+            gps = exif.get_ifd(IFD.GPSInfo)
+        # The camera, and where the photo was taken: the stripping has something to strip.
+        assert exif[Base.Make] and exif[Base.Model]
+        assert gps[GPS.GPSLatitudeRef] in ("N", "S") and len(gps[GPS.GPSLatitude]) == 3
+        assert gps[GPS.GPSLongitudeRef] in ("E", "W") and len(gps[GPS.GPSLongitude]) == 3
+        # Portrait photos are stored as a phone stores them: landscape pixels, turned by EXIF.
+        w, h = map(int, described["aspect"].split(":"))
+        assert orientation == (6 if h > w else 1)
+        seen = photo_seen(key, number)
+        assert abs(seen.width / seen.height - w / h) < 0.01
+    assert total < 25_000_000
+
+
+# One scene of each kind: animal, food from above, night city, landscape, handwriting, a phone
+# screen, a garden through a moon gate, a collage.
 SCENES = [
     ("n01", 1),
     ("n02", 1),
@@ -95,8 +120,8 @@ SCENES = [
 
 
 @pytest.mark.parametrize(("key", "number"), SCENES)
-def test_picture_paint_is_a_textured_picture_in_its_palette(key, number):
-    image = paint(key, number)
+def test_demo_photo_is_a_textured_picture_in_the_palette_of_its_description(key, number):
+    image = photo_seen(key, number)
     small = image.resize((image.width // 10, image.height // 10), Image.Resampling.BOX)
     pixels = list(small.get_flattened_data())
 
@@ -116,45 +141,8 @@ def test_picture_paint_is_a_textured_picture_in_its_palette(key, number):
     assert len(near) >= 2
 
 
-def test_picture_paint_differs_with_the_scene():
-    cat, hotpot = paint("n01", 1), paint("n02", 1)
-
-    assert cat.tobytes() != hotpot.tobytes()
-
-
-def test_picture_jpeg_is_reproducible_per_key():
-    row = image_row("n08", 1)
-    args = {"scene": row["scene"], "palette": row["palette"], "aspect": row["aspect"]}
-
-    first = picture_jpeg(**args, key="n08-1")
-
-    assert picture_jpeg(**args, key="n08-1") == first
-    assert picture_jpeg(**args, key="n08-2") != first
-
-
-def test_picture_jpeg_passes_the_upload_check_and_carries_no_metadata():
-    row = image_row("n20", 1)
-    data = picture_jpeg(scene=row["scene"], palette=row["palette"], aspect="4:3", key="n20-1")
-
-    info = image_inspect(ContentFile(data, name="n20-1.jpg"))
-
-    assert (info.format, info.width, info.height) == ("JPEG", 1600, 1200)
-    with Image.open(io.BytesIO(data)) as image:
-        assert not image.getexif()
-        assert "exif" not in image.info and "icc_profile" not in image.info
-
-
-@pytest.mark.parametrize(
-    ("palette", "aspect"),
-    [
-        (["#e8a25c", "#f6ead2", "#6b8f4e"], "2:7"),
-        (["#e8a25c", "#f6ead2"], "3:4"),
-        (["#e8a25c", "#f6ead2", "green"], "3:4"),
-    ],
-)
-def test_picture_paint_refuses_unknown_aspect_or_palette(palette, aspect):
-    with pytest.raises(ValueError):
-        picture_paint(scene="a cat", palette=palette, aspect=aspect, key="bad")
+def test_demo_photos_differ_per_scene():
+    assert len({photo_bytes(key, number) for key, number, _image in PHOTOS}) == len(PHOTOS)
 
 
 # --- Seeding ------------------------------------------------------------------------------
@@ -197,6 +185,17 @@ def test_seed_demo_loads_every_note_with_its_photos_likes_and_boards(
             w, h = map(int, described["aspect"].split(":"))
             assert abs(image.width / image.height - w / h) < 0.01
             assert image.display and image.grid and image.placeholder_color
+            # The private original is the phone's file with its GPS; no served rendition
+            # carries any of it.
+            with image.original.open("rb") as fh:
+                assert Image.open(fh).getexif().get_ifd(IFD.GPSInfo)
+            for rendition in (image.display, image.grid):
+                with rendition.open("rb") as fh:
+                    data = fh.read()
+                with Image.open(io.BytesIO(data)) as served:
+                    assert not served.getexif()
+                    assert not {"exif", "xmp", "icc_profile"} & set(served.info)
+                assert metadata_markers(data) == []
         # Every hashtag form typed in the data set became a topic of its note.
         assert {tag.name for tag in note.hashtags.all()} == set(
             hashtags_parse(row["title"], row["body"])
@@ -342,3 +341,34 @@ def test_seed_demo_negative_notes_option_is_refused():
     with pytest.raises(CommandError, match="--notes"):
         call_command("seed_demo", "--notes", "-1", stdout=StringIO())
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_missing_photo_is_a_command_error_storing_nothing(tmp_path):
+    path = tmp_path / "seed.json"
+    path.write_text(json.dumps({"users": SEED["users"], "notes": SEED["notes"][:1]}))
+
+    with pytest.raises(CommandError, match="Cannot read photo 1 of note 'n01'"):
+        call_command("seed_demo", "--file", str(path), stdout=StringIO())
+    assert not User.objects.exists()
+    assert not NoteImage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_reads_the_photos_next_to_its_seed_file(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    row = SEED["notes"][0]
+    (tmp_path / "photos").mkdir()
+    for number in range(1, len(row["images"]) + 1):
+        target = demo_photo_path(tmp_path, row["key"], number)
+        target.write_bytes(photo_bytes(row["key"], number))
+    path = tmp_path / "seed.json"
+    path.write_text(json.dumps({"users": SEED["users"], "notes": [row]}))
+
+    output = seed(django_capture_on_commit_callbacks, "--file", str(path))
+
+    assert "1 notes (1 new)" in output
+    note = Note.objects.get()
+    assert note.status == NoteStatus.PUBLISHED
+    assert note.images.count() == len(row["images"])

@@ -1,8 +1,7 @@
 """`python manage.py seed_demo [--admin] [--file PATH] [--notes N]`: load the demo data set.
 
-The command lives in notes, the highest layer it loads: accounts' loader (users, follows) is
-extended by `notes.demo.NotesDemoLoader` (notes with their photos, likes, boards), so accounts
-never imports notes.
+Runs every demo section the apps register (rednote/demo.py): accounts' users and follows,
+notes' notes with their photos, likes and boards, then the superuser when asked for.
 """
 
 from pathlib import Path
@@ -11,8 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import ADMIN_HANDLE, ADMIN_PASSWORD, DEMO_PASSWORD, SEED_FILE, admin_ensure
-from notes.demo import NotesDemoLoader
+from rednote.demo import SEED_FILE, DemoContext, demo_load
 
 
 def count(value: str) -> int:
@@ -24,9 +22,9 @@ def count(value: str) -> int:
 
 class Command(BaseCommand):
     help = (
-        "Load the demo data set (demo/seed.json): users, follows, notes with their photos, "
-        "likes and boards. Idempotent: what exists is left alone. With --admin, or whenever "
-        "DEBUG is on, also create the superuser 'admin'."
+        "Load the demo data set (demo/seed.json and the photos in demo/photos/): users, "
+        "follows, notes, likes and boards. Idempotent: what exists is left alone. With --admin, "
+        "or whenever DEBUG is on, also create the superuser 'admin'."
     )
 
     def add_arguments(self, parser):
@@ -34,7 +32,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--admin",
             action="store_true",
-            help=f"create the superuser '{ADMIN_HANDLE}' (always done when DEBUG is on)",
+            help="create the superuser 'admin' (always done when DEBUG is on)",
         )
         parser.add_argument(
             "--notes",
@@ -46,12 +44,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: Path, admin: bool, notes: int | None, **options):
         try:
-            loader = NotesDemoLoader.from_file(file)
+            context = DemoContext.from_file(file, notes_limit=notes, admin=admin or settings.DEBUG)
         except (OSError, ValueError) as exc:
             raise CommandError(f"Cannot read {file}: {exc}") from exc
-        loader.notes_limit = notes
         try:
-            results = loader.run()
+            results = demo_load(context)
         except ValidationError as exc:
             raise CommandError(f"The seed file does not load: {exc}") from exc
 
@@ -60,15 +57,5 @@ class Command(BaseCommand):
             for section, result in results.items()
         ]
         self.stdout.write(self.style.SUCCESS("Demo data: " + ", ".join(parts) + "."))
-        if results["notes"].created and not settings.CELERY_TASK_ALWAYS_EAGER:
-            self.stdout.write(
-                "The photos are queued for the images worker: notes appear once processed."
-            )
-        self.stdout.write(f"Every demo user logs in with the password {DEMO_PASSWORD!r}.")
-        if admin or settings.DEBUG:
-            if admin_ensure():
-                self.stdout.write(
-                    f"Admin created: {ADMIN_HANDLE} / {ADMIN_PASSWORD!r}, at /admin/."
-                )
-            else:
-                self.stdout.write(f"Admin: {ADMIN_HANDLE!r} already exists, left unchanged.")
+        for message in context.messages:
+            self.stdout.write(message)
