@@ -1,6 +1,7 @@
 """Image processing, called by the worker: renditions, failure, publication."""
 
 import logging
+from typing import BinaryIO, cast
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -57,7 +58,7 @@ def note_image_process(*, image: NoteImage) -> NoteImage:
         return image
     try:
         with image.original.open("rb") as source:
-            result = image_renditions_create(source)
+            result = image_renditions_create(cast(BinaryIO, source))
     except FileNotFoundError:
         logger.warning("image %s: the original %s is missing", image.pk, image.original.name)
         reason = gettext_lazy("The uploaded file is missing; please upload the photo again.")

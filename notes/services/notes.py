@@ -1,9 +1,11 @@
 """Posting, editing and withdrawing notes."""
 
 import logging
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -159,14 +161,15 @@ def note_update(
     return note
 
 
-def _files_of(note: Note) -> list[tuple[object, str]]:
+def _files_of(note: Note) -> list[tuple[Storage, str]]:
     """Every file of the note's photos, renditions by their fixed names: a worker may be
     writing them right now, before the row records them."""
-    files = []
+    files: list[tuple[Storage, str]] = []
     for image in note.images.all():
-        names = {image.original.name, image.display.name, image.grid.name}
+        stored = (image.original.name, image.display.name, image.grid.name)
+        names = {name for name in stored if name}
         names.update(image.rendition_name(kind) for kind in RenditionKind.values)
-        files.extend((image.original.storage, name) for name in sorted(names) if name)
+        files.extend((image.original.storage, name) for name in sorted(names))
     return files
 
 
@@ -208,13 +211,21 @@ def note_unhide(*, target: Note) -> Note:
     current = _lock(target)
     updated = Note.objects.filter(pk=target.pk, is_hidden=True).update(is_hidden=False)
     target.is_hidden = False
-    if updated and current and note_in_circulation(**{**current, "is_hidden": False}):
-        target.status, target.visibility = current["status"], current["visibility"]
+    if not (updated and current):
+        return target
+    target.status, target.visibility = current["status"], current["visibility"]
+    if note_in_circulation(status=target.status, is_hidden=False, visibility=target.visibility):
         published_send(note=target, mentions=False)
     return target
 
 
-def _lock(note: Note) -> dict | None:
+class _StoredState(TypedDict):
+    visibility: str
+    status: str
+    is_hidden: bool
+
+
+def _lock(note: Note) -> _StoredState | None:
     """Lock the note's row; its stored status, visibility and hidden flag (None if gone)."""
     stored = Note.objects.select_for_update().values("visibility", "status", "is_hidden")
     return stored.filter(pk=note.pk).first()
