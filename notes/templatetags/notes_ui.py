@@ -6,6 +6,9 @@ Values land in `style` attributes, so only numbers and a validated `#rrggbb` eve
 import re
 
 from django import template
+from django.utils.translation import gettext
+
+from rednote.images import MAX_UPLOAD_BYTES
 
 register = template.Library()
 
@@ -47,3 +50,11 @@ def carousel_frame_style(images) -> str:
 @register.filter
 def placeholder_color(image) -> str:
     return _placeholder(image)
+
+
+@register.simple_tag
+def photo_size_limit() -> str:
+    """The composer's per-photo size limit in words, from the limit the upload check applies."""
+    return gettext("Each photo can be up to %(size)s MB.") % {
+        "size": MAX_UPLOAD_BYTES // (1024 * 1024)
+    }

@@ -44,6 +44,18 @@
     });
   });
 
+  /* The search box says "Search" on a phone, where a longer hint would be cut, and the
+     longer hint where it fits. */
+  document.addEventListener("DOMContentLoaded", function () {
+    var input = document.getElementById("site-search");
+    if (!input || !input.dataset.placeholderWide || !window.matchMedia) return;
+    var short = input.placeholder;
+    var wide = window.matchMedia("(min-width: 761px)");
+    function update() { input.placeholder = wide.matches ? input.dataset.placeholderWide : short; }
+    update();
+    if (wide.addEventListener) wide.addEventListener("change", update);
+  });
+
   /* Trouble: say so instead of leaving a button that seems to do nothing. */
   document.addEventListener("htmx:sendError", function () {
     showToast("error", document.body.dataset.networkError);
