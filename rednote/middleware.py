@@ -24,14 +24,13 @@ _CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 
-def _fields_with_control_characters(data: QueryDict) -> list[str]:
-    return sorted(
-        {
-            key if not _CONTROL.search(key) else "?"
-            for key, values in data.lists()
-            if _CONTROL.search(key) or any(_CONTROL_IN_TEXT.search(v) for v in values)
-        }
-    )
+def _fields_with_control_characters(data: QueryDict) -> set[str]:
+    """The names of the fields holding a control character ("?" for a name that holds one)."""
+    return {
+        key if not _CONTROL.search(key) else "?"
+        for key, values in data.lists()
+        if _CONTROL.search(key) or any(_CONTROL_IN_TEXT.search(v) for v in values)
+    }
 
 
 class ControlCharacterMiddleware:
@@ -51,10 +50,11 @@ class ControlCharacterMiddleware:
                 return api_not_found(request)
             raise Http404
 
-        fields = _fields_with_control_characters(request.GET)
+        found = _fields_with_control_characters(request.GET)
         if request.method == "POST" and request.content_type == _FORM_CONTENT_TYPE:
-            fields += _fields_with_control_characters(request.POST)
-        if fields:
+            found |= _fields_with_control_characters(request.POST)
+        if found:
+            fields = sorted(found)
             message = _("Control characters are not allowed.")
             if is_api_request(request):
                 return api_error_response(
