@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, Count, Exists, OuterRef, QuerySet, Value
 from django.http import Http404
 
-from .models import Block, Follow, Mute, User
+from .models import Block, Follow, Mute, User, blocked_either_way
 
 
 def user_get_by_handle(*, handle: str) -> User:
@@ -78,12 +78,7 @@ def users_annotate_followed(queryset: QuerySet, *, viewer) -> QuerySet:
 
 def users_exclude_blocked(queryset: QuerySet, *, viewer) -> QuerySet:
     """Leave out people in a block with `viewer`, either way: never shown to each other."""
-    if viewer is None or not viewer.is_authenticated:
-        return queryset
-    return queryset.exclude(
-        Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("pk")))
-        | Exists(Block.objects.filter(blocker=OuterRef("pk"), blocked=viewer))
-    )
+    return queryset.exclude(blocked_either_way(viewer))
 
 
 def followers_list(*, user: User, viewer=None) -> QuerySet:

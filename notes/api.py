@@ -68,7 +68,8 @@ class BoardNotesPagination(CursorPagination):
 
 
 class BoardPagination(CursorPagination):
-    ordering = ("-is_default", "-created_at", "-id")
+    # `listed_at` is annotated by `selectors.board_cards_of`: "Saved" first, then newest.
+    ordering = ("-listed_at", "-id")
 
 
 class _NoteListApi(generics.ListAPIView):

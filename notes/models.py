@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Follow, blocked_either_way, muted_by
+
 TITLE_MAX_LENGTH = 100
 BODY_MAX_LENGTH = 2000
 LOCATION_MAX_LENGTH = 80
@@ -60,28 +62,29 @@ class NoteQuerySet(models.QuerySet):
         return self.filter(status=NoteStatus.PUBLISHED, is_hidden=False)
 
     def visible_to(self, viewer):
-        """Notes `viewer` may see: published and not hidden, by an active author who does not
-        block them (nor is blocked by them), and public, or followers-only with viewer
-        following, or their own (own notes are visible in every status, hidden excepted)."""
-        from accounts.models import Block, Follow
+        """The one rule for "note visible to this viewer": not hidden, by an active author
+        who is not in a block with the viewer (either way), and published and public, or
+        followers-only with the viewer following; or the viewer's own (in every status).
 
+        Pages, the API, image renditions and the feed store all filter with this."""
         qs = self.filter(is_hidden=False, author__is_active=True)
         if viewer is None or not viewer.is_authenticated:
             return qs.filter(status=NoteStatus.PUBLISHED, visibility=Visibility.PUBLIC)
         follows = Follow.objects.filter(follower=viewer, followee=models.OuterRef("author_id"))
-        blocks = Block.objects.filter(
-            Q(blocker=viewer, blocked=models.OuterRef("author_id"))
-            | Q(blocker=models.OuterRef("author_id"), blocked=viewer)
-        )
         others = (
             Q(status=NoteStatus.PUBLISHED)
             & (
                 Q(visibility=Visibility.PUBLIC)
                 | (Q(visibility=Visibility.FOLLOWERS) & models.Exists(follows))
             )
-            & ~models.Exists(blocks)
+            & ~Q(blocked_either_way(viewer, user="author_id"))
         )
         return qs.filter(Q(author=viewer) | others)
+
+    def without_muted_by(self, viewer):
+        """Leave out notes by people `viewer` muted (feeds, discover and tag lists; a
+        profile and a note page still show them)."""
+        return self.exclude(muted_by(viewer, user="author_id"))
 
     def for_cards(self):
         """What a note card needs, in a constant number of queries."""
@@ -276,6 +279,16 @@ class NoteLike(models.Model):
         return f"{self.user_id} ♥ {self.note_id}"
 
 
+class BoardQuerySet(models.QuerySet):
+    def visible_to(self, viewer):
+        """The one rule for "board visible to this viewer": the viewer's own boards, and
+        others' public boards."""
+        public = self.filter(is_private=False)
+        if viewer is None or not viewer.is_authenticated:
+            return public
+        return self.filter(Q(owner=viewer) | Q(is_private=False))
+
+
 class Board(models.Model):
     """A collection of notes. Every user has one default board, "Saved"."""
 
@@ -290,6 +303,8 @@ class Board(models.Model):
     is_default = models.BooleanField(default=False, editable=False)
     notes = models.ManyToManyField(Note, through="BoardNote", related_name="boards")
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = BoardQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("board")

@@ -1,10 +1,24 @@
 """Reads for notes. Permission-checked getters raise 404 for missing and forbidden alike."""
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from datetime import UTC, datetime
+
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from .models import Board, BoardNote, Hashtag, Note, NoteImage, NoteLike, NoteStatus
+from .models import Board, BoardNote, Hashtag, Note, NoteImage, NoteLike
 from .parsing import hashtag_normalize
 
 
@@ -68,26 +82,29 @@ def notes_of_author(*, author, viewer) -> QuerySet:
     The author sees their processing and failed notes too (first), others only published.
     """
     qs = Note.objects.visible_to(viewer).filter(author=author)
-    if viewer is None or viewer.pk != author.pk:
-        qs = qs.filter(status=NoteStatus.PUBLISHED)
     return notes_annotate_viewer(qs.for_cards(), viewer=viewer).order_by(
         "-published_at", "-created_at", "-id"
     )
 
 
 def notes_recent_public(*, viewer) -> QuerySet:
+    """Published notes `viewer` may see, without those of people they muted, newest first:
+    discover (`/`) and the API's `GET /api/v1/notes/` alike."""
     return notes_annotate_viewer(
-        Note.objects.visible_to(viewer).published().for_cards(), viewer=viewer
+        Note.objects.visible_to(viewer).published().without_muted_by(viewer).for_cards(),
+        viewer=viewer,
     ).order_by("-published_at", "-id")
 
 
 def notes_of_hashtag(*, name: str, viewer) -> QuerySet:
+    """A tag page: the recent notes (visibility and mutes applied) that carry `name`."""
     return notes_recent_public(viewer=viewer).filter(hashtags__name=name)
 
 
 def board_get_visible(*, viewer, board_id: int) -> Board:
-    board = Board.objects.select_related("owner").filter(pk=board_id).first()
-    if board is None or (board.is_private and (viewer is None or viewer.pk != board.owner_id)):
+    """The board if `viewer` may see it (`Board.objects.visible_to`), else 404."""
+    board = Board.objects.visible_to(viewer).select_related("owner").filter(pk=board_id).first()
+    if board is None:
         raise Http404("No such board.")
     return board
 
@@ -146,29 +163,39 @@ def boards_annotate_cards(queryset: QuerySet, *, viewer) -> QuerySet:
     )
 
 
+SAVED_LISTED_AT = datetime(9999, 1, 1, tzinfo=UTC)
+
+
 def board_cards_of(*, owner, viewer) -> QuerySet:
     """`owner`'s boards that `viewer` may see, as cards; "Saved" first, then newest."""
-    qs = Board.objects.filter(owner=owner)
-    if viewer is None or viewer.pk != owner.pk:
-        qs = qs.filter(is_private=False)
-    return boards_annotate_cards(qs, viewer=viewer).order_by("-is_default", "-created_at", "-id")
+    qs = Board.objects.visible_to(viewer).filter(owner=owner)
+    return (
+        boards_annotate_cards(qs, viewer=viewer)
+        .annotate(
+            # The keyset score of a board list: "Saved" sorts above every real creation time.
+            listed_at=Case(
+                When(is_default=True, then=Value(SAVED_LISTED_AT)),
+                default=F("created_at"),
+                output_field=DateTimeField(),
+            )
+        )
+        .order_by("-listed_at", "-id")
+    )
 
 
 def board_card_get_visible(*, viewer, board_id: int) -> Board:
     """A board as a card if `viewer` may see it (public, or their own), else 404."""
-    board = boards_annotate_cards(Board.objects.filter(pk=board_id), viewer=viewer).first()
-    if board is None or (board.is_private and (viewer is None or viewer.pk != board.owner_id)):
+    board = boards_annotate_cards(
+        Board.objects.visible_to(viewer).filter(pk=board_id), viewer=viewer
+    ).first()
+    if board is None:
         raise Http404("No such board.")
     return board
 
 
 def notes_exclude_muted(queryset: QuerySet, *, viewer) -> QuerySet:
-    """Leave out notes by people `viewer` muted (for feeds and tag pages, not profiles)."""
-    if viewer is None or not viewer.is_authenticated:
-        return queryset
-    from accounts.models import Mute
-
-    return queryset.exclude(author__in=Mute.objects.filter(muter=viewer).values("muted_id"))
+    """Leave out notes by people `viewer` muted (`NoteQuerySet.without_muted_by`)."""
+    return queryset.without_muted_by(viewer)
 
 
 def hashtag_get(*, name: str) -> Hashtag:

@@ -1,20 +1,130 @@
-"""Cursor pagination shared by every API list.
+"""Keyset pages, for the HTML grids' "load more" and every API list alike.
 
-Lists are paged with opaque cursors (`?cursor=`), never page numbers: a page stays correct while
-rows are added at the top, and fetching it costs the same whatever its depth. Each list names its
-own `ordering`: the first field is the cursor position, so it should be nearly unique (a
-timestamp), and a unique tie-breaker (an id) follows to make the order total. Fields may be
-annotations, which is how a list of people is ordered by when they followed.
+A page is the rows after a position in a descending order — a score (a time, or a number) and
+then a unique id that breaks ties — never an offset: it costs one query at any depth and stays
+right while rows are added at the top. Positions travel as `rednote.cursors` tokens, the same
+codec the Redis feed store uses. A forged cursor can only move the position, never widen what
+the queryset lets the viewer see; a malformed one raises `InvalidCursor` (the API answers 400
+naming `cursor`, a page answers 400).
 """
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.core.exceptions import FieldDoesNotExist
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.pagination import CursorPagination as DrfCursorPagination
+from rest_framework.utils.urls import replace_query_param
+
+from .cursors import (
+    Cursor,
+    InvalidCursor,
+    cursor_decode,
+    cursor_encode,
+    datetime_score,
+    score_datetime,
+)
+
+__all__ = ["DEFAULT_PAGE_SIZE", "CursorPage", "CursorPagination", "InvalidCursor", "cursor_page"]
+
+DEFAULT_PAGE_SIZE = 24
+
+
+@dataclass(frozen=True)
+class CursorPage:
+    items: list
+    next_cursor: str | None
+    previous_cursor: str | None = None
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_cursor is not None
+
+
+def _score_field(queryset: QuerySet, name: str) -> models.Field | None:
+    query = queryset.query
+    if name in query.annotations:
+        return query.annotations[name].output_field
+    try:
+        return query.model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _score_of(value) -> int:
+    if isinstance(value, datetime):
+        return datetime_score(value)
+    if isinstance(value, bool | int):
+        return int(value)
+    raise TypeError(f"A keyset score is a time or an integer, not {value!r}.")
+
+
+def _position(row, score: str, tiebreak: str, *, backwards: bool = False) -> str:
+    return cursor_encode(
+        _score_of(getattr(row, score)), getattr(row, tiebreak), backwards=backwards
+    )
+
+
+def cursor_page(
+    queryset: QuerySet,
+    *,
+    cursor: str | None,
+    key: str,
+    tiebreak: str = "id",
+    size: int = DEFAULT_PAGE_SIZE,
+) -> CursorPage:
+    """One page of `queryset` in descending (`key`, `tiebreak`) order, after `cursor` (or, for
+    a backwards cursor, just before it). `key` is a non-null time or integer field or
+    annotation, `tiebreak` a unique integer one. Raises InvalidCursor for a bad cursor.
+
+    One query (plus the queryset's prefetches), whatever the size or depth of the page.
+    """
+    position: Cursor | None = cursor_decode(cursor) if cursor else None
+    if position is None:
+        queryset = queryset.order_by(f"-{key}", f"-{tiebreak}")
+    else:
+        field = _score_field(queryset, key)
+        if isinstance(field, models.DateTimeField):
+            score = score_datetime(position.score)
+        else:
+            score = position.score
+        beyond = "gt" if position.backwards else "lt"
+        queryset = queryset.filter(
+            Q(**{f"{key}__{beyond}": score})
+            | Q(**{key: score, f"{tiebreak}__{beyond}": position.id})
+        )
+        order = (key, tiebreak) if position.backwards else (f"-{key}", f"-{tiebreak}")
+        queryset = queryset.order_by(*order)
+    rows = list(queryset[: size + 1])
+    items, more = rows[:size], len(rows) > size
+    if position is not None and position.backwards:
+        items.reverse()
+        next_cursor = _position(items[-1], key, tiebreak) if items else None
+        previous_cursor = (
+            _position(items[0], key, tiebreak, backwards=True) if more and items else None
+        )
+    else:
+        next_cursor = _position(items[-1], key, tiebreak) if more and items else None
+        previous_cursor = (
+            _position(items[0], key, tiebreak, backwards=True)
+            if position is not None and items
+            else None
+        )
+    return CursorPage(items=items, next_cursor=next_cursor, previous_cursor=previous_cursor)
 
 
 class CursorPagination(DrfCursorPagination):
+    """Cursor pages for the API: `{"next", "previous", "results"}`, `?cursor=&page_size=`.
+
+    Each list names its `ordering`: a score field (a time or an integer, nearly unique) and a
+    unique integer tie-breaker, both descending; either may be an annotation, which is how a
+    list of people is ordered by when they followed. Pages are read by `cursor_page`, so the
+    API continues across equal scores exactly as the HTML grids and the feed store do.
+    """
+
     page_size = 20
     page_size_query_param = "page_size"
     page_size_query_description = _("Number of results per page (1 to 100, default 20).")
@@ -23,40 +133,44 @@ class CursorPagination(DrfCursorPagination):
     invalid_cursor_message = _("This cursor is not valid; start again from the first page.")
     ordering = ("-created_at", "-id")
 
-    def paginate_queryset(self, queryset, request, view=None):
-        self._queryset = queryset
-        return super().paginate_queryset(queryset, request, view)
+    def _keys(self) -> tuple[str, str]:
+        score, tiebreak = self.ordering
+        if not (score.startswith("-") and tiebreak.startswith("-")):
+            raise ValueError("A keyset ordering is (score, tie-breaker), both descending.")
+        return score[1:], tiebreak[1:]
 
-    def decode_cursor(self, request):
-        # DRF answers a malformed cursor with 404, which reads as "the list is gone", and trusts
-        # the position inside it, which the client can forge: check both, answer 400.
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        self.base_url = request.build_absolute_uri()
+        key, tiebreak = self._keys()
         try:
-            cursor = super().decode_cursor(request)
-        except exceptions.NotFound:
-            cursor = None
-            valid = False
-        else:
-            valid = cursor is None or cursor.position is None or self._position_is_valid(cursor)
-        if not valid:
+            self.page = cursor_page(
+                queryset,
+                cursor=request.query_params.get(self.cursor_query_param) or None,
+                key=key,
+                tiebreak=tiebreak,
+                size=self.page_size,
+            )
+        except InvalidCursor:
             raise exceptions.ValidationError(
                 {self.cursor_query_param: [str(self.invalid_cursor_message)]}
-            )
-        return cursor
+            ) from None
+        return self.page.items
 
-    def _position_is_valid(self, cursor) -> bool:
-        name = self.ordering[0].lstrip("-")
-        query = self._queryset.query
-        if name in query.annotations:
-            field = query.annotations[name].output_field
-        else:
-            try:
-                field = query.model._meta.get_field(name)
-            except FieldDoesNotExist:
-                field = query.model._meta.pk if name == "pk" else None
-        if field is None:
-            return True
-        try:
-            field.to_python(cursor.position)
-        except DjangoValidationError:
-            return False
-        return True
+    def _link(self, token: str | None) -> str | None:
+        if token is None:
+            return None
+        return replace_query_param(self.base_url, self.cursor_query_param, token)
+
+    def get_next_link(self) -> str | None:
+        return self._link(self.page.next_cursor)
+
+    def get_previous_link(self) -> str | None:
+        return self._link(self.page.previous_cursor)
+
+    def get_html_context(self):
+        return {
+            "previous_url": self.get_previous_link(),
+            "next_url": self.get_next_link(),
+        }
