@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.templatetags.static import static as static_url
 from django.urls import include, path, re_path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from health_check.views import HealthCheckView
 
@@ -20,6 +23,9 @@ urlpatterns = [
     # slash is first redirected to it by APPEND_SLASH, as everywhere on the site).
     re_path(r"^api/(?P<unmatched>.*/)?$", api_not_found, name="api-not-found"),
     path("healthz/", HealthCheckView.as_view(checks=health_checks()), name="healthz"),
+    # Browsers and feed readers ask for /favicon.ico whatever the page says; lazy, so the
+    # hashed static name is looked up per request, after collectstatic.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static_url, str)("img/favicon.ico"))),
     path("", include("notes.urls")),
     path("", include("feeds.urls")),
     path("", include("accounts.urls")),

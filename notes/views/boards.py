@@ -68,7 +68,7 @@ def board_create(request: HttpRequest) -> HttpResponse:
             "picker_open": True,
             "board_form": form if board is None else None,
         }
-        # 422, not 400: the picker swaps it in to show the errors (see notes-detail.js).
+        # 422, not 400: the picker swaps it in to show the errors (see static/js/notes-ui.js).
         return render(request, "notes/_collect.html", context, status=422 if board is None else 200)
     if board is None:
         return render(request, "notes/board_form.html", {"form": form, "note": note}, status=400)
