@@ -12,7 +12,7 @@ no EXIF, GPS, XMP, IPTC, ICC profile or comment survives.
 
 import io
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from PIL import Image
 
@@ -71,7 +71,8 @@ def placeholder_color(image: Image.Image) -> str:
     if image.mode == "RGBA":
         white = Image.new("RGBA", image.size, (255, 255, 255, 255))
         image = Image.alpha_composite(white, image)
-    r, g, b = image.convert("RGB").resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
+    pixel = image.convert("RGB").resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
+    r, g, b = cast(tuple[int, int, int], pixel)  # an RGB image's pixel is (r, g, b)
     return f"#{r:02x}{g:02x}{b:02x}"
 
 

@@ -193,11 +193,6 @@ def board_card_get_visible(*, viewer, board_id: int) -> Board:
     return board
 
 
-def notes_exclude_muted(queryset: QuerySet, *, viewer) -> QuerySet:
-    """Leave out notes by people `viewer` muted (`NoteQuerySet.without_muted_by`)."""
-    return queryset.without_muted_by(viewer)
-
-
 def hashtag_get(*, name: str) -> Hashtag:
     """The hashtag stored under the normalised `name`, else 404."""
     tag = Hashtag.objects.filter(name=hashtag_normalize(name)).first()

@@ -49,9 +49,10 @@ def _score_field(queryset: QuerySet, name: str) -> models.Field | None:
     if name in query.annotations:
         return query.annotations[name].output_field
     try:
-        return query.model._meta.get_field(name)
+        field = queryset.model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+    return field if isinstance(field, models.Field) else None
 
 
 def _score_of(value) -> int:
@@ -87,6 +88,7 @@ def cursor_page(
         queryset = queryset.order_by(f"-{key}", f"-{tiebreak}")
     else:
         field = _score_field(queryset, key)
+        score: datetime | int
         if isinstance(field, models.DateTimeField):
             score = score_datetime(position.score)
         else:
@@ -127,11 +129,13 @@ class CursorPagination(DrfCursorPagination):
 
     page_size = 20
     page_size_query_param = "page_size"
-    page_size_query_description = _("Number of results per page (1 to 100, default 20).")
     max_page_size = 100
-    cursor_query_description = _("The cursor of the page to fetch, from `next` or `previous`.")
-    invalid_cursor_message = _("This cursor is not valid; start again from the first page.")
+    # Lazy, so the schema and the error speak the request's language; DRF's stubs say `str`.
+    page_size_query_description = _("Number of results per page (1 to 100, default 20).")  # type: ignore[assignment]
+    cursor_query_description = _("The cursor of the page to fetch, from `next` or `previous`.")  # type: ignore[assignment]
+    invalid_cursor_message = _("This cursor is not valid; start again from the first page.")  # type: ignore[assignment]
     ordering = ("-created_at", "-id")
+    keyset_page: CursorPage
 
     def _keys(self) -> tuple[str, str]:
         score, tiebreak = self.ordering
@@ -141,11 +145,11 @@ class CursorPagination(DrfCursorPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
-        self.page_size = self.get_page_size(request)
+        self.page_size = self.get_page_size(request) or type(self).page_size
         self.base_url = request.build_absolute_uri()
         key, tiebreak = self._keys()
         try:
-            self.page = cursor_page(
+            self.keyset_page = cursor_page(
                 queryset,
                 cursor=request.query_params.get(self.cursor_query_param) or None,
                 key=key,
@@ -156,18 +160,18 @@ class CursorPagination(DrfCursorPagination):
             raise exceptions.ValidationError(
                 {self.cursor_query_param: [str(self.invalid_cursor_message)]}
             ) from None
-        return self.page.items
+        return self.keyset_page.items
 
     def _link(self, token: str | None) -> str | None:
-        if token is None:
+        if token is None or self.base_url is None:
             return None
         return replace_query_param(self.base_url, self.cursor_query_param, token)
 
     def get_next_link(self) -> str | None:
-        return self._link(self.page.next_cursor)
+        return self._link(self.keyset_page.next_cursor)
 
     def get_previous_link(self) -> str | None:
-        return self._link(self.page.previous_cursor)
+        return self._link(self.keyset_page.previous_cursor)
 
     def get_html_context(self):
         return {

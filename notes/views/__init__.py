@@ -5,7 +5,7 @@ editing), `note_page` (the note page, likes, collections, photo renditions), `bo
 Views stay thin: they parse input, call one selector (whose getters 404 for missing and
 forbidden alike) or one service, and render; a service's ValidationError becomes form errors
 (or a 400 for htmx and JSON callers, `rednote.web`). Every page that lists notes is a keyset
-page (`notes.pagination`) and costs a constant number of queries whatever its size.
+page (`rednote.pagination.cursor_page`) and costs a constant number of queries whatever its size.
 """
 
 from .boards import board_create, board_delete, board_detail, board_edit, board_note_remove

@@ -7,9 +7,9 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from accounts import selectors as accounts_selectors
+from rednote.pagination import DEFAULT_PAGE_SIZE, InvalidCursor, cursor_page
 
 from .. import selectors
-from ..pagination import DEFAULT_PAGE_SIZE, InvalidCursor, cursor_page
 
 
 def grid_page(
@@ -49,9 +49,7 @@ def tag(request: HttpRequest, name: str) -> HttpResponse:
     """`/tags/<name>/`: the notes of a topic, newest first (name normalised, so `#Travel`,
     `#travel` and `＃ｔｒａｖｅｌ` are one page)."""
     hashtag = selectors.hashtag_get(name=name)
-    notes = selectors.notes_exclude_muted(
-        selectors.notes_of_hashtag(name=hashtag.name, viewer=request.user), viewer=request.user
-    )
+    notes = selectors.notes_of_hashtag(name=hashtag.name, viewer=request.user)
     context = {"hashtag": hashtag, "note_count": notes.count()}
     return grid_page(request, notes, template="notes/tag.html", context=context)
 
@@ -69,10 +67,9 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
     """`/@handle/` with the person's notes grid.
 
     The accounts app owns the profile (its selectors and `accounts/profile.html`) and must not
-    import notes, which sits above it. So this route is registered before `accounts.urls` and
-    wins resolution for `/@handle/`: it builds the same context from the accounts selectors
-    and renders `notes/profile.html`, which extends `accounts/profile.html` and fills its
-    `profile_notes` block with the grid. `accounts:profile` still reverses to the same URL.
+    import notes, which sits above it; so `/@handle/` is this route (`notes:profile`, the only
+    one): it builds the context from the accounts selectors and renders `notes/profile.html`,
+    which extends `accounts/profile.html` and fills its `profile_notes` block with the grid.
     The author also sees their processing and failed notes, with a badge.
     """
     context = _profile_context(request, handle)
