@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from ..limits import ALT_TEXT_LENGTH, length_problems, photo_count_problem
+from ..limits import photo_count_problem
 from ..models import Board, Note, NoteImage, Visibility
 from .boards import board_create, note_collect
 from .notes import note_create, note_text_clean
+from .tagging import alt_text_problems
 from .uploads import (
     media_inspect,
     media_original_delete,
@@ -57,7 +58,7 @@ def note_compose(
     count_problem = photo_count_problem(len(media_ids) + len(files))
     if count_problem:
         errors["media_ids"] = [count_problem]
-    alt_problems = [p for alt in file_alts for p in length_problems(ALT_TEXT_LENGTH, alt)]
+    alt_problems = [p for alt in file_alts for p in alt_text_problems(alt)]
     if alt_problems:
         errors["alt_texts"] = alt_problems[:1]
     infos = []

@@ -13,7 +13,6 @@ from accounts.models import User
 from rednote.tasks import enqueue_on_commit
 
 from ..limits import (
-    ALT_TEXT_LENGTH,
     BODY_LENGTH,
     LOCATION_LENGTH,
     TITLE_LENGTH,
@@ -27,7 +26,11 @@ from ..models import (
     Visibility,
 )
 from .circulation import edit_send, note_in_circulation, published_send, withdrawn_send
-from .tagging import control_character_problems, note_text_problems, tags_and_mentions_set
+from .tagging import (
+    alt_text_problems,
+    note_text_problems,
+    tags_and_mentions_set,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +108,7 @@ def note_create(
             ]
     for text in (alt_texts or {}).values():
         text = (text or "").strip()
-        problems = length_problems(ALT_TEXT_LENGTH, text) or control_character_problems(text)
+        problems = alt_text_problems(text)
         if problems:
             errors["alt_texts"] = problems
     if language and language not in settings.CONTENT_LANGUAGES and language != "mixed":

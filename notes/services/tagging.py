@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User, blocked_either_way
 
+from ..limits import ALT_TEXT_LENGTH, length_problems
 from ..models import Hashtag, Note
 from ..parsing import (
     MAX_HASHTAGS_PER_NOTE,
@@ -22,6 +23,12 @@ def control_character_problems(value: str, *, line_breaks: bool = False) -> list
     if has_control_characters(value, line_breaks=line_breaks):
         return [_("Remove the control characters from this field.")]
     return []
+
+
+def alt_text_problems(text: str) -> list[str]:
+    """What is wrong with a photo's description (already stripped): too long, or holding a
+    control character. The upload, the composer and a note's edit all ask this."""
+    return length_problems(ALT_TEXT_LENGTH, text) or control_character_problems(text)
 
 
 def note_text_problems(*, title: str, body: str, location: str) -> dict[str, list[str]]:

@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from rednote.images import ImageInfo, image_inspect
 
-from ..limits import ALT_TEXT_LENGTH, length_problems
 from ..models import NoteImage
-from .tagging import control_character_problems
+from .tagging import alt_text_problems
 
 MAX_PENDING_UPLOADS = 60
 
@@ -24,7 +23,7 @@ def media_upload(*, owner: User, file, alt_text: str = "") -> NoteImage:
     or GIF within the size and pixel limits that decodes cleanly (`image_inspect`, run once).
     """
     alt_text = (alt_text or "").strip()
-    problems = length_problems(ALT_TEXT_LENGTH, alt_text) or control_character_problems(alt_text)
+    problems = alt_text_problems(alt_text)
     if problems:
         raise ValidationError({"alt_text": problems})
     if file is None:

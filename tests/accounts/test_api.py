@@ -18,7 +18,9 @@ from rest_framework.test import APIClient
 
 from accounts.models import Block, Follow, Mute, User
 from accounts.services import auth_token_obtain
+from tests.api import assert_error
 from tests.factories import PASSWORD, BlockFactory, FollowFactory, MuteFactory, UserFactory
+from tests.fixtures.images import png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -39,24 +41,6 @@ def token_client(user: User) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {auth_token_obtain(user=user).key}")
     return client
-
-
-def assert_error(response, status: int, *fields: str) -> dict:
-    """The response is the shared error shape with this status, naming exactly `fields`."""
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"detail", "errors"}
-    assert isinstance(body["detail"], str) and body["detail"]
-    assert set(body["errors"]) == set(fields), body["errors"]
-    for messages in body["errors"].values():
-        assert messages and all(isinstance(m, str) and m for m in messages)
-    return body
-
-
-def png_bytes(size=(64, 48), color=(255, 36, 66)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, color).save(out, "PNG")
-    return out.getvalue()
 
 
 def db_state() -> tuple:

@@ -13,6 +13,7 @@ from PIL import Image
 
 from accounts.models import Block, Follow, Mute, User
 from tests.factories import BlockFactory, FollowFactory, MuteFactory, UserFactory
+from tests.fixtures.images import png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +36,6 @@ def _fresh_cache():
 def alice_client(client, user):
     client.force_login(user)
     return client
-
-
-def png_bytes(size=(64, 48), colour=(255, 36, 66)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, colour).save(out, "PNG")
-    return out.getvalue()
 
 
 def html_lang(response) -> str:

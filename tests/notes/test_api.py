@@ -20,6 +20,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from accounts.services import auth_token_obtain
 from notes import services
 from notes.models import Board, BoardNote, Note, NoteImage, NoteLike, NoteStatus
+from tests.api import assert_error
 from tests.factories import (
     BlockFactory,
     BoardFactory,
@@ -84,18 +85,6 @@ def client_for(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user=user)
     return client
-
-
-def assert_error(response, status: int, *fields: str) -> dict:
-    """The response is the shared error shape with this status, naming exactly `fields`."""
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"detail", "errors"}
-    assert isinstance(body["detail"], str) and body["detail"]
-    assert set(body["errors"]) == set(fields), body["errors"]
-    for messages in body["errors"].values():
-        assert messages and all(isinstance(m, str) and m for m in messages)
-    return body
 
 
 def stored_files(settings) -> list:

@@ -114,6 +114,19 @@ def test_note_compose_refuses_everything_at_once_and_stores_nothing(user, privat
     assert private_files() == []
 
 
+def test_note_compose_refuses_a_control_character_in_a_photo_description(user, private_files):
+    with pytest.raises(ValidationError) as caught:
+        services.note_compose(
+            author=user, files=[photo()], file_alt_texts=["Sunset\x1b[31m"], title="Evening"
+        )
+
+    assert caught.value.message_dict == {
+        "alt_texts": ["Remove the control characters from this field."]
+    }
+    assert not Note.objects.exists() and not NoteImage.objects.exists()
+    assert private_files() == []
+
+
 def test_note_compose_failing_after_storing_deletes_the_originals(user, private_files):
     # The text and the photos pass the first checks; the note is refused only once the new
     # originals are stored (an unknown earlier upload), so they must be removed again.

@@ -512,8 +512,14 @@ def test_board_create_refuses_a_duplicate_name_in_any_case(user, name):
 
 
 def test_board_create_allows_the_same_name_for_two_people(user, other_user):
-    services.board_create(owner=user, name="Trips")
-    services.board_create(owner=other_user, name="Trips")
+    mine = services.board_create(owner=user, name="Trips")
+    theirs = services.board_create(owner=other_user, name="Trips")
+
+    assert mine.pk != theirs.pk
+    assert {(board.owner, board.name) for board in Board.objects.filter(name="Trips")} == {
+        (user, "Trips"),
+        (other_user, "Trips"),
+    }
 
 
 @pytest.mark.parametrize(
