@@ -1,12 +1,17 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    AdminUserCreationForm,
+    UserChangeForm,
+)
 from django.utils.translation import gettext_lazy as _
 
 from .models import Block, Follow, Mute, User
 from .relationships import RELATIONSHIP_KINDS, RelationshipKind
 from .selectors import relationship_get
+from .services import auth_tokens_revoke
 
 
 class UserCreationAdminForm(AdminUserCreationForm):
@@ -15,6 +20,17 @@ class UserCreationAdminForm(AdminUserCreationForm):
     class Meta:
         model = User
         fields = ("handle", "email")
+
+
+class PasswordChangeAdminForm(AdminPasswordChangeForm):
+    """An admin setting (or disabling) someone's password ends their API tokens too, as a
+    change through the site does (`services.password_set`)."""
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        if commit:
+            auth_tokens_revoke(user=user)
+        return user
 
 
 class UserChangeAdminForm(UserChangeForm):
@@ -27,6 +43,7 @@ class UserChangeAdminForm(UserChangeForm):
 class UserAdmin(BaseUserAdmin):
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
+    change_password_form = PasswordChangeAdminForm
     list_display = ("handle", "email", "display_name", "is_active", "is_staff", "date_joined")
     list_display_links = ("handle",)
     list_filter = ("is_active", "is_staff", "is_superuser", "ui_language", "date_joined")

@@ -111,6 +111,34 @@ def test_user_change_form_saves_profile(admin_client, user):
     assert user.read_languages == ["zh-Hans"]
 
 
+def test_admin_password_change_revokes_api_tokens(admin_client, user):
+    # An admin setting a new password ends the API tokens, as a change through the site does.
+    from rest_framework.authtoken.models import Token
+
+    Token.objects.create(user=user)
+    url = reverse("admin:auth_user_password_change", args=[user.pk])
+    response = admin_client.post(
+        url,
+        {"password1": "N3w-passphrase!", "password2": "N3w-passphrase!"},
+    )
+
+    assert response.status_code == 302, response.context["form"].errors
+    user.refresh_from_db()
+    assert user.check_password("N3w-passphrase!")
+    assert not Token.objects.filter(user=user).exists()
+
+
+def test_admin_password_change_refused_keeps_the_tokens(admin_client, user):
+    from rest_framework.authtoken.models import Token
+
+    Token.objects.create(user=user)
+    url = reverse("admin:auth_user_password_change", args=[user.pk])
+    response = admin_client.post(url, {"password1": "N3w-passphrase!", "password2": "other"})
+
+    assert response.status_code == 200 and response.context["form"].errors
+    assert Token.objects.filter(user=user).exists()
+
+
 def test_follow_admin_add_goes_through_service(admin_client, user, other_user):
     url = reverse("admin:accounts_follow_add")
     assert admin_client.get(url).status_code == 200
