@@ -16,14 +16,14 @@ from typing import BinaryIO, cast
 
 from PIL import Image
 
-from rednote.images import (
+from rednote.image_processing import (
     image_decode,
-    image_open,
     image_orient,
     image_orientation,
     image_to_srgb,
     oriented_size,
 )
+from rednote.images import image_open
 
 # Renditions fit in these boxes (width, height) and are never enlarged: the display is
 # ≈1080 px wide, a very tall photo is bounded at twice that; the grid is half of it.

@@ -11,7 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
-from rednote.images import image_inspect, image_open_for_processing
+from rednote.image_processing import image_open_for_processing
+from rednote.images import image_inspect
 
 from ..models import User
 from .users import full_clean, handle_validate

@@ -7,7 +7,8 @@ import pytest
 from PIL import Image, ImageCms, ImageDraw, JpegImagePlugin
 
 from notes.imaging import DISPLAY_BOX, REDUCING_GAP, fit_size, image_renditions_create
-from rednote.images import DECODE_ERRORS, image_open_for_processing
+from rednote.image_processing import image_open_for_processing
+from rednote.images import DECODE_ERRORS
 from tests.fixtures.images import (
     SWAPPED_PROFILE,
     assert_bare_webp,

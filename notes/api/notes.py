@@ -1,10 +1,4 @@
-"""REST API for notes, photos, likes, collections and boards (/api/v1/).
-
-Each method parses its input with its own serializer, calls one service (writes) or selector
-(reads, 404 for anything the viewer may not see) and answers with the shared output
-serializers. Services raise Django `ValidationError`s by field, which
-`rednote.api.exception_handler` turns into 400s naming the field.
-"""
+"""API views for photos and notes: upload, post, read, edit, delete, like and collect."""
 
 import math
 
@@ -12,20 +6,16 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, generics, parsers, permissions, status
+from rest_framework import exceptions, parsers, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import user_get_by_handle
 from rednote.api import error_responses
-from rednote.pagination import CursorPagination
 
-from . import selectors, services
-from .limits import UPLOADS_THROTTLE_SCOPE, uploads_throttled_message
-from .serializers import (
-    BoardCreateInputSerializer,
-    BoardSerializer,
-    BoardUpdateInputSerializer,
+from .. import selectors, services
+from ..limits import UPLOADS_THROTTLE_SCOPE, uploads_throttled_message
+from ..serializers import (
     MediaSerializer,
     MediaUploadInputSerializer,
     NoteCollectInputSerializer,
@@ -33,57 +23,14 @@ from .serializers import (
     NoteSerializer,
     NoteUpdateInputSerializer,
 )
-
-TAG_NOTES = "notes"
-TAG_BOARDS = "boards"
-
-_LIST_DESCRIPTION = gettext_lazy(
-    "In pages of `page_size` (default 20, at most 100); follow `next` for the following page."
+from .common import (
+    LIST_DESCRIPTION,
+    TAG_NOTES,
+    AuthorNotesPagination,
+    NoteListApi,
+    RecentNotesPagination,
+    note_response,
 )
-
-
-def _note_response(request, note_id: int, *, code: int = status.HTTP_200_OK) -> Response:
-    """The note as `request.user` sees it now (fresh counters and like/collect flags)."""
-    note = selectors.note_get_visible(viewer=request.user, note_id=note_id)
-    return Response(NoteSerializer(note, context={"request": request}).data, status=code)
-
-
-def _board_response(request, board_id: int, *, code: int = status.HTTP_200_OK) -> Response:
-    board = selectors.board_card_get_visible(viewer=request.user, board_id=board_id)
-    return Response(BoardSerializer(board, context={"request": request}).data, status=code)
-
-
-class RecentNotesPagination(CursorPagination):
-    ordering = ("-published_at", "-id")
-
-
-class AuthorNotesPagination(CursorPagination):
-    # Not published_at: the author's own processing notes have none yet.
-    ordering = ("-created_at", "-id")
-
-
-class BoardNotesPagination(CursorPagination):
-    # `collected_at` is annotated by `selectors.board_notes`.
-    ordering = ("-collected_at", "-id")
-
-
-class BoardPagination(CursorPagination):
-    # `listed_at` is annotated by `selectors.board_cards_of`: "Saved" first, then newest.
-    ordering = ("-listed_at", "-id")
-
-
-class _NoteListApi(generics.ListAPIView):
-    """A cursor-paginated list of notes; one page costs a constant number of queries."""
-
-    serializer_class = NoteSerializer
-    permission_classes = [permissions.AllowAny]
-
-    def notes(self):
-        raise NotImplementedError
-
-    def get_queryset(self):
-        return NoteSerializer.eager_load(self.notes())
-
 
 # --- Photos -------------------------------------------------------------------------------
 
@@ -132,12 +79,12 @@ class MediaUploadApi(APIView):
         description=format_lazy(
             "{}{}",
             gettext_lazy("Published notes the viewer may see, newest first. "),
-            _LIST_DESCRIPTION,
+            LIST_DESCRIPTION,
         ),
         responses={200: NoteSerializer(many=True), **error_responses(400)},
     )
 )
-class NotesApi(_NoteListApi):
+class NotesApi(NoteListApi):
     """Recent notes; post a note."""
 
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
@@ -164,7 +111,7 @@ class NotesApi(_NoteListApi):
         serializer = NoteCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         note = services.note_create(author=request.user, **serializer.validated_data)
-        return _note_response(request, note.pk, code=status.HTTP_201_CREATED)
+        return note_response(request, note.pk, code=status.HTTP_201_CREATED)
 
 
 class NoteDetailApi(APIView):
@@ -183,7 +130,7 @@ class NoteDetailApi(APIView):
         responses={200: NoteSerializer, **error_responses(404)},
     )
     def get(self, request, note_id: int):
-        return _note_response(request, note_id)
+        return note_response(request, note_id)
 
     @extend_schema(
         tags=[TAG_NOTES],
@@ -201,7 +148,7 @@ class NoteDetailApi(APIView):
         serializer = NoteUpdateInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         services.note_update(note=note, **serializer.validated_data)
-        return _note_response(request, note.pk)
+        return note_response(request, note.pk)
 
     @extend_schema(
         tags=[TAG_NOTES],
@@ -236,7 +183,7 @@ class NoteLikeApi(APIView):
     def post(self, request, note_id: int):
         note = selectors.note_get_visible(viewer=request.user, note_id=note_id)
         services.note_like(user=request.user, note=note)
-        return _note_response(request, note.pk)
+        return note_response(request, note.pk)
 
     @extend_schema(
         tags=[TAG_NOTES],
@@ -248,7 +195,7 @@ class NoteLikeApi(APIView):
     def delete(self, request, note_id: int):
         note = selectors.note_get_visible(viewer=request.user, note_id=note_id)
         services.note_unlike(user=request.user, note=note)
-        return _note_response(request, note.pk)
+        return note_response(request, note.pk)
 
 
 _BOARD_PARAMETER = OpenApiParameter(
@@ -280,7 +227,7 @@ class NoteCollectApi(APIView):
         serializer = NoteCollectInputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         services.note_collect(user=request.user, note=note, **serializer.validated_data)
-        return _note_response(request, note.pk)
+        return note_response(request, note.pk)
 
     @extend_schema(
         tags=[TAG_NOTES],
@@ -300,7 +247,7 @@ class NoteCollectApi(APIView):
         )
         serializer.is_valid(raise_exception=True)
         services.note_uncollect(user=request.user, note=note, **serializer.validated_data)
-        return _note_response(request, note.pk)
+        return note_response(request, note.pk)
 
 
 @extend_schema_view(
@@ -314,159 +261,14 @@ class NoteCollectApi(APIView):
                 "Their profile grid, newest first: the notes the viewer may see; a person sees "
                 "their own processing and failed notes too. "
             ),
-            _LIST_DESCRIPTION,
+            LIST_DESCRIPTION,
         ),
         responses={200: NoteSerializer(many=True), **error_responses(400, 404)},
     )
 )
-class UserNotesApi(_NoteListApi):
+class UserNotesApi(NoteListApi):
     pagination_class = AuthorNotesPagination
 
     def notes(self):
         author = user_get_by_handle(handle=self.kwargs["handle"])
         return selectors.notes_of_author(author=author, viewer=self.request.user)
-
-
-# --- Boards -------------------------------------------------------------------------------
-
-
-class BoardsApi(generics.ListAPIView):
-    """Your boards; create one."""
-
-    permission_classes = [permissions.IsAuthenticated]
-    serializer_class = BoardSerializer
-    pagination_class = BoardPagination
-
-    def get_queryset(self):
-        return selectors.board_cards_of(owner=self.request.user, viewer=self.request.user)
-
-    @extend_schema(
-        tags=[TAG_BOARDS],
-        operation_id="boards_list",
-        summary=gettext_lazy("Your boards"),
-        description=format_lazy(
-            "{}{}", gettext_lazy("“Saved” first, then the newest. "), _LIST_DESCRIPTION
-        ),
-        responses={200: BoardSerializer(many=True), **error_responses(400, 401)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(
-        tags=[TAG_BOARDS],
-        operation_id="boards_create",
-        summary=gettext_lazy("Create a board"),
-        description=gettext_lazy(
-            "Board names are unique per person, in any case. With `note`, that note is "
-            "collected into the new board in the same step (a note you cannot see is a 404, "
-            "and then no board is made)."
-        ),
-        request=BoardCreateInputSerializer,
-        responses={201: BoardSerializer, **error_responses(400, 401, 404)},
-    )
-    def post(self, request):
-        serializer = BoardCreateInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
-        note_id = fields.pop("note")
-        if note_id is None:
-            board = services.board_create(owner=request.user, **fields)
-        else:
-            note = selectors.note_get_visible(viewer=request.user, note_id=note_id)
-            board = services.note_collect_into_new_board(user=request.user, note=note, **fields)
-        return _board_response(request, board.pk, code=status.HTTP_201_CREATED)
-
-
-class BoardDetailApi(APIView):
-    """One board: anyone may read a public one; its owner edits or deletes it."""
-
-    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
-
-    @extend_schema(
-        tags=[TAG_BOARDS],
-        operation_id="boards_retrieve",
-        summary=gettext_lazy("A board"),
-        description=gettext_lazy("Someone else's private board is a 404."),
-        responses={200: BoardSerializer, **error_responses(404)},
-    )
-    def get(self, request, board_id: int):
-        return _board_response(request, board_id)
-
-    @extend_schema(
-        tags=[TAG_BOARDS],
-        operation_id="boards_update",
-        summary=gettext_lazy("Edit your board"),
-        description=gettext_lazy(
-            "Rename it, describe it, make it private or public. “Saved” keeps its name."
-        ),
-        request=BoardUpdateInputSerializer,
-        responses={200: BoardSerializer, **error_responses(400, 401, 404)},
-    )
-    def patch(self, request, board_id: int):
-        board = selectors.board_get_owned(user=request.user, board_id=board_id)
-        serializer = BoardUpdateInputSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        services.board_update(board=board, **serializer.validated_data)
-        return _board_response(request, board.pk)
-
-    @extend_schema(
-        tags=[TAG_BOARDS],
-        operation_id="boards_destroy",
-        summary=gettext_lazy("Delete your board"),
-        description=gettext_lazy(
-            "Its notes stay collected if they are in another of your boards. “Saved” cannot be "
-            "deleted (400, field `board`)."
-        ),
-        request=None,
-        responses={204: None, **error_responses(400, 401, 404)},
-    )
-    def delete(self, request, board_id: int):
-        board = selectors.board_get_owned(user=request.user, board_id=board_id)
-        services.board_delete(board=board)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-@extend_schema_view(
-    get=extend_schema(
-        tags=[TAG_BOARDS],
-        operation_id="boards_notes_list",
-        summary=gettext_lazy("The notes of a board"),
-        description=format_lazy(
-            "{}{}",
-            gettext_lazy("The ones the viewer may see, most recently collected first. "),
-            _LIST_DESCRIPTION,
-        ),
-        responses={200: NoteSerializer(many=True), **error_responses(400, 404)},
-    )
-)
-class BoardNotesApi(_NoteListApi):
-    pagination_class = BoardNotesPagination
-
-    def notes(self):
-        board = selectors.board_get_visible(
-            viewer=self.request.user, board_id=self.kwargs["board_id"]
-        )
-        return selectors.board_notes(board=board, viewer=self.request.user)
-
-
-@extend_schema_view(
-    get=extend_schema(
-        tags=[TAG_BOARDS],
-        operation_id="users_boards_list",
-        summary=gettext_lazy("A person's boards"),
-        description=format_lazy(
-            "{}{}",
-            gettext_lazy("Their public boards (and all of them to themselves). "),
-            _LIST_DESCRIPTION,
-        ),
-        responses={200: BoardSerializer(many=True), **error_responses(400, 404)},
-    )
-)
-class UserBoardsApi(generics.ListAPIView):
-    permission_classes = [permissions.AllowAny]
-    serializer_class = BoardSerializer
-    pagination_class = BoardPagination
-
-    def get_queryset(self):
-        owner = user_get_by_handle(handle=self.kwargs["handle"])
-        return selectors.board_cards_of(owner=owner, viewer=self.request.user)

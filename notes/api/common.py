@@ -1,0 +1,64 @@
+"""What the notes API's views share: tags, answers built from the selectors, the keyset
+paginations of each list, and the base of every note list."""
+
+from django.utils.translation import gettext_lazy
+from rest_framework import generics, permissions, status
+from rest_framework.response import Response
+
+from rednote.pagination import CursorPagination
+
+from .. import selectors
+from ..serializers import (
+    BoardSerializer,
+    NoteSerializer,
+)
+
+TAG_NOTES = "notes"
+TAG_BOARDS = "boards"
+
+LIST_DESCRIPTION = gettext_lazy(
+    "In pages of `page_size` (default 20, at most 100); follow `next` for the following page."
+)
+
+
+def note_response(request, note_id: int, *, code: int = status.HTTP_200_OK) -> Response:
+    """The note as `request.user` sees it now (fresh counters and like/collect flags)."""
+    note = selectors.note_get_visible(viewer=request.user, note_id=note_id)
+    return Response(NoteSerializer(note, context={"request": request}).data, status=code)
+
+
+def board_response(request, board_id: int, *, code: int = status.HTTP_200_OK) -> Response:
+    board = selectors.board_card_get_visible(viewer=request.user, board_id=board_id)
+    return Response(BoardSerializer(board, context={"request": request}).data, status=code)
+
+
+class RecentNotesPagination(CursorPagination):
+    ordering = ("-published_at", "-id")
+
+
+class AuthorNotesPagination(CursorPagination):
+    # Not published_at: the author's own processing notes have none yet.
+    ordering = ("-created_at", "-id")
+
+
+class BoardNotesPagination(CursorPagination):
+    # `collected_at` is annotated by `selectors.board_notes`.
+    ordering = ("-collected_at", "-id")
+
+
+class BoardPagination(CursorPagination):
+    # `listed_at` is annotated by `selectors.board_cards_of`: "Saved" first, then newest.
+    ordering = ("-listed_at", "-id")
+
+
+class NoteListApi(generics.ListAPIView):
+    """A cursor-paginated list of notes; one page costs a constant number of queries."""
+
+    serializer_class = NoteSerializer
+    permission_classes = [permissions.AllowAny]
+
+    def notes(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        return NoteSerializer.eager_load(self.notes())
