@@ -189,9 +189,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=settings.LANGUAGES,
         help_text=_("Empty: follow the browser."),
     )
+    likes_public = models.BooleanField(
+        _("show the notes I liked on my profile"),
+        default=False,
+        help_text=_("Off: only you see your Liked tab."),
+    )
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # When the person last used the site (signed in), to the hour: home feeds are pushed only
+    # to recent readers (`services.user_seen`), the others are rebuilt when they come back.
+    last_active_at = models.DateTimeField(_("last active"), null=True, blank=True, db_index=True)
 
     objects = UserManager()
 
