@@ -126,6 +126,18 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Home feed timelines (feeds/store.py) have their own Redis, so they can outgrow the broker's
+# and the cache's: FEEDS_REDIS_URL (default REDIS_URL; empty: no store, the home feed is read
+# from the database), on a Redis Cluster with FEEDS_REDIS_CLUSTER=true (any node's address).
+FEEDS_REDIS_URL = env("FEEDS_REDIS_URL", default=REDIS_URL)
+FEEDS_REDIS_CLUSTER = env.bool("FEEDS_REDIS_CLUSTER", default=False)
+# Authors with more followers than this are not pushed to timelines but merged in at read time.
+FEED_PULL_THRESHOLD = env.int("FEED_PULL_THRESHOLD", default=10_000)
+# Entries kept per home timeline (the newest).
+FEED_MAX_LENGTH = env.int("FEED_MAX_LENGTH", default=800)
+# Only readers active within this many days get pushes; the others are rebuilt when they return.
+FEED_ACTIVE_DAYS = env.int("FEED_ACTIVE_DAYS", default=7)
+
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None
 # Without a broker the quick start runs every task in-process, right after the commit that
@@ -156,6 +168,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Periodic tasks, declared here: django-celery-beat's DatabaseScheduler copies these entries
+# into its tables on start (and admin can pause them there). Names are `<app>-<what>`.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    # Discover ranks take in new likes and collects (feeds/ranking.py).
+    "feeds-discover-ranks": {
+        "task": "feeds.discover_ranks_recompute",
+        "schedule": env.float("DISCOVER_RANKS_EVERY_SECONDS", default=300.0),
+    },
+}
 CELERY_TIMEZONE = "UTC"
 
 # --- Auth and accounts --------------------------------------------------------------------
@@ -252,10 +273,13 @@ USE_TZ = True
 # Content languages: what notes and comments are written in and what readers read. Codes are
 # BCP 47 ("zh-Hans"), unlike the UI codes above, because they travel to translation providers.
 CONTENT_LANGUAGES = env.list("CONTENT_LANGUAGES", default=["en", "zh-Hans"])
+# The share of each Discover page that comes from languages the reader does not read ("from
+# the other side"), between 0 and 1.
+DISCOVER_OTHER_SIDE_SHARE = env.float("DISCOVER_OTHER_SIDE_SHARE", default=0.3)
 
 # --- Static and media ---------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env("MEDIA_URL", default="/media/")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
