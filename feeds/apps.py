@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class FeedsConfig(AppConfig):
     name = "feeds"
     verbose_name = _("Feeds")
+
+    def ready(self) -> None:
+        from . import ranking
+
+        ranking.connect_receivers()

@@ -1,20 +1,31 @@
-"""Reads for the feeds pages. Discover is "recent public notes" until ranking arrives, and the
-following feed is read from the database until the Redis fan-out store exists.
+"""Reads for the feeds pages. Discover is ranked (`feeds.ranking`) and paged in two streams
+(`feeds.discover`); the following feed is read from the database until the Redis fan-out store
+exists.
 
 The rules come from below: `Note.objects.visible_to` and `without_muted_by` (through
 `notes.selectors.notes_recent_public`), so a feed shows what the API's lists show."""
 
-from django.db.models import QuerySet
+from django.db.models import BigIntegerField, F, QuerySet, Value
+from django.db.models.functions import Coalesce
 
 from notes import selectors as notes_selectors
 
 
 def notes_discover(*, viewer) -> QuerySet:
-    """Recently published notes `viewer` may see, without those of people they muted: the same
-    list as `GET /api/v1/notes/`."""
-    return notes_selectors.notes_recent_public(viewer=viewer)
+    """Discover: the published notes `viewer` may see, without those of people they muted (the
+    rules of `GET /api/v1/notes/`), best ranked first: annotated `discover_score` (the note's
+    `NoteRank` score, 0 until it is first ranked — a note is ranked moments after it is
+    published, see `feeds.ranking`), ordered by it, then by id. Paged by `feeds.discover`."""
+    score = Coalesce(F("rank__score"), Value(0), output_field=BigIntegerField())
+    return (
+        notes_selectors.notes_recent_public(viewer=viewer)
+        .annotate(discover_score=score)
+        .order_by("-discover_score", "-id")
+    )
 
 
 def notes_following(*, viewer) -> QuerySet:
     """Published notes by people `viewer` follows (visibility and mutes applied)."""
-    return notes_discover(viewer=viewer).filter(author__follower_set__follower=viewer)
+    return notes_selectors.notes_recent_public(viewer=viewer).filter(
+        author__follower_set__follower=viewer
+    )

@@ -2,19 +2,45 @@
 cursor with htmx "load more" (see `notes.views.grid_page`)."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET
 
 from notes.views import grid_page
+from rednote.cursors import InvalidCursor
+from rednote.pagination import DEFAULT_PAGE_SIZE
 
 from . import selectors
+from .discover import discover_page, reader_languages
 
 
 @require_GET
 def discover(request: HttpRequest) -> HttpResponse:
-    """`/`: what's new, for everyone (ranking comes with the discover feed)."""
-    notes = selectors.notes_discover(viewer=request.user)
-    return grid_page(request, notes, template="feeds/discover.html", context={"tab": "discover"})
+    """`/`: the ranked grid, for everyone, a share of it from the other side
+    (`feeds.discover`); htmx "load more" gets the next cards only. A bad cursor is a 400."""
+    reads = reader_languages(request.user, get_language())
+    try:
+        page = discover_page(
+            selectors.notes_discover(viewer=request.user),
+            reads=reads,
+            cursor=request.GET.get("cursor") or None,
+            size=DEFAULT_PAGE_SIZE,
+        )
+    except InvalidCursor:
+        return HttpResponseBadRequest(
+            gettext("This page link is not valid; start again from the first page."),
+            content_type="text/plain; charset=utf-8",
+        )
+    next_url = None
+    if page.has_next:
+        query = request.GET.copy()
+        query["cursor"] = page.next_cursor
+        next_url = f"{request.path}?{query.urlencode()}"
+    context = {"tab": "discover", "notes": page.items, "next_url": next_url, "overlay": True}
+    if request.htmx and request.GET.get("cursor"):
+        return render(request, "notes/_cards_page.html", context)
+    return render(request, "feeds/discover.html", context)
 
 
 @login_required

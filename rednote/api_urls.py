@@ -3,6 +3,8 @@
 from django.urls import path
 
 from accounts import api as accounts_api
+from feeds.api import discover as discover_api
+from feeds.api import tags as tags_api
 from notes import api as notes_api
 
 app_name = "api"
@@ -34,7 +36,14 @@ urlpatterns = [
     path("notes/<int:note_id>/collect/", notes_api.NoteCollectApi.as_view(), name="note-collect"),
     path("users/<str:handle>/notes/", notes_api.UserNotesApi.as_view(), name="user-notes"),
     path("users/<str:handle>/boards/", notes_api.UserBoardsApi.as_view(), name="user-boards"),
+    path("users/<str:handle>/liked/", notes_api.UserLikedApi.as_view(), name="user-liked"),
     path("boards/", notes_api.BoardsApi.as_view(), name="boards"),
     path("boards/<int:board_id>/", notes_api.BoardDetailApi.as_view(), name="board-detail"),
     path("boards/<int:board_id>/notes/", notes_api.BoardNotesApi.as_view(), name="board-notes"),
+    # Feeds.
+    path("feeds/discover/", discover_api.DiscoverApi.as_view(), name="feeds-discover"),
+    # Hashtags: a tag's notes, following it, trending.
+    path("tags/trending/", tags_api.TrendingTagsApi.as_view(), name="tags-trending"),
+    path("tags/<str:name>/notes/", tags_api.TagNotesApi.as_view(), name="tag-notes"),
+    path("tags/<str:name>/follow/", tags_api.TagFollowApi.as_view(), name="tag-follow"),
 ]

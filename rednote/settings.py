@@ -399,6 +399,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # A note's status appears in several components (Note, DiscoverNote); name it once.
+    "ENUM_NAME_OVERRIDES": {"NoteStatusEnum": "notes.models.NoteStatus"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "rednote.api.document_common_errors",

@@ -1,0 +1,149 @@
+"""Discover pages: ranked notes, a share of each page "from the other side".
+
+A reader reads some of the content languages (`User.reads`; a visitor, or someone who has not
+said, reads the interface language). Discover splits the ranked notes (`notes_discover`) into
+two streams: the *own side* (notes in a language the reader reads, or of unknown or mixed
+language) and the *other side* (notes in a content language the reader does not read). Each
+page takes `round(size × DISCOVER_OTHER_SIDE_SHARE)` notes from the other side and the rest
+from the own side; when one stream runs dry the other fills the page. The other side's notes
+are spread evenly through the page and flagged `other_side` (the card says "From the other
+side").
+
+Paging: each stream is a keyset stream of its own, read with `rednote.pagination.cursor_page`
+on (`discover_score`, id), both descending. The page's cursor holds both positions:
+
+    <own>.<other>     each part: ""  — the stream has not been read from yet,
+                                 "~" — the stream is exhausted,
+                                 a `rednote.cursors` token — the last note taken from it.
+
+The next page continues each stream strictly after its own position, so no note appears on
+two pages and a page never depends on what the previous page was filled with. Ranks move only
+when a note's engagement does (`feeds.ranking`), so recomputations between two pages do not
+reshuffle the order. A page costs one query per stream and the prefetches once for the page,
+whatever its size.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import QuerySet, prefetch_related_objects
+
+from notes.models import Note
+from rednote.cursors import InvalidCursor, cursor_decode, cursor_encode
+from rednote.pagination import cursor_page
+
+SCORE_KEY = "discover_score"
+NOT_STARTED, EXHAUSTED = "", "~"
+_SEPARATOR = "."
+
+
+@dataclass(frozen=True)
+class DiscoverPage:
+    items: list[Note]  # each with `other_side` (bool)
+    next_cursor: str | None
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_cursor is not None
+
+
+def reader_languages(viewer, interface_language: str | None) -> list[str]:
+    """The content languages `viewer` reads: their own list, else the interface language's."""
+    reads = list(viewer.reads) if viewer is not None and viewer.is_authenticated else []
+    if reads:
+        return reads
+    code = (interface_language or settings.LANGUAGE_CODE).lower()
+    exact = [c for c in settings.CONTENT_LANGUAGES if c.lower() == code]
+    if exact:
+        return exact
+    base = code.split("-")[0]
+    return [c for c in settings.CONTENT_LANGUAGES if c.lower().split("-")[0] == base]
+
+
+def other_side_languages(reads: list[str]) -> list[str]:
+    """The content languages a reader of `reads` does not read."""
+    return [c for c in settings.CONTENT_LANGUAGES if c not in reads]
+
+
+def other_side_share() -> float:
+    return min(max(float(settings.DISCOVER_OTHER_SIDE_SHARE), 0.0), 1.0)
+
+
+def _split_cursor(cursor: str | None) -> tuple[str, str]:
+    if cursor is None:
+        return NOT_STARTED, NOT_STARTED
+    if not isinstance(cursor, str) or len(cursor) > 130 or cursor.count(_SEPARATOR) != 1:
+        raise InvalidCursor(cursor)
+    own, other = cursor.split(_SEPARATOR)
+    if own == other == NOT_STARTED or (own == other == EXHAUSTED):
+        raise InvalidCursor(cursor)  # never made: such a page would have no next
+    for part in (own, other):
+        if part not in (NOT_STARTED, EXHAUSTED) and cursor_decode(part).backwards:
+            raise InvalidCursor(cursor)
+    return own, other
+
+
+def _spread(own: list[Note], other: list[Note]) -> list[Note]:
+    """Both lists in one, their order kept, `other` spread evenly (slot i holds an other-side
+    note when the running share ⌊(i+1)·k/n⌋ steps up)."""
+    n, k = len(own) + len(other), len(other)
+    page, own_iter, other_iter = [], iter(own), iter(other)
+    for i in range(n):
+        take_other = (i + 1) * k // n > i * k // n
+        page.append(next(other_iter) if take_other else next(own_iter))
+    return page
+
+
+class _Stream:
+    """One side's keyset stream: reads up to `size` notes after its position."""
+
+    def __init__(self, queryset: QuerySet, part: str, size: int):
+        self.items: list[Note] = []
+        self.more = False
+        self.part = part
+        if part != EXHAUSTED:
+            page = cursor_page(queryset, cursor=part or None, key=SCORE_KEY, size=size)
+            self.items, self.more = page.items, page.has_next
+
+    def next_part(self, taken: int) -> str:
+        """This stream's part of the next cursor, once `taken` of its notes are on the page."""
+        if self.part == EXHAUSTED or (taken == len(self.items) and not self.more):
+            return EXHAUSTED
+        if taken == 0:
+            return self.part
+        last = self.items[taken - 1]
+        return cursor_encode(getattr(last, SCORE_KEY), last.pk)
+
+
+def discover_page(
+    queryset: QuerySet, *, reads: list[str], cursor: str | None, size: int
+) -> DiscoverPage:
+    """One Discover page of `queryset` (ranked, annotated `discover_score`: see
+    `feeds.selectors.notes_discover`) for a reader of `reads`, after `cursor`.
+
+    Raises InvalidCursor for a cursor this function did not make. Constant queries: one per
+    stream (none for a stream exhausted or empty by definition) plus the queryset's prefetches
+    once, for the page's notes."""
+    own_part, other_part = _split_cursor(cursor)
+    others = other_side_languages(reads)
+    if not others:
+        other_part = EXHAUSTED
+    # The queryset's prefetches run once for the page's notes, not once per stream.
+    lookups = getattr(queryset, "_prefetch_related_lookups", ())
+    base = queryset.prefetch_related(None)
+    own = _Stream(base.exclude(language__in=others), own_part, size)
+    other = _Stream(base.filter(language__in=others), other_part, size)
+
+    other_taken = min(round(size * other_side_share()), len(other.items))
+    own_taken = min(size - other_taken, len(own.items))
+    other_taken = min(size - own_taken, len(other.items))  # the own side ran dry: fill
+
+    items = _spread(own.items[:own_taken], other.items[:other_taken])
+    other_ids = {note.pk for note in other.items[:other_taken]}
+    for note in items:
+        setattr(note, "other_side", note.pk in other_ids)  # noqa: B010 - not a model field
+    if lookups:
+        prefetch_related_objects(items, *lookups)
+    parts = own.next_part(own_taken), other.next_part(other_taken)
+    next_cursor = None if parts == (EXHAUSTED, EXHAUSTED) else _SEPARATOR.join(parts)
+    return DiscoverPage(items=items, next_cursor=next_cursor)
