@@ -78,6 +78,11 @@ class ProfileForm(ServiceErrorsMixin, forms.Form):
         choices=ui_language_choices,
         required=False,
     )
+    likes_public = forms.BooleanField(
+        label=_("Show the notes I liked on my profile"),
+        required=False,
+        help_text=_("Off: only you see your Liked tab."),
+    )
 
     def __init__(self, *args, user: User, **kwargs):
         self.user = user

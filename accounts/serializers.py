@@ -169,6 +169,7 @@ class UserPrivateSerializer(_UserBaseSerializer):
             "languages",
             "read_languages",
             "ui_language",
+            "likes_public",
             "is_staff",
             "date_joined",
             "follower_count",
@@ -235,6 +236,9 @@ class ProfileUpdateInputSerializer(serializers.Serializer):
         choices=settings.LANGUAGES,
         allow_blank=True,
         help_text=_("Interface language; empty to follow the browser."),
+    )
+    likes_public = serializers.BooleanField(
+        help_text=_("Whether others see the notes you liked (your Liked tab); off by default.")
     )
 
 

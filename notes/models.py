@@ -54,7 +54,7 @@ class Hashtag(models.Model):
         return f"#{self.display_name}"
 
     def get_absolute_url(self) -> str:
-        return reverse("notes:tag", kwargs={"name": self.name})
+        return reverse("feeds:tag", kwargs={"name": self.name})
 
 
 class NoteQuerySet(models.QuerySet):

@@ -97,8 +97,37 @@ def notes_recent_public(*, viewer) -> QuerySet:
 
 
 def notes_of_hashtag(*, name: str, viewer) -> QuerySet:
-    """A tag page: the recent notes (visibility and mutes applied) that carry `name`."""
+    """A tag page: the recent notes (visibility and mutes applied) that carry `name` (the
+    normalised key), newest first. `feeds.tag_selectors.tag_notes` orders it for each tab."""
     return notes_recent_public(viewer=viewer).filter(hashtags__name=name)
+
+
+def likes_shown(*, person, viewer) -> bool:
+    """Whether `viewer` may see the notes `person` liked: always their own; someone else's only
+    when that person made them public (`User.likes_public`)."""
+    if person.likes_public:
+        return True
+    return viewer is not None and viewer.is_authenticated and viewer.pk == person.pk
+
+
+def notes_liked_by(*, person, viewer) -> QuerySet:
+    """The profile's Liked tab: the published notes `person` liked that `viewer` may see
+    (without those of people `viewer` muted, as in every list of many people's notes), newest
+    like first (`liked_at`, annotated). A 404 when `likes_shown` says no."""
+    if not likes_shown(person=person, viewer=viewer):
+        raise Http404("No such page.")
+    qs = (
+        Note.objects.visible_to(viewer)
+        .published()
+        .without_muted_by(viewer)
+        .filter(likes__user=person)
+        .for_cards()
+    )
+    return (
+        notes_annotate_viewer(qs, viewer=viewer)
+        .annotate(liked_at=F("likes__created_at"))
+        .order_by("-liked_at", "-id")
+    )
 
 
 def board_get_visible(*, viewer, board_id: int) -> Board:

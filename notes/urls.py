@@ -39,7 +39,6 @@ urlpatterns = [
         views.note_image,
         name="image",
     ),
-    path("tags/<str:name>/", views.tag, name="tag"),
     path("boards/new/", views.board_create, name="board_create"),
     path("boards/<int:board_id>/", views.board_detail, name="board"),
     path("boards/<int:board_id>/edit/", views.board_edit, name="board_edit"),
@@ -51,4 +50,5 @@ urlpatterns = [
     ),
     path("@<handle:handle>/", views.profile, name="profile"),
     path("@<handle:handle>/boards/", views.boards, name="boards"),
+    path("@<handle:handle>/liked/", views.liked, name="liked"),
 ]

@@ -26,6 +26,7 @@ PROFILE_FIELDS = (
     "languages",
     "read_languages",
     "ui_language",
+    "likes_public",
 )
 
 

@@ -16,6 +16,7 @@ from .notes import (
     NoteDetailApi,
     NoteLikeApi,
     NotesApi,
+    UserLikedApi,
     UserNotesApi,
 )
 
@@ -29,5 +30,6 @@ __all__ = [
     "NoteLikeApi",
     "NotesApi",
     "UserBoardsApi",
+    "UserLikedApi",
     "UserNotesApi",
 ]

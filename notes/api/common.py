@@ -46,6 +46,11 @@ class BoardNotesPagination(CursorPagination):
     ordering = ("-collected_at", "-id")
 
 
+class LikedNotesPagination(CursorPagination):
+    # `liked_at` is annotated by `selectors.notes_liked_by`: newest like first.
+    ordering = ("-liked_at", "-id")
+
+
 class BoardPagination(CursorPagination):
     # `listed_at` is annotated by `selectors.board_cards_of`: "Saved" first, then newest.
     ordering = ("-listed_at", "-id")

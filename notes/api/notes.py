@@ -27,6 +27,7 @@ from .common import (
     LIST_DESCRIPTION,
     TAG_NOTES,
     AuthorNotesPagination,
+    LikedNotesPagination,
     NoteListApi,
     RecentNotesPagination,
     note_response,
@@ -272,3 +273,29 @@ class UserNotesApi(NoteListApi):
     def notes(self):
         author = user_get_by_handle(handle=self.kwargs["handle"])
         return selectors.notes_of_author(author=author, viewer=self.request.user)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=[TAG_NOTES],
+        operation_id="users_liked_list",
+        summary=gettext_lazy("Notes a person liked"),
+        description=format_lazy(
+            "{}{}",
+            gettext_lazy(
+                "Their Liked tab, newest like first: the published notes the viewer may see, "
+                "without those of people the viewer muted. Only the person themself may read "
+                "it, unless they made it public (`likes_public` on `PATCH /api/v1/me/`); for "
+                "anyone else it is a 404, as for anything hidden. "
+            ),
+            LIST_DESCRIPTION,
+        ),
+        responses={200: NoteSerializer(many=True), **error_responses(400, 404)},
+    )
+)
+class UserLikedApi(NoteListApi):
+    pagination_class = LikedNotesPagination
+
+    def notes(self):
+        person = user_get_by_handle(handle=self.kwargs["handle"])
+        return selectors.notes_liked_by(person=person, viewer=self.request.user)

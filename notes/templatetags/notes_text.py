@@ -28,7 +28,7 @@ def note_text(text: str, mentioned=None) -> str:
             parts.append(
                 format_html(
                     '<a class="hashtag" href="{}">#{}</a>',
-                    reverse("notes:tag", kwargs={"name": span.value}),
+                    reverse("feeds:tag", kwargs={"name": span.value}),
                     span.display,
                 )
             )

@@ -1,5 +1,5 @@
-"""Pages that are grids of note cards: tag pages and the profile's notes and boards tabs, and
-`grid_page`, the keyset page every note grid (feeds included) is rendered with."""
+"""Pages that are grids of note cards: the profile's Notes, Collected (boards) and Liked tabs, and
+`grid_page`, the keyset page every note grid (feeds and tag pages included) is rendered with."""
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
@@ -41,17 +41,7 @@ def grid_page(
     return render(request, template, context)
 
 
-# --- Tag pages and profile grids ----------------------------------------------------------
-
-
-@require_GET
-def tag(request: HttpRequest, name: str) -> HttpResponse:
-    """`/tags/<name>/`: the notes of a topic, newest first (name normalised, so `#Travel`,
-    `#travel` and `＃ｔｒａｖｅｌ` are one page)."""
-    hashtag = selectors.hashtag_get(name=name)
-    notes = selectors.notes_of_hashtag(name=hashtag.name, viewer=request.user)
-    context = {"hashtag": hashtag, "note_count": notes.count()}
-    return grid_page(request, notes, template="notes/tag.html", context=context)
+# --- Profile grids -----------------------------------------------------------------------
 
 
 def _profile_context(request: HttpRequest, handle: str) -> dict:
@@ -59,6 +49,7 @@ def _profile_context(request: HttpRequest, handle: str) -> dict:
     return {
         "person": person,
         "relationship": accounts_selectors.relationship_get(viewer=request.user, other=person),
+        "likes_shown": selectors.likes_shown(person=person, viewer=request.user),
     }
 
 
@@ -89,3 +80,15 @@ def boards(request: HttpRequest, handle: str) -> HttpResponse:
     context["section"] = "boards"
     context["boards"] = list(selectors.board_cards_of(owner=person, viewer=request.user))
     return render(request, "notes/boards.html", context)
+
+
+@require_GET
+def liked(request: HttpRequest, handle: str) -> HttpResponse:
+    """`/@handle/liked/`: the notes the person liked, newest like first. Only they see it,
+    unless they made their likes public (`User.likes_public`); for anyone else it is a 404,
+    like every other thing one may not see."""
+    context = _profile_context(request, handle)
+    person = context["person"]
+    notes = selectors.notes_liked_by(person=person, viewer=request.user)
+    context["section"] = "liked"
+    return grid_page(request, notes, template="notes/liked.html", context=context, key="liked_at")

@@ -757,7 +757,7 @@ def test_tag_page_normalises_name(client, user, django_capture_on_commit_callbac
         assert response.status_code == 200, path
         body = response.content.decode()
         assert '<h1 class="tag-name">CityWalk</h1>' in body
-        assert '<p class="muted" data-testid="tag-count">1 note</p>' in body
+        assert '<span data-testid="tag-count">1 note</span>' in body
         assert body.count('data-testid="note-card"') == 1
 
 

@@ -1,0 +1,93 @@
+"""Hashtag pages: `/tags/<name>/` with its Latest and Top tabs, and following the tag.
+
+The name is normalised (`notes.parsing.hashtag_normalize`), so `#Travel`, `#travel` and
+`＃ｔｒａｖｅｌ` are one page. The follow button is a plain form post that htmx upgrades: without
+JavaScript it posts and comes back to the page; a visitor is sent to log in and back.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET, require_POST
+
+from notes.views import grid_page
+from rednote.web import login_redirect, safe_next, service_refusal
+
+from . import tag_selectors, tags
+
+TAB_PARAMETER = "tab"
+
+
+def _tab(request: HttpRequest) -> str:
+    tab = request.GET.get(TAB_PARAMETER, tag_selectors.LATEST)
+    # An unknown tab is the default one, not an error: it is only ever a hand-edited link.
+    return tab if tab in tag_selectors.TAG_TABS else tag_selectors.LATEST
+
+
+@require_GET
+def tag(request: HttpRequest, name: str) -> HttpResponse:
+    """`/tags/<name>/`: the notes of a topic, newest first (`?tab=top`: most liked and
+    collected first), the number of notes the reader may see, and the follow button."""
+    head = tag_selectors.tag_head(name=name, viewer=request.user)
+    tab = _tab(request)
+    notes = tag_selectors.tag_notes(hashtag=head.hashtag, viewer=request.user, tab=tab)
+    tag_url = reverse("feeds:tag", kwargs={"name": head.hashtag.name})
+    context = {
+        "head": head,
+        "hashtag": head.hashtag,
+        "note_count": head.note_count,
+        "tab": tab,
+        "tabs": [
+            (key, label, tag_url if key == tag_selectors.LATEST else f"{tag_url}?tab={key}")
+            for key, label in tag_selectors.TAG_TAB_LABELS.items()
+        ],
+    }
+    return grid_page(
+        request,
+        notes,
+        template="feeds/tag.html",
+        context=context,
+        key=tag_selectors.TAG_TABS[tab],
+    )
+
+
+def _follow_action(request: HttpRequest, name: str, *, follow: bool) -> HttpResponse:
+    hashtag = tag_selectors.hashtag_get_with_follow(name=name, viewer=request.user)
+    back = safe_next(request, default=reverse("feeds:tag", kwargs={"name": hashtag.name}))
+    if not request.user.is_authenticated:
+        return login_redirect(request, back)
+    try:
+        if follow:
+            tags.hashtag_follow(user=request.user, hashtag=hashtag)
+        else:
+            tags.hashtag_unfollow(user=request.user, hashtag=hashtag)
+    except ValidationError as exc:
+        return service_refusal(request, exc, back)
+    if request.htmx:
+        hashtag = tag_selectors.hashtag_get_with_follow(name=hashtag.name, viewer=request.user)
+        return render(
+            request,
+            "feeds/_tag_follow.html",
+            {"hashtag": hashtag, "next_url": back, "oob_count": True},
+        )
+    if follow:
+        text = gettext("You now follow #%(tag)s.")
+    else:
+        text = gettext("You no longer follow #%(tag)s.")
+    messages.success(request, text % {"tag": hashtag.display_name})
+    return redirect(back)
+
+
+@require_POST
+def tag_follow(request: HttpRequest, name: str) -> HttpResponse:
+    """POST `/tags/<name>/follow/`: follow the tag (idempotent)."""
+    return _follow_action(request, name, follow=True)
+
+
+@require_POST
+def tag_unfollow(request: HttpRequest, name: str) -> HttpResponse:
+    """POST `/tags/<name>/unfollow/`: stop following the tag (idempotent)."""
+    return _follow_action(request, name, follow=False)
