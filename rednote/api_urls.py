@@ -4,6 +4,8 @@ from django.urls import path
 
 from accounts import api as accounts_api
 from feeds.api import discover as discover_api
+from feeds.api import home as home_api
+from feeds.api import search as search_api
 from feeds.api import tags as tags_api
 from notes import api as notes_api
 
@@ -41,9 +43,11 @@ urlpatterns = [
     path("boards/<int:board_id>/", notes_api.BoardDetailApi.as_view(), name="board-detail"),
     path("boards/<int:board_id>/notes/", notes_api.BoardNotesApi.as_view(), name="board-notes"),
     # Feeds.
+    path("feeds/home/", home_api.HomeFeedApi.as_view(), name="feeds-home"),
     path("feeds/discover/", discover_api.DiscoverApi.as_view(), name="feeds-discover"),
     # Hashtags: a tag's notes, following it, trending.
     path("tags/trending/", tags_api.TrendingTagsApi.as_view(), name="tags-trending"),
     path("tags/<str:name>/notes/", tags_api.TagNotesApi.as_view(), name="tag-notes"),
     path("tags/<str:name>/follow/", tags_api.TagFollowApi.as_view(), name="tag-follow"),
+    path("search/", search_api.SearchApi.as_view(), name="search"),
 ]

@@ -21,9 +21,8 @@ def _feature_page(request):
     return HttpResponse("a feature that has landed")
 
 
-# ROOT_URLCONF for the tests that pretend search and notifications have pages.
+# ROOT_URLCONF for the tests that pretend notifications have a page.
 urlpatterns = [
-    path("search/", _feature_page),
     path("notifications/", _feature_page),
     path("", include("rednote.urls")),
 ]
@@ -99,21 +98,25 @@ def test_pages_name_their_icons(client):
         assert client.get(static(name)).status_code == 200, name
 
 
-def test_search_and_notifications_are_left_out_until_their_pages_exist(client, user):
-    client.force_login(user)
-    html = client.get("/").content.decode()
-    assert client.get("/search/").status_code == 404
-    assert client.get("/notifications/").status_code == 404
-    assert 'role="search"' not in html
-    assert "/search/" not in html
-    assert "/notifications/" not in html
-
-
-def test_search_and_notifications_appear_once_their_pages_exist(client, user, settings):
-    settings.ROOT_URLCONF = __name__
+def test_search_box_is_shown_and_notifications_left_out_until_their_page_exists(client, user):
     client.force_login(user)
     html = client.get("/").content.decode()
     assert '<form class="search" action="/search/" method="get" role="search"' in html
+    assert client.get("/search/").status_code == 200
+    assert client.get("/notifications/").status_code == 404
+    assert "/notifications/" not in html
+
+
+def test_search_box_is_shown_to_visitors_and_keeps_the_query(client):
+    html = client.get("/search/?q=%E4%B8%8A%E6%B5%B7").content.decode()
+    assert '<form class="search" action="/search/" method="get" role="search"' in html
+    assert 'name="q" value="上海"' in html
+
+
+def test_notifications_appear_once_their_page_exists(client, user, settings):
+    settings.ROOT_URLCONF = __name__
+    client.force_login(user)
+    html = client.get("/").content.decode()
     assert html.count('href="/notifications/"') == 2  # the sidebar and the phone's tab bar
 
 
@@ -132,6 +135,9 @@ def test_no_page_links_to_a_missing_page(client, site, logged_in):
         f"/@{author.handle}/boards/",
         board.get_absolute_url(),
         "/tags/bbq/",
+        "/search/?q=brisket",
+        "/search/?q=dale&type=users",
+        "/search/?q=bbq&type=tags",
         "/accounts/login/",
         "/accounts/signup/",
         "/settings/",

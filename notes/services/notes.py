@@ -25,6 +25,7 @@ from ..models import (
     RenditionKind,
     Visibility,
 )
+from ..search import note_search_document_update
 from .circulation import edit_send, note_in_circulation, published_send, withdrawn_send
 from .tagging import (
     alt_text_problems,
@@ -125,6 +126,7 @@ def note_create(
             image.alt_text = (alt_texts[image_id] or "").strip()
         image.save(update_fields=["note", "position", "alt_text"])
     tags_and_mentions_set(note)
+    note_search_document_update(note)
 
     for image_id in ids:
         enqueue_on_commit(IMAGE_PROCESS_TASK, image_id=image_id)  # routed to "images"
@@ -160,6 +162,7 @@ def note_update(
     note.status, note.is_hidden = current["status"], current["is_hidden"]
     note.save(update_fields=[*fields, "updated_at"])
     new_mention_ids = tags_and_mentions_set(note)
+    note_search_document_update(note)
     edit_send(note=note, old_visibility=current["visibility"], new_mention_ids=new_mention_ids)
     return note
 
