@@ -59,7 +59,10 @@ def site():
     """Enough content that every kind of page has something to link to."""
     author = UserFactory(handle="dale")
     note = NoteFactory(author=author, title="Brisket", body="Smoked for 14 hours #bbq")
-    note.hashtags.add(Hashtag.objects.create(name="bbq", display_name="bbq"))
+    bbq = Hashtag.objects.create(name="bbq", display_name="bbq")
+    note.hashtags.add(bbq)
+    for _ in range(2):  # enough for #bbq to trend, so Discover links to it
+        NoteFactory(author=author, title="More brisket").hashtags.add(bbq)
     board = BoardFactory(owner=author)
     return {"author": author, "note": note, "board": board}
 
@@ -144,6 +147,9 @@ def test_no_page_links_to_a_missing_page(client, site, logged_in):
     ]
     statuses = _crawl(client, pages)
     assert "/" in statuses and note.get_absolute_url() in statuses
+    assert "/tags/bbq/?tab=top" in statuses  # the tag page's tabs
+    if logged_in:
+        assert f"/@{author.handle}/liked/" in statuses  # their own Liked tab
     broken = {link: status for link, status in statuses.items() if status == 404 or status >= 500}
     assert broken == {}
 

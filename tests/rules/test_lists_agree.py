@@ -135,3 +135,33 @@ def test_pages_continue_across_equal_scores(user):
         notes_recent_public(viewer=user), cursor=first.next_cursor, key="published_at", size=4
     )
     assert [n.pk for n in first.items + rest.items] == seen and rest.next_cursor is None
+
+
+def test_tag_page_and_tag_notes_api_agree(world, user):
+    from notes.models import Hashtag
+
+    tag = Hashtag.objects.create(name="agree", display_name="Agree")
+    for n, note in enumerate(world["notes"]):
+        note.hashtags.add(tag)
+        type(note).objects.filter(pk=note.pk).update(like_count=n % 3, collect_count=n % 2)
+    web, api = _clients(user)
+    for tab in ("latest", "top"):
+        page = _page_ids(web, f"/tags/agree/?tab={tab}")
+        response = api.get("/api/v1/tags/agree/notes/", {"tab": tab, "page_size": 100})
+        assert page == [n["id"] for n in response.json()["results"]], tab
+    # The same notes as every list of recent notes: visibility, blocks and mutes applied once.
+    assert sorted(page) == sorted(_api_ids(api, "/api/v1/notes/"))
+
+
+def test_liked_tab_and_liked_api_agree(world, user, other_user):
+    from notes.models import NoteLike
+
+    for note in world["notes"]:
+        NoteLike.objects.create(user=other_user, note=note)
+    other_user.likes_public = True
+    other_user.save(update_fields=["likes_public"])
+    web, api = _clients(user)
+    handle = other_user.handle
+    page = _page_ids(web, f"/@{handle}/liked/")
+    assert page == _api_ids(api, f"/api/v1/users/{handle}/liked/")
+    assert sorted(page) == sorted(_api_ids(api, "/api/v1/notes/"))
