@@ -34,3 +34,26 @@ class UserLanguageMiddleware:
                     secure=request.is_secure(),
                 )
         return response
+
+
+class UserActivityMiddleware:
+    """Keeps `User.last_active_at` for signed-in people (`services.user_seen`: at most one
+    write an hour, no query when the loaded row is fresh), so home feeds are pushed to recent
+    readers only. Runs after AuthenticationMiddleware; API requests signed with a token are
+    authenticated inside the view (DRF puts that user on the request), so they are counted
+    after the response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from . import services
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            services.user_seen(user=user)
+        response = self.get_response(request)
+        api_user = request.__dict__.get("user")
+        if api_user is not user and api_user is not None and api_user.is_authenticated:
+            services.user_seen(user=api_user)
+        return response

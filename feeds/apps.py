@@ -7,6 +7,7 @@ class FeedsConfig(AppConfig):
     verbose_name = _("Feeds")
 
     def ready(self) -> None:
-        from . import ranking
+        from . import ranking, receivers
 
         ranking.connect_receivers()
+        receivers.connect()

@@ -7,12 +7,13 @@ from django.shortcuts import render
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET
 
-from notes.views import grid_page
 from rednote.cursors import InvalidCursor
 from rednote.pagination import DEFAULT_PAGE_SIZE
 
 from . import selectors
 from .discover import discover_page, reader_languages
+from .home import home_feed_page
+from .suggestions import home_feed_suggestions
 
 
 @require_GET
@@ -46,6 +47,25 @@ def discover(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def following(request: HttpRequest) -> HttpResponse:
-    """`/following/`: notes by the people you follow, newest first."""
-    notes = selectors.notes_following(viewer=request.user)
-    return grid_page(request, notes, template="feeds/following.html", context={"tab": "following"})
+    """`/following/`: the home feed, notes by the people and hashtags you follow, newest first
+    (`feeds.home`, the API's `feeds/home/` page for page); htmx "load more" gets the next cards
+    only. An empty feed suggests people and hashtags to follow. A bad cursor is a 400."""
+    cursor = request.GET.get("cursor") or None
+    try:
+        page = home_feed_page(viewer=request.user, cursor=cursor, size=DEFAULT_PAGE_SIZE)
+    except InvalidCursor:
+        return HttpResponseBadRequest(
+            gettext("This page link is not valid; start again from the first page."),
+            content_type="text/plain; charset=utf-8",
+        )
+    next_url = None
+    if page.has_next:
+        query = request.GET.copy()
+        query["cursor"] = page.next_cursor
+        next_url = f"{request.path}?{query.urlencode()}"
+    context: dict = {"tab": "following", "notes": page.items, "next_url": next_url}
+    if request.htmx and cursor:
+        return render(request, "notes/_cards_page.html", context)
+    if not page.items and cursor is None:
+        context["suggestions"] = home_feed_suggestions(viewer=request.user)
+    return render(request, "feeds/following.html", context)

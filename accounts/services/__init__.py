@@ -34,6 +34,7 @@ from .users import (
     has_control_characters,
     password_set,
     user_create,
+    user_seen,
     user_suspend,
 )
 
@@ -64,5 +65,6 @@ __all__ = [
     "profile_update",
     "ui_language_set",
     "user_create",
+    "user_seen",
     "user_suspend",
 ]

@@ -2,6 +2,7 @@
 tokens and suspension."""
 
 import unicodedata
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -9,6 +10,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
@@ -190,6 +193,28 @@ def auth_token_obtain(*, user: User) -> Token:
     """The user's API token (DRF authtoken, one per user), created on first sign-in."""
     token, _created = Token.objects.get_or_create(user=user)
     return token
+
+
+# --- Activity -----------------------------------------------------------------------------
+
+# `User.last_active_at` is written at most this often per person.
+ACTIVITY_RESOLUTION = timedelta(hours=1)
+
+
+def user_seen(*, user: User) -> bool:
+    """Record that `user` is using the site, at most once an hour: no query at all when the
+    loaded row says they were seen within the hour, else one filtered UPDATE (so concurrent
+    requests write once). Updates `user.last_active_at`; returns whether it wrote.
+
+    Home feeds are pushed only to people seen recently (feeds.fanout)."""
+    now = timezone.now()
+    seen = user.last_active_at
+    if seen is not None and now - seen < ACTIVITY_RESOLUTION:
+        return False
+    stale = Q(last_active_at__isnull=True) | Q(last_active_at__lt=now - ACTIVITY_RESOLUTION)
+    written = User.objects.filter(stale, pk=user.pk).update(last_active_at=now)
+    user.last_active_at = now
+    return bool(written)
 
 
 # --- Moderation ---------------------------------------------------------------------------

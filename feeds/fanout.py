@@ -1,0 +1,282 @@
+"""Fan-out on write: the services that keep home timelines (`feeds.store`) in step with notes
+and the social graph. Tasks (`feeds.tasks`) call them; receivers (`feeds.receivers`) only
+enqueue those tasks.
+
+Every service here computes the *current* state from the database and writes it, whatever the
+event that triggered it said: so a task that runs twice, runs late, or runs after a later
+change (a note narrowed, then widened again) still leaves each timeline right, and each note in
+it at most once (ZADD of a member already there changes nothing).
+
+- A note (`note_fan_out`, on `note_published` and `note_withdrawn`): its readers are the
+  author's followers and, for a public note, the followers of its hashtags. They are taken
+  1,000 at a time by id, one task per chunk (`note_sync_chunk`, run at once when there is one
+  chunk); each chunk adds the note for those who may see it and were active in the last
+  `FEED_ACTIVE_DAYS` days, and takes it out for those who may not. Authors with more than
+  `FEED_PULL_THRESHOLD` followers are not pushed to their followers: `feeds.home` merges their
+  notes in at read time.
+- A reader and an author (`reader_author_sync`: following, unfollowing, blocking, muting and
+  their undo): the author's notes the reader may see and still receives are (re)added, the
+  others taken out. The same for a reader and a hashtag (`reader_tag_sync`).
+- A suspended author (`author_withdraw`): their notes leave their followers' timelines.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Block, Follow, Mute, User
+from notes.models import Note, NoteStatus, Visibility
+from rednote.cursors import datetime_score
+from rednote.tasks import enqueue_on_commit
+
+from .models import HashtagFollow
+from .sources import home_reach
+from .store import Entry, FeedStore, get_store
+
+CHUNK_SIZE = 1000
+
+
+def active_since() -> datetime:
+    """Readers seen after this get pushes; the others are rebuilt when they come back."""
+    return timezone.now() - timedelta(days=settings.FEED_ACTIVE_DAYS)
+
+
+def _in_circulation(note: Note | None) -> bool:
+    return (
+        note is not None
+        and note.status == NoteStatus.PUBLISHED
+        and not note.is_hidden
+        and note.visibility != Visibility.PRIVATE
+        and note.published_at is not None
+        and note.author.is_active
+    )
+
+
+def _chunks(ids: list[int]) -> list[tuple[int, int]]:
+    """(after, up to) id ranges of at most CHUNK_SIZE of the sorted `ids`."""
+    ranges, after = [], 0
+    for start in range(0, len(ids), CHUNK_SIZE):
+        upto = ids[min(start + CHUNK_SIZE, len(ids)) - 1]
+        ranges.append((after, upto))
+        after = upto
+    return ranges
+
+
+# --- Authors merged at read time ------------------------------------------------------------
+
+
+def follower_count(author_id: int) -> int:
+    return Follow.objects.filter(followee_id=author_id).count()
+
+
+def pull_authors(store: FeedStore) -> set[int]:
+    """Authors with more than FEED_PULL_THRESHOLD followers (kept in the store; computed from
+    the database, in one query, when the store lost it)."""
+    known = store.pull_authors()
+    if known is None:
+        known = set(
+            Follow.objects.values("followee")
+            .annotate(n=Count("pk"))
+            .filter(n__gt=settings.FEED_PULL_THRESHOLD)
+            .values_list("followee", flat=True)
+        )
+        store.pull_authors_replace(known)
+    return known
+
+
+# --- A note ---------------------------------------------------------------------------------
+
+
+def _note_tag_ids(note: Note | None) -> list[int]:
+    """All the note's hashtags: their followers may hold it from when it was public."""
+    if note is None:
+        return []
+    return list(note.hashtags.values_list("pk", flat=True))
+
+
+def note_fan_out(*, note_id: int, author_id: int, active_only: bool) -> int:
+    """Bring every timeline the note concerns up to date with it: after `note_published`
+    (`active_only`: readers who could get a push) or `note_withdrawn` (everyone who may hold
+    it). Enqueues one `note_sync_chunk` task per 1,000 readers, or runs the only chunk at once.
+    Returns the number of chunks."""
+    store = get_store()
+    if store is None:
+        return 0
+    note = Note.objects.select_related("author").filter(pk=note_id).first()
+    if note is not None and note.author_id != author_id:
+        return 0
+    push_followers = not (active_only and follower_count(author_id) > settings.FEED_PULL_THRESHOLD)
+    if not push_followers:
+        store.pull_author_add(author_id)
+    # A publication reaches a hashtag's followers only when the note is public.
+    public = note is not None and note.visibility == Visibility.PUBLIC
+    tag_ids = _note_tag_ids(note) if public or not active_only else []
+    readers = _candidates(author_id, tag_ids, followers=push_followers)
+    if active_only:
+        readers = readers.filter(last_active_at__gte=active_since())
+    ids = list(readers.order_by("pk").values_list("pk", flat=True))
+    chunks = _chunks(ids)
+    if len(chunks) == 1:
+        note_sync_chunk(note_id=note_id, author_id=author_id, after_id=0, upto_id=chunks[0][1])
+    else:
+        for after, upto in chunks:
+            enqueue_on_commit(
+                "feeds.note_sync_chunk",
+                note_id=note_id,
+                author_id=author_id,
+                after_id=after,
+                upto_id=upto,
+            )
+    return len(chunks)
+
+
+def _candidates(author_id: int, tag_ids: list[int], *, followers: bool = True) -> QuerySet:
+    """Readers a note of `author_id` carrying `tag_ids` may concern: the author's followers
+    (when `followers`) and the followers of those tags."""
+    reach = Q(pk__in=[])
+    if followers:
+        reach |= Q(Exists(Follow.objects.filter(follower=OuterRef("pk"), followee_id=author_id)))
+    if tag_ids:
+        reach |= Q(
+            Exists(HashtagFollow.objects.filter(user=OuterRef("pk"), hashtag_id__in=tag_ids))
+        )
+    return User.objects.filter(reach).exclude(pk=author_id)
+
+
+def _may_see(readers: QuerySet, note: Note, tag_ids: list[int], *, followers: bool) -> QuerySet:
+    """Of `readers`, those the note in circulation reaches and who may see it: followers of
+    its author (when `followers`), or of its tags for a public note; active accounts, in no
+    block with the author and not muting them. Mirrors `Note.objects.visible_to` together with
+    `feeds.sources.home_reach`, evaluated for many readers at once."""
+    author_id = note.author_id
+    follows = Exists(Follow.objects.filter(follower=OuterRef("pk"), followee_id=author_id))
+    reach = Q(pk__in=[])
+    if followers:
+        reach |= Q(follows)
+    if note.visibility == Visibility.PUBLIC and tag_ids:
+        reach |= Q(
+            Exists(HashtagFollow.objects.filter(user=OuterRef("pk"), hashtag_id__in=tag_ids))
+        )
+    return (
+        readers.filter(reach, is_active=True)
+        .exclude(Exists(Mute.objects.filter(muter=OuterRef("pk"), muted_id=author_id)))
+        .exclude(Exists(Block.objects.between(OuterRef("pk"), author_id)))
+    )
+
+
+def note_sync_chunk(*, note_id: int, author_id: int, after_id: int, upto_id: int) -> None:
+    """For the readers with an id in (`after_id`, `upto_id`] the note concerns: add it to the
+    timelines of those who may see it now and were recently active (never followers of an
+    author merged at read time), take it out of the others'."""
+    store = get_store()
+    if store is None:
+        return
+    note = Note.objects.select_related("author").filter(pk=note_id, author_id=author_id).first()
+    tag_ids = _note_tag_ids(note)
+    in_range = _candidates(author_id, tag_ids).filter(pk__gt=after_id, pk__lte=upto_id)
+    candidates = set(in_range.values_list("pk", flat=True))
+    allowed: set[int] = set()
+    if note is not None and note.published_at is not None and _in_circulation(note):
+        allowed = set(
+            _may_see(in_range, note, tag_ids, followers=True).values_list("pk", flat=True)
+        )
+        pushed = _may_see(
+            in_range,
+            note,
+            tag_ids,
+            followers=author_id not in pull_authors(store),
+        ).filter(last_active_at__gte=active_since())
+        push_ids = list(pushed.values_list("pk", flat=True))
+        if push_ids:
+            store.timeline_add_many(push_ids, note.pk, datetime_score(note.published_at))
+    gone = candidates - allowed
+    if gone:
+        store.timeline_remove(sorted(gone), [note_id])
+
+
+# --- A reader and an author, a reader and a tag ---------------------------------------------
+
+
+def _reader_sync(reader: User, notes: QuerySet, store: FeedStore) -> None:
+    """Make `reader`'s timeline hold exactly those of `notes` that reach them and that they
+    may see (the newest FEED_MAX_LENGTH; the timeline's cap keeps the newest overall)."""
+    present = set(
+        notes.filter(pk__in=store.timeline_members(reader.pk)).values_list("pk", flat=True)
+    )
+    rows = (
+        Note.objects.visible_to(reader)
+        .published()
+        .without_muted_by(reader)
+        .filter(home_reach(reader))
+        .filter(pk__in=notes.values("pk"))
+        .exclude(author=reader)
+        .order_by("-published_at", "-pk")
+        .values_list("pk", "published_at")[: settings.FEED_MAX_LENGTH]
+    )
+    keep = [Entry(datetime_score(published_at), pk) for pk, published_at in rows]
+    gone = present - {entry.note_id for entry in keep}
+    if gone:
+        store.timeline_remove([reader.pk], sorted(gone))
+    store.timeline_add_entries(reader.pk, keep)
+
+
+def reader_author_sync(*, reader_id: int, author_id: int) -> None:
+    """After a follow, unfollow, block, unblock, mute or unmute between a reader and an
+    author: the author's notes in the reader's timeline are the ones they still receive."""
+    store = get_store()
+    reader = User.objects.filter(pk=reader_id).first()
+    if store is None or reader is None:
+        return
+    _reader_sync(reader, Note.objects.filter(author_id=author_id), store)
+
+
+def reader_tag_sync(*, reader_id: int, hashtag_id: int) -> None:
+    """After a reader followed or unfollowed a hashtag: its notes in their timeline are the
+    ones they still receive (through the tag, or from people they follow)."""
+    store = get_store()
+    reader = User.objects.filter(pk=reader_id).first()
+    if store is None or reader is None:
+        return
+    _reader_sync(reader, Note.objects.filter(hashtags__pk=hashtag_id), store)
+
+
+# --- A suspended author ---------------------------------------------------------------------
+
+
+def author_withdraw(*, author_id: int) -> int:
+    """A suspended author's notes leave their followers' timelines (reads already hide them:
+    an inactive author's notes are visible to no one). One task per 1,000 followers."""
+    if get_store() is None:
+        return 0
+    ids = list(
+        Follow.objects.filter(followee_id=author_id)
+        .order_by("follower_id")
+        .values_list("follower_id", flat=True)
+    )
+    chunks = _chunks(ids)
+    for after, upto in chunks:
+        enqueue_on_commit(
+            "feeds.author_withdraw_chunk", author_id=author_id, after_id=after, upto_id=upto
+        )
+    return len(chunks)
+
+
+def author_withdraw_chunk(*, author_id: int, after_id: int, upto_id: int) -> None:
+    store = get_store()
+    if store is None:
+        return
+    readers = list(
+        Follow.objects.filter(
+            followee_id=author_id, follower_id__gt=after_id, follower_id__lte=upto_id
+        ).values_list("follower_id", flat=True)
+    )
+    note_ids = list(
+        Note.objects.filter(author_id=author_id)
+        .order_by("-published_at", "-pk")
+        .values_list("pk", flat=True)[: settings.FEED_MAX_LENGTH]
+    )
+    store.timeline_remove(readers, note_ids)

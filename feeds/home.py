@@ -1,0 +1,165 @@
+"""The home feed (`/following/` and `GET /api/v1/feeds/home/`): the notes of the people and the
+hashtags a reader follows, newest first, in keyset pages.
+
+With a feed store (`feeds.store`) a page is read from the reader's timeline, merged with the
+newest notes of the authors too followed to be pushed (`feeds.fanout.pull_authors`); a timeline
+that is missing (never built, expired while its reader was away, or flushed) is first rebuilt
+from the database, with the same result. Without one (the quick start) the page is read from
+the database (`feeds.sources`). Either way the notes are loaded through
+`Note.objects.visible_to(viewer).without_muted_by(viewer)` and must still reach the reader, so
+an entry left behind by a racing fan-out is never shown — and is taken out of the timeline.
+
+A page costs a constant number of queries whatever its size: the notes (one query, plus the
+card's prefetches), the pull authors' notes when the reader follows any, and a rebuild when the
+timeline was missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from notes.models import Note
+from notes.selectors import notes_annotate_viewer
+from rednote.cursors import InvalidCursor, cursor_decode, cursor_encode, datetime_score
+from rednote.pagination import CursorPage
+
+from .fanout import pull_authors
+from .sources import home_reach, reader_entries
+from .store import Entry, FeedStore, get_store
+
+# A timeline must be gone before its reader stops getting pushes (FEED_ACTIVE_DAYS after their
+# last activity, which is written at most once an hour): it expires this much earlier.
+_EXPIRY_MARGIN = timedelta(hours=1)
+_MIN_LIFETIME = timedelta(minutes=10)
+
+Source = tuple[list[Entry], bool]  # entries newest first, and whether more may follow
+
+
+def timeline_expiry(reader: User) -> int:
+    """When `reader`'s timeline must expire (unix seconds): before pushes to them stop, so a
+    reader back after FEED_ACTIVE_DAYS finds it missing and gets it rebuilt. A reader not
+    marked active yet (their activity is written by this request) keeps it a few minutes."""
+    now = timezone.now()
+    seen = reader.last_active_at or now
+    expiry = seen + timedelta(days=settings.FEED_ACTIVE_DAYS) - _EXPIRY_MARGIN
+    return int(max(expiry, now + _MIN_LIFETIME).timestamp())
+
+
+def timeline_rebuild(reader: User, store: FeedStore | None = None) -> int:
+    """Rebuild `reader`'s timeline from the database (one query); returns its entry count."""
+    store = store or get_store()
+    if store is None:
+        return 0
+    entries = reader_entries(reader, limit=store.max_length)
+    store.timeline_rebuild(reader.pk, entries, timeline_expiry(reader))
+    return len(entries)
+
+
+def home_notes(viewer: User) -> QuerySet:
+    """The notes a home feed page may show `viewer`, as cards with the viewer's flags."""
+    notes = (
+        Note.objects.visible_to(viewer)
+        .published()
+        .without_muted_by(viewer)
+        .filter(home_reach(viewer))
+        .exclude(author=viewer)
+        .for_cards()
+    )
+    return notes_annotate_viewer(notes, viewer=viewer)
+
+
+def _merge(sources: list[Source]) -> tuple[list[Entry], bool]:
+    """The entries of all sources, newest first, cut where a source that has more stops (past
+    it, entries of that source are unknown), and whether more may follow."""
+    merged = sorted({entry for entries, _more in sources for entry in entries}, reverse=True)
+    horizons = [entries[-1] for entries, more in sources if more and entries]
+    if horizons:
+        horizon = max(horizons)
+        merged = [entry for entry in merged if entry >= horizon]
+    return merged, any(more for _entries, more in sources)
+
+
+def _position(cursor: str | None) -> tuple[int, int] | None:
+    if not cursor:
+        return None
+    position = cursor_decode(cursor)
+    if position.backwards:  # the home feed only pages forwards
+        raise InvalidCursor(cursor)
+    return position.score, position.id
+
+
+def home_feed_page(
+    *,
+    viewer: User,
+    cursor: str | None,
+    size: int,
+    prepare: Callable[[QuerySet], QuerySet] | None = None,
+) -> CursorPage:
+    """One page of `viewer`'s home feed after `cursor` (`rednote.cursors`; stable while notes
+    arrive). `prepare` adds what the caller renders (e.g. `NoteSerializer.eager_load`).
+    Raises InvalidCursor for a cursor the feed did not make."""
+    before = _position(cursor)
+    store = get_store()
+    stored: list[Entry] = []
+    sources: list[Source] = []
+    if store is None:
+        entries = reader_entries(viewer, before=before, limit=size + 1)
+        sources.append((entries, len(entries) > size))
+    else:
+        expire_at = timeline_expiry(viewer)
+        read = store.timeline_page(viewer.pk, before=before, count=2 * size, expire_at=expire_at)
+        if read is None:
+            timeline_rebuild(viewer, store)
+            read = store.timeline_page(viewer.pk, before=before, count=2 * size) or ([], False)
+        stored = read[0]
+        sources.append(read)
+        pulled_authors = pull_authors(store)
+        if pulled_authors:
+            pulled = reader_entries(
+                viewer, before=before, limit=size + 1, author_ids=pulled_authors, include_tags=False
+            )
+            sources.append((pulled, len(pulled) > size))
+    window, more = _merge(sources)
+    notes = home_notes(viewer).filter(pk__in=[entry.note_id for entry in window])
+    if prepare is not None:
+        notes = prepare(notes)
+    by_id = {note.pk: note for note in notes}
+    shown = [by_id[entry.note_id] for entry in window if entry.note_id in by_id]
+    if store is not None:
+        stale = [
+            entry.note_id for entry in stored if entry in window and entry.note_id not in by_id
+        ]
+        if stale:  # withdrawn, or left behind by a fan-out that raced a change
+            store.timeline_remove([viewer.pk], stale)
+    if len(shown) > size:
+        items = shown[:size]
+        last = items[-1]
+        next_cursor: str | None = cursor_encode(datetime_score(last.published_at), last.pk)
+    else:
+        items = shown
+        next_cursor = (
+            cursor_encode(window[-1].score, window[-1].note_id) if more and window else None
+        )
+    return CursorPage(items=items, next_cursor=next_cursor)
+
+
+def rebuild_active_timelines(*, store: FeedStore | None = None) -> int:
+    """Rebuild the timeline of every reader active within FEED_ACTIVE_DAYS (after a Redis loss,
+    or to warm a new store). Returns how many were rebuilt."""
+    from .fanout import active_since
+
+    store = store or get_store()
+    if store is None:
+        return 0
+    count = 0
+    readers = User.objects.filter(is_active=True, last_active_at__gte=active_since())
+    for reader in readers.order_by("pk").iterator(chunk_size=500):
+        timeline_rebuild(reader, store)
+        count += 1
+    return count
