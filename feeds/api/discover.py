@@ -21,6 +21,8 @@ TAG_FEEDS = "feeds"
 
 
 class DiscoverNoteSerializer(NoteSerializer):
+    """The schema of a Discover item: a note, and whether it comes from the other side."""
+
     other_side = serializers.BooleanField(
         read_only=True,
         help_text=gettext_lazy(
@@ -95,5 +97,8 @@ class DiscoverApi(APIView):
         next_url = None
         if page.next_cursor is not None:
             next_url = replace_query_param(request.build_absolute_uri(), "cursor", page.next_cursor)
-        results = DiscoverNoteSerializer(page.items, many=True, context={"request": request})
-        return Response({"next": next_url, "previous": None, "results": results.data})
+        # A note is the shared note JSON (`NoteSerializer`, however it is built) plus the flag.
+        results = NoteSerializer(page.items, many=True, context={"request": request}).data
+        for item, note in zip(results, page.items, strict=True):
+            item["other_side"] = note.other_side
+        return Response({"next": next_url, "previous": None, "results": results})

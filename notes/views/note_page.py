@@ -13,6 +13,7 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
@@ -49,9 +50,18 @@ def _note_context(request: HttpRequest, note: Note) -> dict:
 
 @require_GET
 def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
-    """`/notes/<id>/`: photos on the left, the author, text and actions on the right."""
+    """`/notes/<id>/`: photos on the left, the author, text and actions on the right.
+
+    Asked by script (`HX-Request`, as the Discover overlay does), only the note itself, without
+    the page around it; the answer varies on that header so a cache never mixes the two."""
     note = selectors.note_get_visible(viewer=request.user, note_id=note_id)
-    return render(request, "notes/detail.html", _note_context(request, note))
+    context = _note_context(request, note)
+    htmx = request.htmx
+    if htmx and not htmx.boosted and not htmx.history_restore_request:
+        context["base_template"] = "notes/_overlay_base.html"
+    response = render(request, "notes/detail.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @require_GET

@@ -104,6 +104,13 @@
   };
 
   Masonry.prototype.place = function (card) {
+    // A note already in the grid is not shown twice (a rank that changed between two pages
+    // of Discover could bring it back).
+    var id = card.getAttribute("data-note-id");
+    if (id && this.cards.some(function (placed) { return placed.getAttribute("data-note-id") === id; })) {
+      card.remove();
+      return;
+    }
     var shortest = this.columns[0];
     this.columns.forEach(function (column) {
       if (column.offsetHeight < shortest.offsetHeight) { shortest = column; }

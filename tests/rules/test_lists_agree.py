@@ -28,8 +28,8 @@ def _page_ids(client, path: str) -> list[int]:
     return [int(i) for i in re.findall(r'data-note-id="(\d+)"', response.content.decode())]
 
 
-def _api_ids(client, path: str) -> list[int]:
-    response = client.get(path, {"page_size": 100})
+def _api_ids(client, path: str, page_size: int = 100) -> list[int]:
+    response = client.get(path, {"page_size": page_size})
     assert response.status_code == 200, response.content
     return [n["id"] for n in response.json()["results"]]
 
@@ -54,6 +54,7 @@ def world(user, other_user):
         NoteFactory(author=blocked),
         NoteFactory(author=stranger),
         NoteFactory(author=user),
+        NoteFactory(author=stranger, language="zh-Hans"),  # the other side, for a reader of en
     ]
     board = BoardFactory(owner=stranger)
     for note in notes:
@@ -68,10 +69,15 @@ def _clients(user):
     return web, api
 
 
-def test_discover_and_notes_api_agree(world, user):
+def test_discover_page_and_discover_api_agree(world, user):
     web, api = _clients(user)
-    page, listed = _page_ids(web, "/"), _api_ids(api, "/api/v1/notes/")
-    assert page == listed
+    # The same page size gives the same notes in the same order (ranked, a share of each page
+    # from the other side); the notes API lists the same notes, most recent first.
+    page = _page_ids(web, "/")
+    assert page == _api_ids(api, "/api/v1/feeds/discover/", page_size=24)
+    listed = _api_ids(api, "/api/v1/notes/")
+    assert sorted(page) == sorted(listed)
+    assert world["notes"][11].pk in page
     notes = world["notes"]
     assert notes[6].pk not in listed  # muted
     assert {notes[7].pk, notes[8].pk}.isdisjoint(listed)  # blocked either way
