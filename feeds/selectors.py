@@ -1,6 +1,5 @@
 """Reads for the feeds pages. Discover is ranked (`feeds.ranking`) and paged in two streams
-(`feeds.discover`); the following feed is read from the database until the Redis fan-out store
-exists.
+(`feeds.discover`); the home feed (`/following/`) has its own module, `feeds.home`.
 
 The rules come from below: `Note.objects.visible_to` and `without_muted_by` (through
 `notes.selectors.notes_recent_public`), so a feed shows what the API's lists show."""
@@ -21,11 +20,4 @@ def notes_discover(*, viewer) -> QuerySet:
         notes_selectors.notes_recent_public(viewer=viewer)
         .annotate(discover_score=score)
         .order_by("-discover_score", "-id")
-    )
-
-
-def notes_following(*, viewer) -> QuerySet:
-    """Published notes by people `viewer` follows (visibility and mutes applied)."""
-    return notes_selectors.notes_recent_public(viewer=viewer).filter(
-        author__follower_set__follower=viewer
     )

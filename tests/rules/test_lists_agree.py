@@ -98,9 +98,10 @@ def test_board_page_and_board_notes_api_agree(world, user):
     assert world["notes"][7].pk not in page and world["notes"][3].pk not in page
 
 
-def test_following_page_uses_the_same_rules(world, user, other_user):
-    web, _api = _clients(user)
+def test_following_page_and_home_feed_api_agree(world, user, other_user):
+    web, api = _clients(user)
     shown = _page_ids(web, "/following/")
+    assert shown == _api_ids(api, "/api/v1/feeds/home/")
     assert set(shown) == {world["notes"][0].pk, world["notes"][1].pk}
 
 
