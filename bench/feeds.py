@@ -54,6 +54,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--static-port", type=int, default=18105)
     parser.add_argument("--only", default="", help="web: measure only paths containing this")
     parser.add_argument("--pull-notes", type=int, default=1_000_000)
+    parser.add_argument("--profile", metavar="PATH", help="profile one path in-process instead")
+    parser.add_argument("--profile-as", choices=["anonymous", "token", "session"])
+    parser.add_argument("--profile-requests", type=int, default=300)
     return parser.parse_args()
 
 
@@ -117,6 +120,13 @@ def main() -> int:
     call_command("collectstatic", "--noinput", verbosity=0)
 
     from bench.feedslib import fanout, pull, web
+
+    if ARGS.profile:
+        from bench.feedslib import profile
+
+        _ids, auth = web.fixtures()
+        profile.run(ARGS, ARGS.profile, auth.get(ARGS.profile_as or "", {}))
+        return 0
 
     parts = [p.strip() for p in ARGS.part.split(",") if p.strip()]
     missed = []

@@ -9,8 +9,15 @@ class NotesConfig(AppConfig):
     def ready(self) -> None:
         from moderation.registry import registry
 
-        from . import services
+        from . import events, representation, services
         from .models import Note
+
+        # A note's cached JSON parts are dropped when it enters or leaves circulation.
+        def forget(sender, note_id: int, **kwargs) -> None:
+            representation.note_parts_forget(note_id=note_id)
+
+        events.note_published.connect(forget, dispatch_uid="notes.representation.published")
+        events.note_withdrawn.connect(forget, dispatch_uid="notes.representation.withdrawn")
 
         registry.register(
             Note,

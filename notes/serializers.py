@@ -11,7 +11,7 @@ ownership, board names...) and report every problem by field, so the web forms a
 give the same answers.
 """
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Manager, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
@@ -28,6 +28,7 @@ from .limits import (
     TITLE_LENGTH,
 )
 from .models import Board, Hashtag, ImageStatus, Note, NoteImage, Visibility
+from .representation import notes_json
 
 
 def _absolute(serializer: serializers.Serializer, url: str) -> str:
@@ -122,7 +123,19 @@ class NoteImageSerializer(serializers.ModelSerializer):
         return image.placeholder_color or None if self._ready(image) else None
 
 
+class NoteListSerializer(serializers.ListSerializer):
+    """Many notes at once: their cached relations are read in one round trip."""
+
+    def to_representation(self, data):
+        notes = data.all() if isinstance(data, Manager) else data
+        return notes_json(notes, request=self.context.get("request"))
+
+
 class NoteSerializer(serializers.ModelSerializer):
+    """The note's shape. The fields below declare it (field order, types, the schema); the
+    JSON itself is built by `notes.representation.notes_json`, which gives the same result
+    without constructing these fields for every note (see there)."""
+
     url = serializers.SerializerMethodField(help_text=_("The note's page."))
     author = NoteAuthorSerializer(read_only=True)
     images = NoteImageSerializer(many=True, read_only=True, help_text=_("The first is the cover."))
@@ -161,6 +174,10 @@ class NoteSerializer(serializers.ModelSerializer):
             "published_at",
         )
         read_only_fields = fields
+        list_serializer_class = NoteListSerializer
+
+    def to_representation(self, instance):
+        return notes_json([instance], request=self.context.get("request"))[0]
 
     @staticmethod
     def eager_load(queryset: QuerySet) -> QuerySet:

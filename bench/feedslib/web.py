@@ -43,7 +43,7 @@ class Load:
     errors: int
 
 
-def _fixtures() -> tuple[dict, dict]:
+def fixtures() -> tuple[dict, dict]:
     """Ids to read (a demo note with photos, the biggest tag and profile) and a signed-in
     reader: a token for the API, a session cookie for pages."""
     from django.conf import settings
@@ -156,7 +156,7 @@ def wrk(args, port: int, path: str, headers: dict | None, seconds: int) -> Load:
 
 
 def run(args) -> list[str]:
-    ids, auth = _fixtures()
+    ids, auth = fixtures()
     print(f"\n== Hot reads: gunicorn {args.workers} workers, wrk {args.connections} connections, "
           f"{args.rounds}×{args.duration} s each side, interleaved")  # fmt: skip
     print(f"   note {ids['note']}, tag {ids['tag']}, profile @{ids['handle']}, "
