@@ -40,12 +40,12 @@ def tag_notes(*, hashtag: Hashtag, viewer, tab: str = LATEST) -> QuerySet:
 
 @dataclass(frozen=True)
 class TagHead:
-    """What a tag page shows above its grid."""
+    """What a tag page shows above its grid: the tag (with `follower_count` and
+    `viewer_follows`, see `hashtag_get_with_follow`) and how many of its notes the reader may
+    see."""
 
     hashtag: Hashtag
     note_count: int
-    follower_count: int
-    following: bool
 
 
 def hashtag_get_with_follow(*, name: str, viewer) -> Hashtag:
@@ -80,14 +80,5 @@ def tag_head(*, name: str, viewer) -> TagHead:
     """The tag (404 when unknown), the number of its notes `viewer` may see, its followers and
     whether `viewer` follows it: two queries."""
     tag = hashtag_get_with_follow(name=name, viewer=viewer)
-    return TagHead(
-        hashtag=tag,
-        note_count=tag_notes(hashtag=tag, viewer=viewer).count(),
-        follower_count=tag.follower_count,  # type: ignore[attr-defined]
-        following=bool(tag.viewer_follows),  # type: ignore[attr-defined]
-    )
+    return TagHead(hashtag=tag, note_count=tag_notes(hashtag=tag, viewer=viewer).count())
 
-
-def hashtags_followed(*, user) -> QuerySet:
-    """The tags `user` follows, most recently followed first."""
-    return Hashtag.objects.filter(follows__user=user).order_by("-follows__created_at", "-id")

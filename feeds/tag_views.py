@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
+from notes import selectors as notes_selectors
 from notes.views import grid_page
 from rednote.web import login_redirect, safe_next, service_refusal
 
@@ -31,20 +32,25 @@ def _tab(request: HttpRequest) -> str:
 def tag(request: HttpRequest, name: str) -> HttpResponse:
     """`/tags/<name>/`: the notes of a topic, newest first (`?tab=top`: most liked and
     collected first), the number of notes the reader may see, and the follow button."""
-    head = tag_selectors.tag_head(name=name, viewer=request.user)
     tab = _tab(request)
-    notes = tag_selectors.tag_notes(hashtag=head.hashtag, viewer=request.user, tab=tab)
-    tag_url = reverse("feeds:tag", kwargs={"name": head.hashtag.name})
-    context = {
-        "head": head,
-        "hashtag": head.hashtag,
-        "note_count": head.note_count,
-        "tab": tab,
-        "tabs": [
-            (key, label, tag_url if key == tag_selectors.LATEST else f"{tag_url}?tab={key}")
-            for key, label in tag_selectors.TAG_TAB_LABELS.items()
-        ],
-    }
+    if request.htmx and request.GET.get("cursor"):
+        # "Load more" renders only the next cards: the tag is enough, no counts.
+        hashtag = notes_selectors.hashtag_get(name=name)
+        context: dict = {"hashtag": hashtag}
+    else:
+        head = tag_selectors.tag_head(name=name, viewer=request.user)
+        hashtag = head.hashtag
+        tag_url = reverse("feeds:tag", kwargs={"name": hashtag.name})
+        context = {
+            "hashtag": hashtag,
+            "note_count": head.note_count,
+            "tab": tab,
+            "tabs": [
+                (key, label, tag_url if key == tag_selectors.LATEST else f"{tag_url}?tab={key}")
+                for key, label in tag_selectors.TAG_TAB_LABELS.items()
+            ],
+        }
+    notes = tag_selectors.tag_notes(hashtag=hashtag, viewer=request.user, tab=tab)
     return grid_page(
         request,
         notes,
