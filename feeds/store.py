@@ -143,7 +143,14 @@ class FeedStore:
         return self.client.script_load(source)
 
     def _evalsha(self, target: Any, name: str, keys: Sequence[str], args: Sequence) -> Any:
-        return target.execute_command("EVALSHA", self._sha(name), len(keys), *keys, *args)
+        options = {}
+        if self.cluster and target is not self.client:
+            # Named, or redis-py's cluster pipeline asks the server for each script's keys
+            # (COMMAND GETKEYS, a round trip per command): the node owning the keys' slot.
+            options["target_nodes"] = self.client.get_node_from_key(keys[0])
+        return target.execute_command(
+            "EVALSHA", self._sha(name), len(keys), *keys, *args, **options
+        )
 
     def _call(self, name: str, keys: Sequence[str], args: Sequence) -> Any:
         try:
