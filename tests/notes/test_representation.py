@@ -133,3 +133,19 @@ def test_counters_and_flags_are_never_cached():
     services.note_like(user=liker, note=note)
     body = client.get(path).json()
     assert (body["like_count"], body["liked"]) == (1, True)
+
+
+def test_note_list_page_reads_relations_from_the_cache(django_assert_num_queries):
+    author, mentioned = UserFactory(), UserFactory()
+    for _ in range(6):
+        _rich_note(author, mentioned)
+    client = APIClient()
+    path = reverse("api:notes") + "?page_size=4"
+    # Cold: the page, then images, tags and mentions of its notes; warm: the page alone.
+    with django_assert_num_queries(4):
+        first = client.get(path).json()
+    with django_assert_num_queries(1):
+        assert client.get(path).json() == first
+    # The next page: its notes are not cached yet, and are loaded together.
+    with django_assert_num_queries(4):
+        assert len(client.get(first["next"]).json()["results"]) == 2
