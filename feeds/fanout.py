@@ -23,9 +23,10 @@ it at most once (ZADD of a member already there changes nothing).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet, Value
 from django.utils import timezone
 
 from accounts.models import Block, Follow, Mute, User
@@ -56,14 +57,9 @@ def _in_circulation(note: Note | None) -> bool:
     )
 
 
-def _chunks(ids: list[int]) -> list[tuple[int, int]]:
-    """(after, up to) id ranges of at most CHUNK_SIZE of the sorted `ids`."""
-    ranges, after = [], 0
-    for start in range(0, len(ids), CHUNK_SIZE):
-        upto = ids[min(start + CHUNK_SIZE, len(ids)) - 1]
-        ranges.append((after, upto))
-        after = upto
-    return ranges
+def _chunks(ids: list[int]) -> list[list[int]]:
+    """The sorted `ids` in chunks of at most CHUNK_SIZE."""
+    return [ids[start : start + CHUNK_SIZE] for start in range(0, len(ids), CHUNK_SIZE)]
 
 
 # --- Authors merged at read time ------------------------------------------------------------
@@ -106,7 +102,7 @@ def note_fan_out(*, note_id: int, author_id: int, active_only: bool) -> int:
     store = get_store()
     if store is None:
         return 0
-    note = Note.objects.select_related("author").filter(pk=note_id).first()
+    note = Note.objects.filter(pk=note_id).first()
     if note is not None and note.author_id != author_id:
         return 0
     push_followers = not (active_only and follower_count(author_id) > settings.FEED_PULL_THRESHOLD)
@@ -115,85 +111,88 @@ def note_fan_out(*, note_id: int, author_id: int, active_only: bool) -> int:
     # A publication reaches a hashtag's followers only when the note is public.
     public = note is not None and note.visibility == Visibility.PUBLIC
     tag_ids = _note_tag_ids(note) if public or not active_only else []
-    readers = _candidates(author_id, tag_ids, followers=push_followers)
-    if active_only:
-        readers = readers.filter(last_active_at__gte=active_since())
-    ids = list(readers.order_by("pk").values_list("pk", flat=True))
-    chunks = _chunks(ids)
+    readers = _candidate_ids(
+        author_id, tag_ids, followers=push_followers, since=active_since() if active_only else None
+    )
+    chunks = _chunks(readers)
     if len(chunks) == 1:
-        note_sync_chunk(note_id=note_id, author_id=author_id, after_id=0, upto_id=chunks[0][1])
+        note_sync_chunk(note_id=note_id, author_id=author_id, reader_ids=chunks[0])
     else:
-        for after, upto in chunks:
+        for chunk in chunks:
             enqueue_on_commit(
-                "feeds.note_sync_chunk",
-                note_id=note_id,
-                author_id=author_id,
-                after_id=after,
-                upto_id=upto,
+                "feeds.note_sync_chunk", note_id=note_id, author_id=author_id, reader_ids=chunk
             )
     return len(chunks)
 
 
-def _candidates(author_id: int, tag_ids: list[int], *, followers: bool = True) -> QuerySet:
-    """Readers a note of `author_id` carrying `tag_ids` may concern: the author's followers
-    (when `followers`) and the followers of those tags."""
-    reach = Q(pk__in=[])
+def _candidate_ids(
+    author_id: int, tag_ids: list[int], *, followers: bool, since: datetime | None
+) -> list[int]:
+    """Readers a note of `author_id` carrying `tag_ids` may concern, by id: the author's
+    followers (when `followers`) and the followers of those tags (only those seen after
+    `since`, when given). Read from the follow tables' indexes, never a scan of all users."""
+    ids: set[int] = set()
     if followers:
-        reach |= Q(Exists(Follow.objects.filter(follower=OuterRef("pk"), followee_id=author_id)))
+        follows = Follow.objects.filter(followee_id=author_id)
+        if since is not None:
+            follows = follows.filter(follower__last_active_at__gte=since)
+        ids.update(follows.values_list("follower_id", flat=True))
     if tag_ids:
-        reach |= Q(
-            Exists(HashtagFollow.objects.filter(user=OuterRef("pk"), hashtag_id__in=tag_ids))
-        )
-    return User.objects.filter(reach).exclude(pk=author_id)
+        tag_follows = HashtagFollow.objects.filter(hashtag_id__in=tag_ids)
+        if since is not None:
+            tag_follows = tag_follows.filter(user__last_active_at__gte=since)
+        ids.update(tag_follows.values_list("user_id", flat=True))
+    ids.discard(author_id)
+    return sorted(ids)
 
 
-def _may_see(readers: QuerySet, note: Note, tag_ids: list[int], *, followers: bool) -> QuerySet:
-    """Of `readers`, those the note in circulation reaches and who may see it: followers of
-    its author (when `followers`), or of its tags for a public note; active accounts, in no
-    block with the author and not muting them. Mirrors `Note.objects.visible_to` together with
-    `feeds.sources.home_reach`, evaluated for many readers at once."""
-    author_id = note.author_id
-    follows = Exists(Follow.objects.filter(follower=OuterRef("pk"), followee_id=author_id))
-    reach = Q(pk__in=[])
-    if followers:
-        reach |= Q(follows)
-    if note.visibility == Visibility.PUBLIC and tag_ids:
-        reach |= Q(
-            Exists(HashtagFollow.objects.filter(user=OuterRef("pk"), hashtag_id__in=tag_ids))
-        )
-    return (
-        readers.filter(reach, is_active=True)
-        .exclude(Exists(Mute.objects.filter(muter=OuterRef("pk"), muted_id=author_id)))
-        .exclude(Exists(Block.objects.between(OuterRef("pk"), author_id)))
-    )
+def note_sync_chunk(*, note_id: int, author_id: int, reader_ids: list[int]) -> None:
+    """For the readers `reader_ids` (at most CHUNK_SIZE): add the note to the timelines of
+    those who may see it now and were recently active (never the followers of an author merged
+    at read time, unless a hashtag brings it), take it out of the others'. One query.
 
-
-def note_sync_chunk(*, note_id: int, author_id: int, after_id: int, upto_id: int) -> None:
-    """For the readers with an id in (`after_id`, `upto_id`] the note concerns: add it to the
-    timelines of those who may see it now and were recently active (never followers of an
-    author merged at read time), take it out of the others'."""
+    Who may see it is `Note.objects.visible_to` evaluated for many readers at once: the note
+    in circulation (published, not hidden, not private, its author active), and the reader an
+    active account, in no block with the author (`Block.objects.between`), not muting them, and
+    following them — or, for a public note, following one of its hashtags (`home_reach`)."""
     store = get_store()
     if store is None:
         return
     note = Note.objects.select_related("author").filter(pk=note_id, author_id=author_id).first()
     tag_ids = _note_tag_ids(note)
-    in_range = _candidates(author_id, tag_ids).filter(pk__gt=after_id, pk__lte=upto_id)
-    candidates = set(in_range.values_list("pk", flat=True))
     allowed: set[int] = set()
     if note is not None and note.published_at is not None and _in_circulation(note):
-        allowed = set(
-            _may_see(in_range, note, tag_ids, followers=True).values_list("pk", flat=True)
+        public = note.visibility == Visibility.PUBLIC
+        tagged: Any = Value(False)
+        if public and tag_ids:
+            tagged = Exists(
+                HashtagFollow.objects.filter(user=OuterRef("pk"), hashtag_id__in=tag_ids)
+            )
+        rows = (
+            User.objects.filter(pk__in=reader_ids, is_active=True)
+            .exclude(pk=author_id)
+            .annotate(
+                follows=Exists(
+                    Follow.objects.filter(follower=OuterRef("pk"), followee_id=author_id)
+                ),
+                tagged=tagged,
+                muting=Exists(Mute.objects.filter(muter=OuterRef("pk"), muted_id=author_id)),
+                blocked=Exists(Block.objects.between(OuterRef("pk"), author_id)),
+            )
+            .values_list("pk", "last_active_at", "follows", "tagged", "muting", "blocked")
         )
-        pushed = _may_see(
-            in_range,
-            note,
-            tag_ids,
-            followers=author_id not in pull_authors(store),
-        ).filter(last_active_at__gte=active_since())
-        push_ids = list(pushed.values_list("pk", flat=True))
-        if push_ids:
-            store.timeline_add_many(push_ids, note.pk, datetime_score(note.published_at))
-    gone = candidates - allowed
+        pulled = author_id in pull_authors(store)
+        since = active_since()
+        push: list[int] = []
+        for pk, seen, follows, by_tag, muting, blocked in rows:
+            if muting or blocked or not (follows or by_tag):
+                continue
+            allowed.add(pk)
+            if seen is not None and seen >= since and (by_tag or not pulled):
+                push.append(pk)
+        if push:
+            store.timeline_add_many(push, note.pk, datetime_score(note.published_at))
+    gone = set(reader_ids) - allowed
     if gone:
         store.timeline_remove(sorted(gone), [note_id])
 
@@ -258,25 +257,19 @@ def author_withdraw(*, author_id: int) -> int:
         .values_list("follower_id", flat=True)
     )
     chunks = _chunks(ids)
-    for after, upto in chunks:
-        enqueue_on_commit(
-            "feeds.author_withdraw_chunk", author_id=author_id, after_id=after, upto_id=upto
-        )
+    for chunk in chunks:
+        enqueue_on_commit("feeds.author_withdraw_chunk", author_id=author_id, reader_ids=chunk)
     return len(chunks)
 
 
-def author_withdraw_chunk(*, author_id: int, after_id: int, upto_id: int) -> None:
+def author_withdraw_chunk(*, author_id: int, reader_ids: list[int]) -> None:
+    """Take the author's newest FEED_MAX_LENGTH notes out of the readers' timelines."""
     store = get_store()
     if store is None:
         return
-    readers = list(
-        Follow.objects.filter(
-            followee_id=author_id, follower_id__gt=after_id, follower_id__lte=upto_id
-        ).values_list("follower_id", flat=True)
-    )
     note_ids = list(
         Note.objects.filter(author_id=author_id)
         .order_by("-published_at", "-pk")
         .values_list("pk", flat=True)[: settings.FEED_MAX_LENGTH]
     )
-    store.timeline_remove(readers, note_ids)
+    store.timeline_remove(reader_ids, note_ids)

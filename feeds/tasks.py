@@ -33,9 +33,9 @@ def note_fan_out_task(note_id: int, author_id: int, active_only: bool = True) ->
 
 
 @shared_task(name="feeds.note_sync_chunk", acks_late=True, **RETRY_POLICY)
-def note_sync_chunk_task(note_id: int, author_id: int, after_id: int, upto_id: int) -> None:
-    """One chunk of a note's readers (ids in (after_id, upto_id]) brought up to date."""
-    fanout.note_sync_chunk(note_id=note_id, author_id=author_id, after_id=after_id, upto_id=upto_id)
+def note_sync_chunk_task(note_id: int, author_id: int, reader_ids: list[int]) -> None:
+    """One chunk (up to 1,000) of a note's readers brought up to date."""
+    fanout.note_sync_chunk(note_id=note_id, author_id=author_id, reader_ids=reader_ids)
 
 
 @shared_task(name="feeds.reader_author_sync", acks_late=True, **RETRY_POLICY)
@@ -57,5 +57,5 @@ def author_withdraw_task(author_id: int) -> int:
 
 
 @shared_task(name="feeds.author_withdraw_chunk", acks_late=True, **RETRY_POLICY)
-def author_withdraw_chunk_task(author_id: int, after_id: int, upto_id: int) -> None:
-    fanout.author_withdraw_chunk(author_id=author_id, after_id=after_id, upto_id=upto_id)
+def author_withdraw_chunk_task(author_id: int, reader_ids: list[int]) -> None:
+    fanout.author_withdraw_chunk(author_id=author_id, reader_ids=reader_ids)
