@@ -376,8 +376,8 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        # DRF's AnonRateThrottle and UserRateThrottle, one cache round trip each way.
+        "rednote.throttling.AnonAndUserRateThrottle",
         "rest_framework.throttling.ScopedRateThrottle",
     ],
     # Every scope keeps its rate; API_THROTTLE_RATES ("anon=1000/min,uploads=10/min") overrides
