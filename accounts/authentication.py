@@ -1,9 +1,9 @@
 """API token authentication with the token's user kept in the cache.
 
 DRF's `TokenAuthentication` reads the token and its user from the database on every API
-request. Here the token (by a digest of its key, never the key itself) maps to its user's id,
-and the user's row is kept under its id, both for `TOKEN_CACHE_TTL` seconds, so a signed API
-read costs no query for authentication.
+request. Here the token (by a digest of its key, never the key itself) maps to its user's row
+for `TOKEN_CACHE_TTL` seconds, so a signed API read costs one cache read for authentication
+instead of a query.
 
 Kept coherent by two receivers (cache coherence, not a business flow, so they are signals):
 a deleted token — revoked by `auth_tokens_revoke` (password change, admin), or the account
@@ -32,33 +32,36 @@ def _token_key(key: str) -> str:
 
 
 def _user_key(user_id: int) -> str:
-    return f"accounts:token-user:{user_id}"
+    return f"accounts:token-of-user:{user_id}"
 
 
-def _forget(*keys: str) -> None:
-    cache.delete_many(list(keys))
-    transaction.on_commit(lambda: cache.delete_many(list(keys)))
+def _forget(keys: list[str]) -> None:
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def token_forget(*, key: str) -> None:
     """Forget a token (it was deleted)."""
-    _forget(_token_key(key))
+    _forget([_token_key(key)])
 
 
 def token_user_forget(*, user_id: int) -> None:
-    """Forget the cached row of a token's user (it was saved)."""
-    _forget(_user_key(user_id))
+    """Forget the cached row of a user's token (the user was saved)."""
+    token_key = cache.get(_user_key(user_id))
+    _forget([_user_key(user_id), *([token_key] if token_key else [])])
 
 
 class CachedTokenAuthentication(TokenAuthentication):
-    """`Authorization: Token <key>`, as DRF's, answered from the cache when it can be."""
+    """`Authorization: Token <key>`, as DRF's, answered from the cache when it can be: one
+    cache read instead of a query."""
 
     def authenticate_credentials(self, key):
-        user_id = cache.get(_token_key(key))
-        user = cache.get(_user_key(user_id)) if user_id is not None else None
+        token_key = _token_key(key)
+        user = cache.get(token_key)
         if user is None:
             user, token = super().authenticate_credentials(key)
-            cache.set_many({_token_key(key): user.pk, _user_key(user.pk): user}, TOKEN_CACHE_TTL)
+            # The user's entry names the token's, so a save of the user can find and drop it.
+            cache.set_many({token_key: user, _user_key(user.pk): token_key}, TOKEN_CACHE_TTL)
             return user, token
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
