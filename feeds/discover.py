@@ -10,7 +10,10 @@ are spread evenly through the page and flagged `other_side` (the card says "From
 side").
 
 Paging: each stream is a keyset stream of its own, read with `rednote.pagination.cursor_page`
-on (`discover_score`, id), both descending. The page's cursor holds both positions:
+on (`discover_score`, id), both descending: first its ranked notes (`notes_discover`, walked in
+the order of the rank index), then its notes not ranked yet (`notes_discover_unranked`, score
+0, newest first; normally only notes published moments ago). The page's cursor holds both
+positions:
 
     <own>.<other>     each part: ""  — the stream has not been read from yet,
                                  "~" — the stream is exhausted,
@@ -20,9 +23,10 @@ The next page continues each stream strictly after its own position, so no note 
 two pages and a page never depends on what the previous page was filled with. Ranks move only
 when a note's engagement does (`feeds.ranking`), so recomputations between two pages do not
 reshuffle the order. A page costs one query per stream and the prefetches once for the page,
-whatever its size.
+whatever its size (two for a stream whose ranked notes end within the page).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -31,6 +35,9 @@ from django.db.models import QuerySet, prefetch_related_objects
 from notes.models import Note
 from rednote.cursors import InvalidCursor, cursor_decode, cursor_encode
 from rednote.pagination import cursor_page
+
+from . import selectors
+from .selectors import UNRANKED_SCORE
 
 SCORE_KEY = "discover_score"
 NOT_STARTED, EXHAUSTED = "", "~"
@@ -95,15 +102,27 @@ def _spread(own: list[Note], other: list[Note]) -> list[Note]:
 
 
 class _Stream:
-    """One side's keyset stream: reads up to `size` notes after its position."""
+    """One side's keyset stream: its ranked notes, then its notes not ranked yet (score 0, see
+    `feeds.selectors`), up to `size` after its position. One query — two where the ranked
+    notes end within the page."""
 
-    def __init__(self, queryset: QuerySet, part: str, size: int):
+    def __init__(self, ranked: QuerySet, unranked: QuerySet, part: str, size: int):
         self.items: list[Note] = []
         self.more = False
         self.part = part
-        if part != EXHAUSTED:
-            page = cursor_page(queryset, cursor=part or None, key=SCORE_KEY, size=size)
+        if part == EXHAUSTED:
+            return
+        position = cursor_decode(part) if part else None
+        past_ranked = position is not None and position.score <= UNRANKED_SCORE
+        if not past_ranked:
+            page = cursor_page(ranked, cursor=part or None, key=SCORE_KEY, size=size)
             self.items, self.more = page.items, page.has_next
+        if not self.more:
+            rest = size - len(self.items)
+            cursor = part if past_ranked else None
+            page = cursor_page(unranked, cursor=cursor, key=SCORE_KEY, size=max(rest, 1))
+            self.items += page.items[:rest]
+            self.more = len(page.items) > rest or page.has_next
 
     def next_part(self, taken: int) -> str:
         """This stream's part of the next cursor, once `taken` of its notes are on the page."""
@@ -116,23 +135,37 @@ class _Stream:
 
 
 def discover_page(
-    queryset: QuerySet, *, reads: list[str], cursor: str | None, size: int
+    *,
+    viewer,
+    reads: list[str],
+    cursor: str | None,
+    size: int,
+    prepare: Callable[[QuerySet], QuerySet] | None = None,
 ) -> DiscoverPage:
-    """One Discover page of `queryset` (ranked, annotated `discover_score`: see
-    `feeds.selectors.notes_discover`) for a reader of `reads`, after `cursor`.
+    """One Discover page for `viewer`, a reader of `reads`, after `cursor`: the notes of
+    `feeds.selectors.notes_discover` (then `notes_discover_unranked`), a share of them from
+    the other side. `prepare` adds what the caller's rendering reads (e.g.
+    `NoteSerializer.eager_load`); its prefetches run once, for the page's notes.
 
-    Raises InvalidCursor for a cursor this function did not make. Constant queries: one per
-    stream (none for a stream exhausted or empty by definition) plus the queryset's prefetches
-    once, for the page's notes."""
+    Raises InvalidCursor for a cursor this function did not make. Constant queries: at most
+    two per stream (none for a stream exhausted or empty by definition), then the prefetches."""
     own_part, other_part = _split_cursor(cursor)
     others = other_side_languages(reads)
     if not others:
         other_part = EXHAUSTED
-    # The queryset's prefetches run once for the page's notes, not once per stream.
-    lookups = getattr(queryset, "_prefetch_related_lookups", ())
-    base = queryset.prefetch_related(None)
-    own = _Stream(base.exclude(language__in=others), own_part, size)
-    other = _Stream(base.filter(language__in=others), other_part, size)
+    ranked = selectors.notes_discover(viewer=viewer)
+    unranked = selectors.notes_discover_unranked(viewer=viewer)
+    if prepare is not None:
+        ranked, unranked = prepare(ranked), prepare(unranked)
+    # The prefetches run once for the page's notes, not once per query.
+    lookups = getattr(ranked, "_prefetch_related_lookups", ())
+    ranked, unranked = ranked.prefetch_related(None), unranked.prefetch_related(None)
+    own = _Stream(
+        ranked.exclude(language__in=others), unranked.exclude(language__in=others), own_part, size
+    )
+    other = _Stream(
+        ranked.filter(language__in=others), unranked.filter(language__in=others), other_part, size
+    )
 
     other_taken = min(round(size * other_side_share()), len(other.items))
     own_taken = min(size - other_taken, len(own.items))

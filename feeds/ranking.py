@@ -21,8 +21,9 @@ Ranks are written by `discover_ranks_recompute` — periodically by Celery beat 
 published in the last RECOMPUTE_WINDOW (an older note would need thousands of times the
 engagement of a new one to matter, so its rank is left as last computed), and by the demo
 seed for all — and by `note_rank_update` when a note is published (`note_published`), so a
-new note is ranked within moments. A note without a rank yet still appears in Discover, last
-(`feeds.selectors`).
+new note is ranked within moments. A note without a rank yet still appears in Discover, after
+the ranked ones (`feeds.selectors.notes_discover_unranked`); the periodic run ranks any note
+left without one.
 """
 
 import math
@@ -40,7 +41,8 @@ from .models import NoteRank
 # `"comment_count": 3` here (the counter already exists on Note) — the one place to change.
 ENGAGEMENT_WEIGHTS: dict[str, int] = {"like_count": 1, "collect_count": 2}
 TENFOLD = timedelta(hours=48)
-EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
+# Any instant before the first note; it keeps every score positive (unranked notes count 0).
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 SCALE = 10**6
 RECOMPUTE_WINDOW = timedelta(days=14)
 BATCH_SIZE = 1000
@@ -59,35 +61,45 @@ def discover_score(*, published_at: datetime, counts: dict[str, int]) -> int:
 
 
 def _rank_rows(rows: Iterable[tuple], computed_at: datetime) -> list[NoteRank]:
+    """Ranks for rows of (`_COLUMNS`..., stored score or None), leaving out those whose stored
+    score is already right: most recent notes gained nothing since the last run."""
     ranks = []
-    for pk, published_at, *values in rows:
+    for pk, published_at, *values, stored in rows:
         counts = dict(zip(ENGAGEMENT_WEIGHTS, values, strict=True))
         score = discover_score(published_at=published_at, counts=counts)
-        ranks.append(NoteRank(note_id=pk, score=score, computed_at=computed_at))
+        if score != stored:
+            ranks.append(NoteRank(note_id=pk, score=score, computed_at=computed_at))
     return ranks
 
 
 def _upsert(ranks: list[NoteRank]) -> None:
-    NoteRank.objects.bulk_create(
-        ranks,
-        update_conflicts=True,
-        unique_fields=["note"],
-        update_fields=["score", "computed_at"],
-    )
+    if ranks:
+        NoteRank.objects.bulk_create(
+            ranks,
+            update_conflicts=True,
+            unique_fields=["note"],
+            update_fields=["score", "computed_at"],
+        )
 
 
-def discover_ranks_recompute(*, since: datetime | None) -> int:
-    """Compute and store the rank of every published note published at or after `since` (all
-    of them for None), in batches of BATCH_SIZE upserts. Returns how many were ranked.
+def discover_ranks_recompute(*, since: datetime | None, missing: bool = False) -> int:
+    """Compute the rank of every published note published at or after `since` (all of them
+    for None) — with `missing`, also of every published note of any age that has no rank —
+    and store those that changed, in batches of BATCH_SIZE upserts. Returns how many notes
+    were ranked (changed or not).
 
     Idempotent; safe to run concurrently with itself (each upsert is a row-level write of a
     value that depends only on the note's current counters)."""
     notes = Note.objects.filter(status=NoteStatus.PUBLISHED, published_at__isnull=False)
     if since is not None:
-        notes = notes.filter(published_at__gte=since)
+        wanted = Q(published_at__gte=since)
+        if missing:
+            wanted |= Q(rank__isnull=True)
+        notes = notes.filter(wanted)
+    rows = notes.order_by().values_list(*_COLUMNS, "rank__score")
     now = timezone.now()
     total, batch = 0, []
-    for row in notes.order_by().values_list(*_COLUMNS).iterator(chunk_size=BATCH_SIZE):
+    for row in rows.iterator(chunk_size=BATCH_SIZE):
         batch.append(row)
         if len(batch) == BATCH_SIZE:
             _upsert(_rank_rows(batch, now))
@@ -99,8 +111,10 @@ def discover_ranks_recompute(*, since: datetime | None) -> int:
 
 
 def discover_ranks_recompute_recent() -> int:
-    """The periodic recomputation: notes published within RECOMPUTE_WINDOW."""
-    return discover_ranks_recompute(since=timezone.now() - RECOMPUTE_WINDOW)
+    """The periodic recomputation: notes published within RECOMPUTE_WINDOW, and any published
+    note left without a rank (its task on `note_published` lost, or published before ranks
+    existed), so that no note stays among the unranked for longer than one period."""
+    return discover_ranks_recompute(since=timezone.now() - RECOMPUTE_WINDOW, missing=True)
 
 
 def note_rank_update(*, note_id: int) -> bool:
@@ -108,7 +122,7 @@ def note_rank_update(*, note_id: int) -> bool:
     rows = list(
         Note.objects.filter(
             Q(pk=note_id), Q(status=NoteStatus.PUBLISHED), Q(published_at__isnull=False)
-        ).values_list(*_COLUMNS)
+        ).values_list(*_COLUMNS, "rank__score")
     )
     if not rows:
         NoteRank.objects.filter(note_id=note_id).delete()

@@ -5,19 +5,34 @@ The rules come from below: `Note.objects.visible_to` and `without_muted_by` (thr
 `notes.selectors.notes_recent_public`), so a feed shows what the API's lists show."""
 
 from django.db.models import BigIntegerField, F, QuerySet, Value
-from django.db.models.functions import Coalesce
 
 from notes import selectors as notes_selectors
 
+# Below every rank (`feeds.ranking` scores are positive for anything published since 2000).
+UNRANKED_SCORE = 0
+
 
 def notes_discover(*, viewer) -> QuerySet:
-    """Discover: the published notes `viewer` may see, without those of people they muted (the
-    rules of `GET /api/v1/notes/`), best ranked first: annotated `discover_score` (the note's
-    `NoteRank` score, 0 until it is first ranked — a note is ranked moments after it is
-    published, see `feeds.ranking`), ordered by it, then by id. Paged by `feeds.discover`."""
-    score = Coalesce(F("rank__score"), Value(0), output_field=BigIntegerField())
+    """Discover's ranked notes: the published notes `viewer` may see, without those of people
+    they muted (the rules of `GET /api/v1/notes/`), that have a rank, annotated
+    `discover_score` (their `NoteRank` score) and ordered by it, then by id — read in the
+    order of the rank index, so a page costs the same at any table size. Notes not ranked yet
+    are `notes_discover_unranked`; `feeds.discover` pages through both."""
     return (
         notes_selectors.notes_recent_public(viewer=viewer)
-        .annotate(discover_score=score)
+        .filter(rank__isnull=False)
+        .annotate(discover_score=F("rank__score"))
+        .order_by("-discover_score", "-id")
+    )
+
+
+def notes_discover_unranked(*, viewer) -> QuerySet:
+    """The notes Discover shows after every ranked one, newest first (`discover_score` 0): those
+    published moments ago whose rank is still on its way (a task on `note_published`), or whose
+    ranking was lost and awaits the periodic recomputation (`feeds.ranking`)."""
+    return (
+        notes_selectors.notes_recent_public(viewer=viewer)
+        .filter(rank__isnull=True)
+        .annotate(discover_score=Value(UNRANKED_SCORE, output_field=BigIntegerField()))
         .order_by("-discover_score", "-id")
     )

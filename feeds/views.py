@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET
 from rednote.cursors import InvalidCursor
 from rednote.pagination import DEFAULT_PAGE_SIZE
 
-from . import selectors
 from .discover import discover_page, reader_languages
 from .home import home_feed_page
 from .suggestions import home_feed_suggestions
@@ -23,7 +22,7 @@ def discover(request: HttpRequest) -> HttpResponse:
     reads = reader_languages(request.user, get_language())
     try:
         page = discover_page(
-            selectors.notes_discover(viewer=request.user),
+            viewer=request.user,
             reads=reads,
             cursor=request.GET.get("cursor") or None,
             size=DEFAULT_PAGE_SIZE,

@@ -14,7 +14,6 @@ from rednote.api import error_responses
 from rednote.cursors import InvalidCursor
 from rednote.pagination import CursorPagination
 
-from .. import selectors
 from ..discover import discover_page, reader_languages
 
 TAG_FEEDS = "feeds"
@@ -83,13 +82,13 @@ class DiscoverApi(APIView):
     def get(self, request):
         size = DiscoverPagination().get_page_size(request) or DiscoverPagination.page_size
         cursor = request.query_params.get("cursor") or None
-        notes = NoteSerializer.eager_load(selectors.notes_discover(viewer=request.user))
         try:
             page = discover_page(
-                notes,
+                viewer=request.user,
                 reads=reader_languages(request.user, get_language()),
                 cursor=cursor,
                 size=size,
+                prepare=NoteSerializer.eager_load,
             )
         except InvalidCursor:
             message = CursorPagination.invalid_cursor_message

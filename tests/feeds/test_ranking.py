@@ -79,13 +79,19 @@ def test_the_periodic_task_takes_in_new_likes(api_client, user):
     assert _discover_ids(api_client) == [second.pk, first.pk]
 
 
-def test_the_periodic_task_leaves_old_ranks_alone():
-    old = NoteFactory(published_at=timezone.now() - ranking.RECOMPUTE_WINDOW - timedelta(days=1))
+def test_the_periodic_task_leaves_old_ranks_alone_and_ranks_missing_ones():
+    long_ago = timezone.now() - ranking.RECOMPUTE_WINDOW - timedelta(days=1)
+    old = NoteFactory(published_at=long_ago)
+    ranking.note_rank_update(note_id=old.pk)
+    old_score = NoteRank.objects.get(note=old).score
+    Note.objects.filter(pk=old.pk).update(like_count=100)
+    forgotten = NoteFactory(published_at=long_ago)  # its task on note_published was lost
     recent = NoteFactory()
-    assert ranking.discover_ranks_recompute_recent() == 1
-    assert set(NoteRank.objects.values_list("note_id", flat=True)) == {recent.pk}
-    assert discover_ranks_recompute_task.delay(everything=True).get() == 2
-    assert NoteRank.objects.filter(note=old).exists()
+    assert ranking.discover_ranks_recompute_recent() == 2
+    assert NoteRank.objects.get(note=old).score == old_score
+    assert NoteRank.objects.filter(note__in=[forgotten, recent]).count() == 2
+    assert discover_ranks_recompute_task.delay(everything=True).get() == 3
+    assert NoteRank.objects.get(note=old).score > old_score
 
 
 def test_recompute_is_idempotent_and_skips_unpublished():
@@ -125,6 +131,20 @@ def test_a_note_without_a_rank_still_appears_last(api_client):
     unranked = NoteFactory(published_at=now)  # its ranking task has not run yet
     assert not NoteRank.objects.filter(note=unranked).exists()
     assert _discover_ids(api_client) == [ranked.pk, unranked.pk]
+
+
+def test_pages_run_from_the_ranked_notes_into_the_unranked_ones(api_client):
+    now = timezone.now()
+    ranked = [NoteFactory(published_at=now - timedelta(hours=h)) for h in range(5)]
+    ranking.discover_ranks_recompute(since=None)
+    unranked = [NoteFactory(published_at=now - timedelta(hours=h)) for h in range(5)]
+    seen, path, params = [], "/api/v1/feeds/discover/", {"page_size": 3}
+    while path:
+        body = api_client.get(path, params).json()
+        assert len(body["results"]) == 3 or body["next"] is None
+        seen += [n["id"] for n in body["results"]]
+        path, params = body["next"], None
+    assert seen == [n.pk for n in ranked] + sorted((n.pk for n in unranked), reverse=True)
 
 
 def test_rank_of_a_note_gone_or_unpublished_is_dropped():
