@@ -81,4 +81,3 @@ def tag_head(*, name: str, viewer) -> TagHead:
     whether `viewer` follows it: two queries."""
     tag = hashtag_get_with_follow(name=name, viewer=viewer)
     return TagHead(hashtag=tag, note_count=tag_notes(hashtag=tag, viewer=viewer).count())
-
