@@ -142,21 +142,37 @@ def test_infinite_scroll_and_the_other_side(page, discover_notes):
     expect(page.get_by_test_id("load-more")).to_have_count(0)
 
 
-def test_covers_keep_their_shape_and_a_placeholder_colour(page, discover_notes):
-    page.goto("/")
-    shapes = page.evaluate(
+def _card_boxes(page) -> list[list[float]]:
+    return page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid=note-card]')].map(card => {
+            const box = card.getBoundingClientRect();
+            return [box.x, box.y, box.width, box.height];
+        })"""
+    )
+
+
+def test_covers_keep_their_shape_without_layout_shift(new_page, discover_notes):
+    # Photos that never arrive: the grid is laid out from the cards' own sizes alone.
+    waiting = new_page()
+    waiting.route("**/images/**", lambda route: route.abort())
+    waiting.goto("/")
+    without_photos = _card_boxes(waiting)
+    shapes = waiting.evaluate(
         """() => [...document.querySelectorAll('.note-card-cover')].map(cover => {
             const box = cover.getBoundingClientRect();
             return [box.width / box.height, getComputedStyle(cover).backgroundColor];
         })"""
     )
-    ratios = {round(ratio, 2) for ratio, _colour in shapes}
-    assert ratios == {0.75, 1.0, 1.33}
-    assert {colour for _ratio, colour in shapes} == {"rgb(138, 160, 192)"}  # #8aa0c0
-    # The cover's box is sized before its photo arrives: no shift when it loads.
-    image = page.locator(".note-card-cover img").first
-    for attribute in ("width", "height"):
-        assert int(image.get_attribute(attribute)) > 0
+    assert {round(ratio, 2) for ratio, _colour in shapes} == {0.75, 1.0, 1.33}
+    assert {colour for _ratio, colour in shapes} == {"rgb(138, 160, 192)"}  # the placeholder
+    # With the photos loaded, nothing has moved.
+    page = new_page()
+    page.goto("/")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate(
+        "[...document.querySelectorAll('.note-card-cover img')].every(img => img.complete)"
+    )
+    assert _card_boxes(page) == without_photos
 
 
 def test_phone_two_columns_and_the_overlay_as_a_sheet(new_page, discover_notes):
@@ -182,3 +198,5 @@ def test_desktop_has_four_or_five_columns(new_page, discover_notes):
         page = new_page(viewport={"width": width, "height": 900})
         page.goto("/")
         expect(page.locator(".masonry-column")).to_have_count(columns)
+        # No request still in flight when the test's data is flushed.
+        page.wait_for_load_state("networkidle")
