@@ -138,7 +138,9 @@ class SearchApi(APIView):
         listing = search.search_listing(kind=kind, query=data["q"], viewer=request.user)
         queryset = listing.queryset
         if kind == search.SEARCH_NOTES:
-            queryset = NoteSerializer.eager_load(queryset)
+            # Images, tags and mentions come from the cache (`notes.representation`, through
+            # NoteSerializer's list), loaded only for the notes that miss there.
+            queryset = queryset.prefetch_related(None)
         try:
             page = cursor_page(
                 queryset, cursor=data.get("cursor"), key=listing.key, size=data["page_size"]

@@ -87,7 +87,7 @@ def test_search_tokens_index_each_chinese_character():
         ("上海周末", ["上海", "周末"]),
         ("CAFÉ", ["cafe"]),
         ("\"'%_\\&|!:*()", []),
-        ("' OR 1=1 --", ["or", "1", "1"][:2]),
+        ("' OR 1=1 --", ["or", "1"]),
         ("上海' & '!citywalk:*", ["上海", "citywalk"]),
         ("", []),
     ],
