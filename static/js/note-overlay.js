@@ -71,6 +71,40 @@
     }
   }
 
+  /* A like given or taken back in the overlay shows on the card underneath too: its button
+     takes the new state, count and action (like ↔ unlike). */
+  function syncLike(state, control) {
+    var card = state.card || cardFor(state.url);
+    var target = card && card.querySelector("form.like-control");
+    var button = control.querySelector(".like-button");
+    var cardButton = target && target.querySelector(".like-button");
+    if (!target || !button || !cardButton) return;
+    var action = control.getAttribute("action");
+    target.setAttribute("action", action);
+    target.setAttribute("hx-post", action);
+    cardButton.classList.toggle("is-active", button.classList.contains("is-active"));
+    ["aria-pressed", "aria-label", "title"].forEach(function (name) {
+      cardButton.setAttribute(name, button.getAttribute(name));
+    });
+    var count = button.querySelector(".action-count");
+    var cardCount = cardButton.querySelector(".action-count");
+    if (count && cardCount) {
+      cardCount.textContent = count.textContent;
+      cardCount.title = count.title;
+    }
+    if (window.htmx) { window.htmx.process(target); }
+  }
+
+  function watchLikes(state) {
+    new MutationObserver(function (mutations) {
+      mutations.forEach(function (m) {
+        Array.prototype.forEach.call(m.addedNodes, function (node) {
+          if (node.nodeType === 1 && node.matches("form.like-control")) { syncLike(state, node); }
+        });
+      });
+    }).observe(state.content, { childList: true, subtree: true });
+  }
+
   function load(state) {
     fetch(state.url, {
       headers: { "HX-Request": "true", "HX-Current-URL": window.location.href },
@@ -89,6 +123,7 @@
         document.title = heading + state.titleSuffix;
       }
       if (window.htmx) { window.htmx.process(state.content); }
+      watchLikes(state);
     }).catch(function () {
       // Whatever went wrong (offline, deleted meanwhile), the full page says it properly.
       if (current === state) { window.location.reload(); }

@@ -12,6 +12,7 @@ from feeds.ranking import discover_ranks_recompute
 from tests.factories import NoteFactory, UserFactory
 
 from .conftest import PHONE
+from .test_notes import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -123,6 +124,27 @@ def test_like_in_the_overlay_sends_a_visitor_to_log_in(page, discover_notes):
     overlay = page.get_by_test_id("note-overlay")
     overlay.get_by_test_id("like-button").click()
     page.wait_for_url("**/accounts/login/**")
+
+
+def test_a_like_in_the_overlay_shows_on_the_card(page, discover_notes):
+    UserFactory(handle="mei")
+    log_in(page, "mei", next_url="/")
+    card = _card_in_view(page)
+    heart = card.get_by_test_id("like-button")
+    expect(heart).to_have_attribute("aria-pressed", "false")
+    before = int(heart.get_by_test_id("like-count").inner_text())
+    card.locator(".note-card-title").click()
+    overlay = page.get_by_test_id("note-overlay")
+    overlay.get_by_test_id("like-button").click()
+    expect(overlay.get_by_test_id("like-button")).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("Escape")
+    expect(overlay).to_have_count(0)
+    expect(heart).to_have_attribute("aria-pressed", "true")
+    expect(heart.get_by_test_id("like-count")).to_have_text(str(before + 1))
+    # The card's heart now takes the like back.
+    heart.click()
+    expect(card.get_by_test_id("like-button")).to_have_attribute("aria-pressed", "false")
+    expect(card.get_by_test_id("like-count")).to_have_text(str(before))
 
 
 def test_infinite_scroll_and_the_other_side(page, discover_notes):
