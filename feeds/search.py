@@ -12,7 +12,8 @@ On PostgreSQL:
   relevant notes come newest first: `rank_step * 2**34 + epoch_seconds`. A page is one query
   at any depth, and "load more" continues exactly where the last page ended.
 - People are matched by a substring of their handle or display name, or by trigram word
-  similarity (pg_trgm, `%>`: "alcie" finds "alice"); tags likewise by their name. Exact and
+  similarity (pg_trgm `%>`: "wonder alice" finds "Alice Wonder", "citywalkk" the tag
+  "citywalk"); tags likewise by their name. Exact and
   prefix matches come first, then the similarity in 1,000 steps.
 On other databases (the SQLite quick start) each whitespace-separated word must be contained,
 case-insensitively (ASCII only, as SQLite's LIKE), in a note's title, text, place or tags, or in

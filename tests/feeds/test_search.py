@@ -245,7 +245,9 @@ def test_equally_relevant_notes_come_newest_first_and_page_by_cursor():
 
 @postgres_only
 @pytest.mark.django_db
-@pytest.mark.parametrize("query", ["ali", "ALICE", "@alice_w", "wonder", "Alice Won", "lice_w"])
+@pytest.mark.parametrize(
+    "query", ["ali", "ALICE", "@alice_w", "wonder", "Alice Won", "lice_w", "wonder alice"]
+)
 def test_people_by_partial_handle_or_display_name(query):
     alice = UserFactory(handle="alice_w", display_name="Alice Wonder")
     UserFactory(handle="bob", display_name="Bob Builder")
@@ -278,6 +280,7 @@ def test_tags_by_partial_name_with_visible_note_counts(user, other_user):
         ("citywalking", 1),
     }
     assert [t.name for t in found("tags", "漫步")] == ["城市漫步"]
+    assert [t.name for t in found("tags", "citywalkk")] == ["citywalk"]  # a typo
 
 
 # --- Never found --------------------------------------------------------------------------
