@@ -112,6 +112,21 @@ def test_beat_runs_the_recomputation_on_the_feeds_queue():
     assert route["queue"].name == "feeds"
 
 
+@pytest.mark.django_db(transaction=True)  # the scheduler closes database connections
+def test_the_database_scheduler_installs_the_entry():
+    """Beat runs django-celery-beat's DatabaseScheduler: the settings entry becomes a periodic
+    task row (which admin can pause) when beat starts."""
+    from django_celery_beat.models import PeriodicTask
+    from django_celery_beat.schedulers import DatabaseScheduler
+
+    DatabaseScheduler(app=app, lazy=False)
+    task = PeriodicTask.objects.get(name="feeds-discover-ranks")
+    assert task.task == "feeds.discover_ranks_recompute" and task.enabled
+    assert task.interval.every == int(
+        settings.CELERY_BEAT_SCHEDULE["feeds-discover-ranks"]["schedule"]
+    )
+
+
 def test_a_published_note_is_ranked_at_once(user, django_capture_on_commit_callbacks):
     older = NoteFactory(published_at=timezone.now() - timedelta(hours=5))
     ranking.discover_ranks_recompute(since=None)
