@@ -23,6 +23,9 @@ class UserFactory(DjangoModelFactory):
     display_name = factory.Faker("name")
     languages = factory.LazyFunction(lambda: ["en"])
     read_languages = factory.LazyFunction(lambda: ["en"])
+    # Seen just now, like anyone signed in: their requests write no activity (at most hourly,
+    # `accounts.services.user_seen`) and home feeds push to them.
+    last_active_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def password(self, create, extracted, **kwargs):
