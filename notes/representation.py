@@ -13,10 +13,15 @@ save of the note moves (edits, publishing, visibility), so a stale entry is neve
 note not yet published, whose photos change without such a save, is never cached);
 `note_published`/`note_withdrawn` drop the entry too, and it expires after `NOTE_PARTS_TTL`
 (what can change without a save of the note — a mentioned person's display name — shows
-within that time). The note row itself (title, text, counters, status, the author)
-and the viewer's flags come fresh with every request, in the query that checks visibility.
+within that time). A small per-process LRU (`LOCAL_TTL`, stamped the same way) saves the
+round trip to the shared cache for the hottest notes. The note row itself (title, text,
+counters, status, the author) and the viewer's flags come fresh with every request, in the
+query that checks visibility.
 """
 
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
@@ -41,6 +46,43 @@ def note_parts_forget(*, note_id: int) -> None:
     """Drop the cached relations of a note (its events call this; the stamp makes it safe
     to skip)."""
     cache.delete(note_parts_cache_key(note_id))
+    _LOCAL.delete(note_id)
+
+
+class _ProcessCache:
+    """A small LRU in this process in front of the shared cache, for the hottest notes: an
+    entry is used only when its stamp matches the row just read, like the shared one, and
+    for `LOCAL_TTL` seconds at most (another process's event cannot reach it)."""
+
+    def __init__(self, size: int, ttl: float) -> None:
+        self.size, self.ttl = size, ttl
+        self.entries: OrderedDict[int, tuple[float, Any]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get_many(self, keys: list[int]) -> dict[int, Any]:
+        now, found = time.monotonic(), {}
+        with self.lock:
+            for key in keys:
+                item = self.entries.get(key)
+                if item is not None and item[0] > now:
+                    self.entries.move_to_end(key)
+                    found[key] = item[1]
+        return found
+
+    def set(self, key: int, value: Any) -> None:
+        with self.lock:
+            self.entries[key] = (time.monotonic() + self.ttl, value)
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def delete(self, key: int) -> None:
+        with self.lock:
+            self.entries.pop(key, None)
+
+
+LOCAL_TTL = 60
+_LOCAL = _ProcessCache(size=5000, ttl=LOCAL_TTL)
 
 
 def note_relations_prefetch(notes: list[Note]) -> None:
@@ -102,12 +144,16 @@ def _parts_of(notes: list[Note]) -> dict[int, dict[str, Any]]:
     rest = [note for note in notes if note.pk not in parts]
     if not rest:
         return parts
-    found = cache.get_many([note_parts_cache_key(note.pk) for note in rest])
+    in_process = _LOCAL.get_many([note.pk for note in rest])
+    shared = [note for note in rest if note.pk not in in_process]
+    found = cache.get_many([note_parts_cache_key(note.pk) for note in shared]) if shared else {}
     missing = []
     for note in rest:
-        entry = found.get(note_parts_cache_key(note.pk))
+        entry = in_process.get(note.pk) or found.get(note_parts_cache_key(note.pk))
         if entry is not None and entry[0] == _stamp(note):
             parts[note.pk] = entry[1]
+            if note.pk not in in_process:
+                _LOCAL.set(note.pk, entry)
         else:
             missing.append(note)
     if missing:
@@ -121,6 +167,8 @@ def _parts_of(notes: list[Note]) -> dict[int, dict[str, Any]]:
             },
             NOTE_PARTS_TTL,
         )
+        for note in missing:
+            _LOCAL.set(note.pk, (_stamp(note), fresh[note.pk]))
         parts.update(fresh)
     return parts
 

@@ -149,3 +149,18 @@ def test_note_list_page_reads_relations_from_the_cache(django_assert_num_queries
     # The next page: its notes are not cached yet, and are loaded together.
     with django_assert_num_queries(4):
         assert len(client.get(first["next"]).json()["results"]) == 2
+
+
+def test_note_page_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    """The note page: the row with the visibility check, photos, mentioned people (no tags:
+    the text links them itself); the signed-in reader adds their row, the relationship and
+    their boards (the session comes from the cache)."""
+    author = UserFactory()
+    note = _rich_note(author, UserFactory())
+    path = reverse("notes:detail", kwargs={"note_id": note.pk})
+    with django_assert_max_num_queries(3):
+        assert client.get(path).status_code == 200
+    client.force_login(UserFactory())
+    client.get(path)  # the first signed-in request records the reader's activity
+    with django_assert_max_num_queries(6):
+        assert client.get(path).status_code == 200
