@@ -141,6 +141,8 @@
       scrollY: window.scrollY, title: title, titleSuffix: separator >= 0 ? title.slice(separator) : "",
       inerted: []
     };
+    var cardTitle = card && card.querySelector(".note-card-title");
+    if (cardTitle) { parts.dialog.setAttribute("aria-label", cardTitle.textContent.trim()); }
     document.body.appendChild(parts.root);
     // Hiding the page's scrollbar must not widen the grid underneath: keep its room.
     var scrollbar = window.innerWidth - document.documentElement.clientWidth;
