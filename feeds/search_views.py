@@ -41,18 +41,20 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
     listing = search.search_listing(kind=kind, query=query, viewer=request.user)
     if kind == search.SEARCH_NOTES:
-        return grid_page(
-            request,
-            listing.queryset,
-            template="feeds/search.html",
-            context=context,
-            key=listing.key,
-        )
+        with search.search_reading():
+            return grid_page(
+                request,
+                listing.queryset,
+                template="feeds/search.html",
+                context=context,
+                key=listing.key,
+            )
     size = PEOPLE_PAGE_SIZE if kind == search.SEARCH_USERS else TAGS_PAGE_SIZE
     try:
-        page = cursor_page(
-            listing.queryset, cursor=request.GET.get("cursor"), key=listing.key, size=size
-        )
+        with search.search_reading():
+            page = cursor_page(
+                listing.queryset, cursor=request.GET.get("cursor"), key=listing.key, size=size
+            )
     except InvalidCursor:
         return HttpResponseBadRequest(
             gettext("This page link is not valid; start again from the first page."),

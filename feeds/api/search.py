@@ -142,9 +142,10 @@ class SearchApi(APIView):
             # NoteSerializer's list), loaded only for the notes that miss there.
             queryset = queryset.prefetch_related(None)
         try:
-            page = cursor_page(
-                queryset, cursor=data.get("cursor"), key=listing.key, size=data["page_size"]
-            )
+            with search.search_reading():
+                page = cursor_page(
+                    queryset, cursor=data.get("cursor"), key=listing.key, size=data["page_size"]
+                )
         except InvalidCursor:
             raise exceptions.ValidationError({"cursor": [str(INVALID_CURSOR)]}) from None
         serializer = _SERIALIZERS[kind](page.items, many=True, context={"request": request})

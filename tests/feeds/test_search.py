@@ -401,3 +401,17 @@ def test_any_typed_query_searches_without_error(query, kind):
     cleaned = search.search_query_clean(query)
     page = search.search_page(kind=kind, query=cleaned, viewer=ANON, cursor=None, size=5)
     assert isinstance(page.items, list)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)  # so that search_reading's transaction is the outer one
+def test_search_reading_switches_jit_off_for_its_transaction_only():
+    def jit():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            return cursor.fetchone()[0]
+
+    before = jit()
+    with search.search_reading():
+        assert jit() == "off"
+    assert jit() == before
