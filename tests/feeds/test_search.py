@@ -360,6 +360,8 @@ def test_fallback_finds_each_word_in_title_text_place_or_tags():
         ("%", []),
         ("_", []),
         ("\\", []),
+        ("#", []),
+        ("＃ #", []),
     ]:
         assert _fallback_titles(query, ANON) == expected, query
 
@@ -369,6 +371,7 @@ def test_fallback_people_and_tags_exact_and_prefix_first():
     inside = UserFactory(handle="natali", display_name="Nat")
     exact = UserFactory(handle="ali", display_name="X")
     prefix = UserFactory(handle="alina", display_name="Y")
+    assert list(search.users_contains_search(query="@", viewer=ANON).queryset) == []
     listing = search.users_contains_search(query="@ALI", viewer=ANON)
     assert list(listing.queryset.order_by("-search_score", "-id")) == [exact, prefix, inside]
     indexed(title="t", tags=["travel"])
