@@ -314,3 +314,37 @@ def test_home_pull_authors_recomputed_after_a_flush(redis_feeds, settings):
     redis_feeds.flush()
     assert redis_feeds.pull_authors() is None
     assert fanout.pull_authors(redis_feeds) == {star.pk}
+
+
+def test_home_following_a_hashtag_brings_its_public_notes_and_unfollowing_takes_them(
+    redis_feeds, publish, run_events
+):
+    from feeds import tags
+
+    author, reader = active_user(), active_user()
+    feed_ids(reader)
+    public = publish(author, body="Spring rolls #snacks")
+    publish(author, visibility="followers", body="For followers #snacks")
+    snacks = Hashtag.objects.get(name="snacks")
+    run_events(tags.hashtag_follow, user=reader, hashtag=snacks)
+    assert redis_feeds.timeline_members(reader.pk) == [public.pk]
+    assert feed_ids(reader) == [public.pk]
+    # Following the author too keeps the note when the tag goes.
+    run_events(accounts_services.follow_create, follower=reader, followee=author)
+    run_events(tags.hashtag_unfollow, user=reader, hashtag=snacks)
+    assert public.pk in redis_feeds.timeline_members(reader.pk)
+    run_events(accounts_services.follow_delete, follower=reader, followee=author)
+    assert redis_feeds.timeline_members(reader.pk) == []
+    assert feed_ids(reader) == []
+
+
+def test_home_unfollowing_keeps_what_a_followed_hashtag_brings(redis_feeds, publish, run_events):
+    author, reader = active_user(), active_user()
+    FollowFactory(follower=reader, followee=author)
+    feed_ids(reader)
+    tagged = publish(author, body="Hotpot #chongqing")
+    untagged = publish(author, body="Just a walk")
+    HashtagFollow.objects.create(user=reader, hashtag=Hashtag.objects.get(name="chongqing"))
+    run_events(accounts_services.follow_delete, follower=reader, followee=author)
+    assert redis_feeds.timeline_members(reader.pk) == [tagged.pk]
+    assert untagged.pk not in feed_ids(reader)
