@@ -2,10 +2,22 @@
 
 The notes come from `notes.selectors.notes_of_hashtag` (visibility and mutes applied there,
 once); this module only orders them for a tab and adds what the page's head shows.
+
+Latest is newest first, read straight from the database (a big tag walks the newest notes, a
+small one starts from its own: see `notes_of_hashtag`). Top is by engagement (likes +
+collects); no index can order a tag's notes by that, so ranking a big tag means reading all of
+it (a tag on 21k of 1M notes: 350 ms). So Top ranks the tag's TOP_SIZE most engaging *public*
+notes, a list of ids computed once per TOP_CACHE_SECONDS per tag, and each page reads those
+notes fresh — visibility, blocks and mutes applied per reader, counts current, so a hidden note
+leaves at once — and orders them by their engagement now. A note climbing into the top few
+hundred shows within those minutes; followers-only notes appear under Latest only.
+
+The note count in the head stops at NOTE_COUNT_CAP ("1,000+"), which bounds its cost too.
 """
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -22,20 +34,64 @@ TOP = "top"
 # Each tab and the keyset score it is paged by (`rednote.pagination.cursor_page`).
 TAG_TABS: dict[str, str] = {LATEST: "published_at", TOP: "engagement"}
 TAG_TAB_LABELS = {LATEST: _("Latest"), TOP: _("Top")}
+TOP_SIZE = 500
+TOP_CACHE_SECONDS = 300
+NOTE_COUNT_CAP = 1000
+NOTE_COUNT_CACHE_SECONDS = 60
+
+
+def _engagement(notes: QuerySet) -> QuerySet:
+    return notes.annotate(engagement=F("like_count") + F("collect_count")).order_by(
+        "-engagement", "-id"
+    )
+
+
+def _top_key(hashtag: Hashtag) -> str:
+    return f"feeds:tag-top:v1:{hashtag.pk}"
+
+
+def tag_top_forget(*, hashtag: Hashtag) -> None:
+    """Rank the tag's Top notes afresh on the next read."""
+    cache.delete(_top_key(hashtag))
+
+
+def tag_top_ids(*, hashtag: Hashtag) -> list[int]:
+    """The ids of the tag's TOP_SIZE most liked and collected public notes (cached)."""
+    key = _top_key(hashtag)
+    ids = cache.get(key)
+    if ids is None:
+        public = notes_selectors.notes_of_hashtag(hashtag=hashtag, viewer=None)
+        ids = list(_engagement(public).values_list("pk", flat=True)[:TOP_SIZE])
+        cache.set(key, ids, TOP_CACHE_SECONDS)
+    return ids
 
 
 def tag_notes(*, hashtag: Hashtag, viewer, tab: str = LATEST) -> QuerySet:
     """The notes of `hashtag` that `viewer` may see (mutes applied): "latest" newest first,
-    "top" by engagement (`engagement` = likes + collects, annotated) then newest id. Order it
-    with `TAG_TABS[tab]` and the id, as `cursor_page` does."""
+    "top" the ranked public notes (`tag_top_ids`) by engagement (`engagement` = likes +
+    collects, annotated) then newest id. Order it with `TAG_TABS[tab]` and the id, as
+    `cursor_page` does."""
     if tab not in TAG_TABS:
         raise ValueError(f"Unknown tag tab {tab!r}.")
-    notes = notes_selectors.notes_of_hashtag(name=hashtag.name, viewer=viewer)
+    notes = notes_selectors.notes_of_hashtag(hashtag=hashtag, viewer=viewer)
     if tab == TOP:
-        notes = notes.annotate(engagement=F("like_count") + F("collect_count")).order_by(
-            "-engagement", "-id"
-        )
+        notes = _engagement(notes.filter(pk__in=tag_top_ids(hashtag=hashtag)))
     return notes
+
+
+def tag_note_count(*, hashtag: Hashtag, viewer) -> int:
+    """How many of the tag's notes `viewer` may see, up to NOTE_COUNT_CAP (a capped count
+    costs a bounded read whatever the tag's size). The same for every visitor, so theirs is
+    cached for NOTE_COUNT_CACHE_SECONDS; a signed-in reader's is counted each time."""
+
+    def count() -> int:
+        notes = tag_notes(hashtag=hashtag, viewer=viewer).order_by()
+        return notes[:NOTE_COUNT_CAP].count()
+
+    if viewer is not None and viewer.is_authenticated:
+        return count()
+    key = f"feeds:tag-count:v1:{hashtag.pk}"
+    return int(cache.get_or_set(key, count, NOTE_COUNT_CACHE_SECONDS) or 0)
 
 
 @dataclass(frozen=True)
@@ -46,6 +102,11 @@ class TagHead:
 
     hashtag: Hashtag
     note_count: int
+
+    @property
+    def note_count_capped(self) -> bool:
+        """The count reached NOTE_COUNT_CAP: show it as "1,000+"."""
+        return self.note_count >= NOTE_COUNT_CAP
 
 
 def hashtag_get_with_follow(*, name: str, viewer) -> Hashtag:
@@ -80,4 +141,4 @@ def tag_head(*, name: str, viewer) -> TagHead:
     """The tag (404 when unknown), the number of its notes `viewer` may see, its followers and
     whether `viewer` follows it: two queries."""
     tag = hashtag_get_with_follow(name=name, viewer=viewer)
-    return TagHead(hashtag=tag, note_count=tag_notes(hashtag=tag, viewer=viewer).count())
+    return TagHead(hashtag=tag, note_count=tag_note_count(hashtag=tag, viewer=viewer))

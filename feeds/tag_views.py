@@ -44,6 +44,7 @@ def tag(request: HttpRequest, name: str) -> HttpResponse:
         context = {
             "hashtag": hashtag,
             "note_count": head.note_count,
+            "note_count_capped": head.note_count_capped,
             "tab": tab,
             "tabs": [
                 (key, label, tag_url if key == tag_selectors.LATEST else f"{tag_url}?tab={key}")

@@ -109,10 +109,16 @@ def notes_recent_public(*, viewer) -> QuerySet:
     ).order_by("-published_at", "-id")
 
 
-def notes_of_hashtag(*, name: str, viewer) -> QuerySet:
-    """A tag page: the recent notes (visibility and mutes applied) that carry `name` (the
-    normalised key), newest first. `feeds.tag_selectors.tag_notes` orders it for each tab."""
-    return notes_recent_public(viewer=viewer).filter(hashtags__name=name)
+def notes_of_hashtag(*, hashtag: Hashtag, viewer) -> QuerySet:
+    """A tag page: the recent notes (visibility and mutes applied) that carry `hashtag` (a
+    stored one: `hashtag_get`), newest first. `feeds.tag_selectors.tag_notes` orders it for
+    each tab.
+
+    Filtered by the tag's id, not its name: PostgreSQL then knows from its statistics how
+    common that very tag is, and walks the newest notes for a big tag (a few rows read) but
+    starts from the tag's notes for a small or old one; joined by name it assumes an average
+    tag and sorts all of a big tag's notes (1M notes, a tag on 21k of them: 400 ms → 2 ms)."""
+    return notes_recent_public(viewer=viewer).filter(hashtags=hashtag.pk)
 
 
 def likes_shown(*, person, viewer) -> bool:

@@ -4,10 +4,11 @@ and through `/api/v1/tags/<name>/follow/`, and `GET /api/v1/tags/<name>/notes/`.
 import re
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from feeds import tags
+from feeds import tag_selectors, tags
 from feeds.models import HashtagFollow
 from notes.models import Hashtag, Note
 from tests.factories import BlockFactory, FollowFactory, MuteFactory, NoteFactory, UserFactory
@@ -129,6 +130,38 @@ def test_tag_page_counts_only_what_the_reader_may_see(client, user, other_user, 
     assert set(card_ids(top)).isdisjoint(n.pk for n in hidden)
 
 
+def test_top_ranks_public_notes_from_a_cached_list_read_fresh(client, user, other_user, travel):
+    client.force_login(user)
+    liked = tagged(travel, like_count=9)
+    second = tagged(travel, like_count=5)
+    tagged(travel, author=other_user, visibility="followers", like_count=50)  # Latest only
+    assert card_ids(client.get("/tags/travel/?tab=top")) == [liked.pk, second.pk]
+    # Counts are read fresh: the order follows them at once...
+    Note.objects.filter(pk=second.pk).update(like_count=20)
+    assert card_ids(client.get("/tags/travel/?tab=top")) == [second.pk, liked.pk]
+    # ... and a hidden note leaves at once, though the ranked list is cached.
+    Note.objects.filter(pk=second.pk).update(is_hidden=True)
+    assert card_ids(client.get("/tags/travel/?tab=top")) == [liked.pk]
+    # A new note joins the ranking when it is next computed.
+    late = tagged(travel, like_count=30)
+    assert late.pk not in card_ids(client.get("/tags/travel/?tab=top"))
+    tag_selectors.tag_top_forget(hashtag=travel)
+    assert card_ids(client.get("/tags/travel/?tab=top")) == [late.pk, liked.pk]
+
+
+def test_tag_page_note_count_stops_at_the_cap(client, travel, monkeypatch):
+    monkeypatch.setattr(tag_selectors, "NOTE_COUNT_CAP", 2)
+    tagged(travel)
+    assert (
+        '<span data-testid="tag-count">1 note</span>'
+        in client.get("/tags/travel/").content.decode()
+    )
+    cache.clear()
+    tagged(travel), tagged(travel)
+    html = client.get("/tags/travel/").content.decode()
+    assert '<span data-testid="tag-count">2+ notes</span>' in html
+
+
 def test_tag_page_query_count_does_not_grow(client, user, travel, django_assert_max_num_queries):
     client.force_login(user)
     for n in range(3):
@@ -138,6 +171,7 @@ def test_tag_page_query_count_does_not_grow(client, user, travel, django_assert_
             assert client.get(f"/tags/travel/?tab={tab}").status_code == 200
         for n in range(25):
             tagged(travel, images=3, like_count=n)
+        tag_selectors.tag_top_forget(hashtag=travel)  # as when Top is next ranked
         with django_assert_max_num_queries(len(few.captured_queries)):
             response = client.get(f"/tags/travel/?tab={tab}")
         assert len(card_ids(response)) == 24
@@ -302,6 +336,7 @@ def test_api_tag_notes_query_count_does_not_grow(
             auth_api_client.get("/api/v1/tags/travel/notes/", {"tab": tab})
         for n in range(20):
             tagged(travel, images=3, like_count=n)
+        tag_selectors.tag_top_forget(hashtag=travel)  # as when Top is next ranked
         with django_assert_max_num_queries(len(few.captured_queries)):
             body = auth_api_client.get("/api/v1/tags/travel/notes/", {"tab": tab}).json()
         assert len(body["results"]) == 20

@@ -152,12 +152,16 @@ def test_tag_page_and_tag_notes_api_agree(world, user):
         note.hashtags.add(tag)
         type(note).objects.filter(pk=note.pk).update(like_count=n % 3, collect_count=n % 2)
     web, api = _clients(user)
+    pages = {}
     for tab in ("latest", "top"):
-        page = _page_ids(web, f"/tags/agree/?tab={tab}")
+        pages[tab] = _page_ids(web, f"/tags/agree/?tab={tab}")
         response = api.get("/api/v1/tags/agree/notes/", {"tab": tab, "page_size": 100})
-        assert page == [n["id"] for n in response.json()["results"]], tab
-    # The same notes as every list of recent notes: visibility, blocks and mutes applied once.
-    assert sorted(page) == sorted(_api_ids(api, "/api/v1/notes/"))
+        assert pages[tab] == [n["id"] for n in response.json()["results"]], tab
+    # The same notes as every list of recent notes: visibility, blocks and mutes applied once;
+    # Top ranks the public ones.
+    assert sorted(pages["latest"]) == sorted(_api_ids(api, "/api/v1/notes/"))
+    public = {n.pk for n in world["notes"] if n.visibility == "public"}
+    assert set(pages["top"]) == set(pages["latest"]) & public
 
 
 def test_liked_tab_and_liked_api_agree(world, user, other_user):
