@@ -100,7 +100,8 @@ _TAB_PARAMETER = OpenApiParameter(
     OpenApiParameter.QUERY,
     enum=list(tag_selectors.TAG_TABS),
     description=gettext_lazy(
-        "`latest` (default): newest first. `top`: most liked and collected first."
+        "`latest` (default): newest first. `top`: the tag's 500 most liked and collected "
+        "public notes, most first (ranked every few minutes, read fresh)."
     ),
 )
 
