@@ -16,6 +16,7 @@ timeline was missing.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -31,7 +32,9 @@ from rednote.pagination import CursorPage
 
 from .fanout import pull_authors
 from .sources import home_reach, reader_entries
-from .store import Entry, FeedStore, get_store
+from .store import Entry, FeedStore, StoreError, get_store
+
+logger = logging.getLogger(__name__)
 
 # A timeline must be gone before its reader stops getting pushes (FEED_ACTIVE_DAYS after their
 # last activity, which is written at most once an hour): it expires this much earlier.
@@ -94,6 +97,26 @@ def _position(cursor: str | None) -> tuple[int, int] | None:
     return position.score, position.id
 
 
+def _stored_sources(
+    store: FeedStore, viewer: User, before: tuple[int, int] | None, size: int
+) -> list[Source]:
+    """The timeline's entries after `before` (rebuilt first when missing) and, when the viewer
+    follows authors merged at read time, their newest notes."""
+    expire_at = timeline_expiry(viewer)
+    read = store.timeline_page(viewer.pk, before=before, count=2 * size, expire_at=expire_at)
+    if read is None:
+        timeline_rebuild(viewer, store)
+        read = store.timeline_page(viewer.pk, before=before, count=2 * size) or ([], False)
+    sources = [read]
+    pulled_authors = pull_authors(store)
+    if pulled_authors:
+        pulled = reader_entries(
+            viewer, before=before, limit=size + 1, author_ids=pulled_authors, include_tags=False
+        )
+        sources.append((pulled, len(pulled) > size))
+    return sources
+
+
 def home_feed_page(
     *,
     viewer: User,
@@ -106,25 +129,17 @@ def home_feed_page(
     Raises InvalidCursor for a cursor the feed did not make."""
     before = _position(cursor)
     store = get_store()
-    stored: list[Entry] = []
     sources: list[Source] = []
+    if store is not None:
+        try:
+            sources = _stored_sources(store, viewer, before, size)
+        except StoreError:
+            # The same page from the database: a Redis outage slows the feed, never breaks it.
+            logger.warning("home feed of %s read from the database: Redis failed", viewer.pk)
+            store = None
     if store is None:
         entries = reader_entries(viewer, before=before, limit=size + 1)
-        sources.append((entries, len(entries) > size))
-    else:
-        expire_at = timeline_expiry(viewer)
-        read = store.timeline_page(viewer.pk, before=before, count=2 * size, expire_at=expire_at)
-        if read is None:
-            timeline_rebuild(viewer, store)
-            read = store.timeline_page(viewer.pk, before=before, count=2 * size) or ([], False)
-        stored = read[0]
-        sources.append(read)
-        pulled_authors = pull_authors(store)
-        if pulled_authors:
-            pulled = reader_entries(
-                viewer, before=before, limit=size + 1, author_ids=pulled_authors, include_tags=False
-            )
-            sources.append((pulled, len(pulled) > size))
+        sources = [(entries, len(entries) > size)]
     window, more = _merge(sources)
     notes = home_notes(viewer).filter(pk__in=[entry.note_id for entry in window])
     if prepare is not None:
@@ -132,11 +147,15 @@ def home_feed_page(
     by_id = {note.pk: note for note in notes}
     shown = [by_id[entry.note_id] for entry in window if entry.note_id in by_id]
     if store is not None:
+        stored = sources[0][0]
         stale = [
             entry.note_id for entry in stored if entry in window and entry.note_id not in by_id
         ]
         if stale:  # withdrawn, or left behind by a fan-out that raced a change
-            store.timeline_remove([viewer.pk], stale)
+            try:
+                store.timeline_remove([viewer.pk], stale)
+            except StoreError:  # kept out of the page anyway; the next read tries again
+                logger.warning("home feed of %s: stale entries not removed", viewer.pk)
     if len(shown) > size:
         items = shown[:size]
         last = items[-1]

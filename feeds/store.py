@@ -30,6 +30,9 @@ from django.core.signals import setting_changed
 from redis.cluster import RedisCluster
 from redis.exceptions import NoScriptError
 
+# What a store operation raises when Redis cannot answer (down, timed out, cluster failing).
+StoreError = redis.RedisError
+
 BATCH_SIZE = 1000
 # A timeline made by a push alone (not built) lives this long without being read.
 UNBUILT_TTL_SECONDS = 8 * 24 * 3600

@@ -348,3 +348,13 @@ def test_home_unfollowing_keeps_what_a_followed_hashtag_brings(redis_feeds, publ
     run_events(accounts_services.follow_delete, follower=reader, followee=author)
     assert redis_feeds.timeline_members(reader.pk) == [tagged.pk]
     assert untagged.pk not in feed_ids(reader)
+
+
+def test_home_feed_read_from_the_database_while_its_redis_is_down(settings, publish, redis_feeds):
+    author, reader = active_user(), active_user()
+    FollowFactory(follower=reader, followee=author)
+    notes = [publish(author) for _ in range(3)]
+    settings.FEEDS_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    page = home_feed_page(viewer=reader, cursor=None, size=2)
+    rest = home_feed_page(viewer=reader, cursor=page.next_cursor, size=2)
+    assert [n.pk for n in page.items + rest.items] == [n.pk for n in reversed(notes)]
