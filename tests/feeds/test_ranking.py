@@ -169,3 +169,20 @@ def test_rank_of_a_note_gone_or_unpublished_is_dropped():
     assert not ranking.note_rank_update(note_id=note.pk)
     assert not NoteRank.objects.exists()
     assert not ranking.note_rank_update(note_id=10**9)
+
+
+def test_seed_demo_ranks_the_demo_notes(django_capture_on_commit_callbacks):
+    """The quick start's Discover is ranked from the first page: every demo note has a rank
+    that takes in its demo likes and collects."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", "--notes", "4", stdout=StringIO())
+    notes = Note.objects.filter(status="published")
+    assert notes.count() == 4
+    for note in notes:
+        counts = {"like_count": note.like_count, "collect_count": note.collect_count}
+        expected = ranking.discover_score(published_at=note.published_at, counts=counts)
+        assert NoteRank.objects.get(note=note).score == expected
