@@ -3,7 +3,6 @@ photo renditions (served only to those who may see the note)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import (
     FileResponse,
     Http404,
@@ -22,7 +21,7 @@ from accounts import selectors as accounts_selectors
 from rednote.web import login_redirect, safe_next, service_refusal
 
 from .. import selectors, services
-from ..models import ImageStatus, Note, NoteImage, NoteStatus, Visibility
+from ..models import ImageStatus, Note, NoteStatus, Visibility
 
 # Renditions never change under a URL (the image id is in it); visibility can, so a public
 # note's photos are cached for an hour by anyone, other notes' photos only by the browser.
@@ -55,12 +54,7 @@ def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
 
     Asked by script (`HX-Request`, as the Discover overlay does), only the note itself, without
     the page around it; the answer varies on that header so a cache never mixes the two."""
-    # The row, its author and the viewer's flags in one query, then only what the page shows
-    # (photos, mentioned people for the text's links; not the tags, which the text links).
-    note = selectors.note_row_get_visible(viewer=request.user, note_id=note_id)
-    prefetch_related_objects(
-        [note], Prefetch("images", queryset=NoteImage.objects.order_by("position")), "mentions"
-    )
+    note = selectors.note_page_get_visible(viewer=request.user, note_id=note_id)
     context = _note_context(request, note)
     htmx = request.htmx
     if htmx and not htmx.boosted and not htmx.history_restore_request:

@@ -1,0 +1,66 @@
+"""A prepared query gives what its queryset gives, for every argument, and builds the
+queryset once."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
+
+from notes import selectors
+from notes.models import Note
+from rednote.prepared import PreparedQuery
+from tests.factories import BlockFactory, FollowFactory, NoteFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _plain_row(viewer, note_id: int):
+    return (
+        selectors.notes_annotate_viewer(
+            Note.objects.visible_to(viewer).select_related("author"), viewer=viewer
+        )
+        .filter(pk=note_id)
+        .first()
+    )
+
+
+def test_note_row_matches_the_queryset_for_every_viewer_and_visibility():
+    author, follower, stranger, blocked = UserFactory(), UserFactory(), UserFactory(), UserFactory()
+    FollowFactory(follower=follower, followee=author)
+    BlockFactory(blocker=author, blocked=blocked)
+    notes = [
+        NoteFactory(author=author, visibility=visibility)
+        for visibility in ("public", "followers", "private")
+    ] + [NoteFactory(author=author, processing=True), NoteFactory(author=author, is_hidden=True)]
+    for viewer in (AnonymousUser(), author, follower, stranger, blocked):
+        for note in notes:
+            expected = _plain_row(viewer, note.pk)
+            try:
+                got = selectors.note_row_get_visible(viewer=viewer, note_id=note.pk)
+            except Http404:
+                got = None
+            assert (got and got.pk) == (expected and expected.pk), (viewer, note.visibility)
+            if got is not None:
+                assert got.author.handle == author.handle  # select_related filled in
+                assert (got.viewer_liked, got.viewer_collected) == (False, False)
+                assert got.title == expected.title and got.updated_at == expected.updated_at
+
+
+def test_prepared_query_builds_once_and_substitutes_each_argument():
+    built = []
+
+    def build(note_id, author_id):
+        built.append((note_id, author_id))
+        return Note.objects.filter(pk=note_id, author_id=author_id)
+
+    prepared = PreparedQuery(build, 2)
+    first, second = NoteFactory(), NoteFactory()
+    assert [n.pk for n in prepared(first.pk, first.author_id)] == [first.pk]
+    assert [n.pk for n in prepared(second.pk, second.author_id)] == [second.pk]
+    assert prepared(first.pk, second.author_id) == []
+    assert len(built) == 1
+
+
+def test_prepared_query_refuses_an_argument_it_cannot_place():
+    prepared = PreparedQuery(lambda note_id, unused: Note.objects.filter(pk=note_id), 2)
+    with pytest.raises(ValueError, match="Every argument"):
+        prepared(1, 2)
