@@ -7,6 +7,8 @@ import re
 import pytest
 from django.db import connection
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from feeds import search
 from feeds.search_views import PEOPLE_PAGE_SIZE
@@ -267,3 +269,22 @@ def test_page_in_chinese(client, mixed):
     assert ">笔记</a>" in html  # the Notes tab
     assert 'placeholder="搜索"' in html
     assert card_ids(response) == [mixed.pk]
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    query=st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=130),
+    kind=st.sampled_from(search.SEARCH_TYPES),
+)
+def test_api_any_query_is_a_page_or_a_400_naming_q(api_client, query, kind):
+    response = api_client.get(API, {"q": query, "type": kind})
+    if response.status_code == 200:
+        assert set(response.json()) == {"next", "previous", "results"}
+    else:
+        assert_error(response, 400, "q")
