@@ -1,6 +1,7 @@
 """REST API for the home feed (`GET /api/v1/feeds/home/`): the notes of `/following/`, the same
 page for page (`feeds.home.home_feed_page`)."""
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -27,6 +28,10 @@ class HomeFeedPageSerializer(serializers.Serializer):
         allow_null=True, help_text=gettext_lazy("Always null: the home feed pages forward only.")
     )
     results = NoteSerializer(many=True)
+
+
+def _without_prefetches(notes: QuerySet) -> QuerySet:
+    return notes.prefetch_related(None)
 
 
 class HomeFeedApi(APIView):
@@ -65,7 +70,9 @@ class HomeFeedApi(APIView):
                 viewer=request.user,
                 cursor=request.query_params.get("cursor") or None,
                 size=size,
-                prepare=NoteSerializer.eager_load,
+                # Images, tags and mentions come from the cache (notes.representation), loaded
+                # only for the notes of the page that miss there: no prefetch here.
+                prepare=_without_prefetches,
             )
         except InvalidCursor:
             message = CursorPagination.invalid_cursor_message
