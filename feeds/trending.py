@@ -19,7 +19,8 @@ The global list (TRENDING_CANDIDATES tags) is computed in two queries and cached
 TRENDING_CACHE_SECONDS (a moderator's exclusion forgets it at once, `trending_forget`); a note
 hidden or deleted meanwhile still counts until then, never longer. For a signed-in reader the
 notes of people they block, who block them, or whom they muted are taken out of the counts in
-one more query, so those people never make a tag trend for them.
+one more query per computation (cached with it), so those people never make a tag trend for
+them.
 """
 
 import math
@@ -159,22 +160,35 @@ def trending_forget() -> None:
     cache.delete(TRENDING_CACHE_KEY)
 
 
+def _without_unwanted(rows: list[_CachedTag], *, viewer, at: datetime) -> list[_CachedTag]:
+    """`rows` less the notes of people in a block with `viewer` or muted by them (one query)."""
+    unwanted = Note.objects.visible_to(None).filter(
+        Q(blocked_either_way(viewer, user="author_id")) | Q(muted_by(viewer, user="author_id"))
+    )
+    minus = _counts(now=at, notes=unwanted, hashtag_ids=[r["id"] for r in rows])
+    if not minus:
+        return rows
+    return [
+        {
+            **row,
+            "recent": max(0, row["recent"] - minus.get(row["id"], (0, 0))[0]),
+            "previous": max(0, row["previous"] - minus.get(row["id"], (0, 0))[1]),
+        }
+        for row in rows
+    ]
+
+
 def trending_tags(*, viewer, size: int = TRENDING_SIZE) -> list[TrendingTag]:
-    """Up to `size` trending tags for `viewer`, best first. From the cache; for a signed-in
-    reader, one query takes out the notes of people in a block with them or muted by them."""
+    """Up to `size` trending tags for `viewer`, best first, from the cache. A signed-in
+    reader's list leaves out the notes of people in a block with them or muted by them: one
+    query per reader and computation (kept as long as the global list), so a block or mute
+    made meanwhile shows at the next computation, within TRENDING_CACHE_SECONDS."""
     computed_at, rows = _candidates()
     if rows and viewer is not None and viewer.is_authenticated:
-        unwanted = Note.objects.visible_to(None).filter(
-            Q(blocked_either_way(viewer, user="author_id")) | Q(muted_by(viewer, user="author_id"))
-        )
-        minus = _counts(now=computed_at, notes=unwanted, hashtag_ids=[r["id"] for r in rows])
-        if minus:
-            rows = [
-                {
-                    **row,
-                    "recent": max(0, row["recent"] - minus.get(row["id"], (0, 0))[0]),
-                    "previous": max(0, row["previous"] - minus.get(row["id"], (0, 0))[1]),
-                }
-                for row in rows
-            ]
+        key = f"{TRENDING_CACHE_KEY}:reader:{viewer.pk}:{computed_at.timestamp():.6f}"
+        mine: Any = cache.get(key)
+        if mine is None:
+            mine = _without_unwanted(rows, viewer=viewer, at=computed_at)
+            cache.set(key, mine, TRENDING_CACHE_SECONDS)
+        rows = mine
     return _rank(rows)[:size]
