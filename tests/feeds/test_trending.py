@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -130,6 +131,20 @@ def test_trending_is_cached(django_assert_num_queries, user):
     assert names(trending.trending_tags(viewer=None)) == ["cached"]  # until it expires
     trending.trending_forget()
     assert names(trending.trending_tags(viewer=None)) == ["later", "cached"]
+
+
+def test_one_request_recomputes_while_the_others_answer_with_the_previous_list(
+    django_assert_num_queries,
+):
+    post(tag("First"), 3)
+    assert names(trending.trending_tags(viewer=None)) == ["first"]
+    post(tag("Second"), 5)
+    cache.delete(trending.TRENDING_CACHE_KEY)  # the list expires...
+    cache.add(trending.TRENDING_LOCK_KEY, 1)  # ... while another request is computing it
+    with django_assert_num_queries(0):
+        assert names(trending.trending_tags(viewer=None)) == ["first"]
+    cache.delete(trending.TRENDING_LOCK_KEY)  # that request is done or gone
+    assert names(trending.trending_tags(viewer=None)) == ["second", "first"]
 
 
 # --- API ----------------------------------------------------------------------------------
