@@ -28,6 +28,7 @@ from notes.models import Hashtag
 from notes.parsing import hashtag_normalize
 
 from .models import HashtagFollow
+from .recompute import cached_value, cached_value_forget
 
 LATEST = "latest"
 TOP = "top"
@@ -52,18 +53,18 @@ def _top_key(hashtag: Hashtag) -> str:
 
 def tag_top_forget(*, hashtag: Hashtag) -> None:
     """Rank the tag's Top notes afresh on the next read."""
-    cache.delete(_top_key(hashtag))
+    cached_value_forget(_top_key(hashtag))
 
 
 def tag_top_ids(*, hashtag: Hashtag) -> list[int]:
-    """The ids of the tag's TOP_SIZE most liked and collected public notes (cached)."""
-    key = _top_key(hashtag)
-    ids = cache.get(key)
-    if ids is None:
+    """The ids of the tag's TOP_SIZE most liked and collected public notes: cached, and
+    recomputed by one request at a time (`feeds.recompute`)."""
+
+    def compute() -> list[int]:
         public = notes_selectors.notes_of_hashtag(hashtag=hashtag, viewer=None)
-        ids = list(_engagement(public).values_list("pk", flat=True)[:TOP_SIZE])
-        cache.set(key, ids, TOP_CACHE_SECONDS)
-    return ids
+        return list(_engagement(public).values_list("pk", flat=True)[:TOP_SIZE])
+
+    return cached_value(_top_key(hashtag), compute, seconds=TOP_CACHE_SECONDS)
 
 
 def tag_notes(*, hashtag: Hashtag, viewer, tab: str = LATEST) -> QuerySet:

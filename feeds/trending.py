@@ -36,6 +36,8 @@ from django.utils import timezone
 from accounts.models import blocked_either_way, muted_by
 from notes.models import Hashtag, Note
 
+from .recompute import cached_value, cached_value_forget
+
 RECENT_WINDOW = timedelta(hours=24)
 BASELINE_DAYS = 7
 SMOOTHING = 5.0
@@ -44,10 +46,6 @@ TRENDING_CANDIDATES = 50
 TRENDING_SIZE = 10
 TRENDING_CACHE_SECONDS = 300
 TRENDING_CACHE_KEY = "feeds:trending:v1"
-TRENDING_PREVIOUS_KEY = f"{TRENDING_CACHE_KEY}:previous"
-TRENDING_PREVIOUS_SECONDS = 3600
-TRENDING_LOCK_KEY = f"{TRENDING_CACHE_KEY}:computing"
-TRENDING_LOCK_SECONDS = 60
 
 HashtagNotes = Note.hashtags.through
 
@@ -150,29 +148,20 @@ def trending_compute(*, now: datetime) -> list[_CachedTag]:
 
 
 def _candidates() -> tuple[datetime, list[_CachedTag]]:
-    """(when computed, the global candidates), from the cache or computed now.
+    """(when computed, the global candidates): cached, and recomputed by one request at a
+    time (`feeds.recompute`)."""
 
-    When the list is due, one request recomputes it (it holds a short lock in the cache)
-    while the others keep answering with the previous list, so a busy site computes it once
-    per TRENDING_CACHE_SECONDS, not once per worker."""
-    cached: Any = cache.get(TRENDING_CACHE_KEY)
-    if cached is not None:
-        return cached
-    previous: Any = cache.get(TRENDING_PREVIOUS_KEY)
-    if previous is not None and not cache.add(TRENDING_LOCK_KEY, 1, TRENDING_LOCK_SECONDS):
-        return previous
-    now = timezone.now()
-    cached = (now, trending_compute(now=now))
-    cache.set(TRENDING_CACHE_KEY, cached, TRENDING_CACHE_SECONDS)
-    cache.set(TRENDING_PREVIOUS_KEY, cached, TRENDING_PREVIOUS_SECONDS)
-    cache.delete(TRENDING_LOCK_KEY)
-    return cached
+    def compute() -> tuple[datetime, list[_CachedTag]]:
+        now = timezone.now()
+        return now, trending_compute(now=now)
+
+    return cached_value(TRENDING_CACHE_KEY, compute, seconds=TRENDING_CACHE_SECONDS)
 
 
 def trending_forget() -> None:
-    """Drop the cached lists, previous one included (after a moderator keeps a tag out, or
-    lets it back in): the next read computes afresh."""
-    cache.delete_many([TRENDING_CACHE_KEY, TRENDING_PREVIOUS_KEY])
+    """Drop the cached lists (after a moderator keeps a tag out, or lets it back in): the next
+    read computes afresh."""
+    cached_value_forget(TRENDING_CACHE_KEY)
 
 
 def _without_unwanted(rows: list[_CachedTag], *, viewer, at: datetime) -> list[_CachedTag]:

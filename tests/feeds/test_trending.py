@@ -140,10 +140,11 @@ def test_one_request_recomputes_while_the_others_answer_with_the_previous_list(
     assert names(trending.trending_tags(viewer=None)) == ["first"]
     post(tag("Second"), 5)
     cache.delete(trending.TRENDING_CACHE_KEY)  # the list expires...
-    cache.add(trending.TRENDING_LOCK_KEY, 1)  # ... while another request is computing it
+    lock = f"{trending.TRENDING_CACHE_KEY}:computing"
+    cache.add(lock, 1)  # ... while another request is computing it
     with django_assert_num_queries(0):
         assert names(trending.trending_tags(viewer=None)) == ["first"]
-    cache.delete(trending.TRENDING_LOCK_KEY)  # that request is done or gone
+    cache.delete(lock)  # that request is done or gone
     assert names(trending.trending_tags(viewer=None)) == ["second", "first"]
 
 
