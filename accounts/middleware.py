@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.utils import translation
 
+from . import services
+
 
 class UserLanguageMiddleware:
     """A signed-in person's saved interface language wins over cookie and Accept-Language.
@@ -47,8 +49,6 @@ class UserActivityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from . import services
-
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             services.user_seen(user=user)
