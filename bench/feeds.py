@@ -53,6 +53,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8105, help="the project's port")
     parser.add_argument("--static-port", type=int, default=18105)
     parser.add_argument("--only", default="", help="web: measure only paths containing this")
+    parser.add_argument("--project", help="web: serve the site from this checkout instead")
     parser.add_argument("--pull-notes", type=int, default=1_000_000)
     parser.add_argument("--profile", metavar="PATH", help="profile one path in-process instead")
     parser.add_argument("--profile-as", choices=["anonymous", "token", "session"])

@@ -105,12 +105,12 @@ def endpoints(ids: dict, auth: dict) -> list[Endpoint]:
     ]
 
 
-def _serve(args, port: int, module: str, env: dict) -> subprocess.Popen:
+def _serve(args, port: int, module: str, env: dict, cwd: Path = ROOT) -> subprocess.Popen:
     log = open(OUT / f"gunicorn-{port}.log", "w")  # noqa: SIM115 - lives as long as the server
     process = subprocess.Popen(  # noqa: S603 - our own gunicorn with fixed arguments
         [GUNICORN, module, "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
          "--access-logfile", "/dev/null", "--log-level", "warning"],
-        cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
+        cwd=cwd, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     for _ in range(100):
         try:
@@ -161,7 +161,14 @@ def run(args) -> list[str]:
           f"{args.rounds}×{args.duration} s each side, interleaved")  # fmt: skip
     print(f"   note {ids['note']}, tag {ids['tag']}, profile @{ids['handle']}, "
           f"signed in as @{ids['reader']}")  # fmt: skip
-    site = _serve(args, args.port, "rednote.wsgi:application", {})
+    # --project: another checkout of the site (e.g. an older commit, for before/after), run
+    # with this one's settings for the bench and the same database.
+    project = Path(args.project).resolve() if args.project else ROOT
+    if args.project:
+        print(f"   the site served from {project}")
+    site = _serve(
+        args, args.port, "rednote.wsgi:application", {"PYTHONPATH": str(project)}, project
+    )
     static_dir = OUT / "static_site"
     static_dir.mkdir(exist_ok=True)
     measured, index = [], {}
@@ -229,7 +236,7 @@ def _measure(args, measured: list) -> list[str]:
         errors = site.errors
         verdict = "ok" if ok else "MISSED"
         if errors:
-            verdict += f" ({errors} non-2xx!)"
+            verdict += f" ({errors} errors or timeouts)"
             ok = False
         if not ok:
             missed.append(f"{endpoint.label} {ratio:.2f}× static (target ≥ {endpoint.target_rps}×)")
