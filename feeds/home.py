@@ -27,8 +27,9 @@ from django.utils import timezone
 from accounts.models import User
 from notes.models import Note
 from notes.selectors import notes_annotate_viewer
-from rednote.cursors import InvalidCursor, cursor_decode, cursor_encode, datetime_score
+from rednote.cursors import InvalidCursor, cursor_decode, cursor_encode
 from rednote.pagination import CursorPage
+from rednote.prepared import PreparedQuery
 
 from .fanout import pull_authors
 from .sources import home_reach, reader_entries
@@ -75,6 +76,37 @@ def home_notes(viewer: User) -> QuerySet:
         .for_cards()
     )
     return notes_annotate_viewer(notes, viewer=viewer)
+
+
+# The page's notes query, built and compiled by the ORM once per process and shape (`prepare`,
+# and the number of ids rounded up to a power of two, the rest padded with 0, which is no
+# note's id), then run again with the viewer's and the notes' ids: building it (visibility,
+# mutes, reach and the viewer's flags are eight subqueries) cost more than running it.
+_PREPARED: dict[tuple[Callable | None, int], PreparedQuery] = {}
+_MIN_BUCKET = 16
+_MAX_PREPARED = 32
+
+
+def _notes_query(viewer_id: int, ids: tuple[int, ...], prepare: Callable | None) -> QuerySet:
+    notes = home_notes(User(pk=viewer_id)).filter(pk__in=ids)
+    return prepare(notes) if prepare is not None else notes
+
+
+def _load(viewer: User, ids: list[int], prepare: Callable | None) -> list[Note]:
+    if not ids:
+        return []
+    bucket = max(_MIN_BUCKET, 1 << (len(ids) - 1).bit_length())
+    prepared = _PREPARED.get((prepare, bucket))
+    if prepared is None and len(_PREPARED) >= _MAX_PREPARED:  # callers passing fresh lambdas
+        return list(_notes_query(viewer.pk, tuple(ids), prepare))
+    if prepared is None:
+        prepared = _PREPARED.setdefault(
+            (prepare, bucket),
+            PreparedQuery(
+                lambda viewer_id, *ids: _notes_query(viewer_id, ids, prepare), 1 + bucket
+            ),
+        )
+    return prepared(viewer.pk, *ids, *[0] * (bucket - len(ids)))
 
 
 def _merge(sources: list[Source]) -> tuple[list[Entry], bool]:
@@ -141,10 +173,7 @@ def home_feed_page(
         entries = reader_entries(viewer, before=before, limit=size + 1)
         sources = [(entries, len(entries) > size)]
     window, more = _merge(sources)
-    notes = home_notes(viewer).filter(pk__in=[entry.note_id for entry in window])
-    if prepare is not None:
-        notes = prepare(notes)
-    by_id = {note.pk: note for note in notes}
+    by_id = {note.pk: note for note in _load(viewer, [entry.note_id for entry in window], prepare)}
     shown = [by_id[entry.note_id] for entry in window if entry.note_id in by_id]
     if store is not None:
         stored = sources[0][0]
@@ -158,8 +187,8 @@ def home_feed_page(
                 logger.warning("home feed of %s: stale entries not removed", viewer.pk)
     if len(shown) > size:
         items = shown[:size]
-        last = items[-1]
-        next_cursor: str | None = cursor_encode(datetime_score(last.published_at), last.pk)
+        last = next(entry for entry in window if entry.note_id == items[-1].pk)
+        next_cursor: str | None = cursor_encode(last.score, last.note_id)
     else:
         items = shown
         next_cursor = (
