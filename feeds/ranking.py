@@ -90,23 +90,24 @@ def discover_ranks_recompute(*, since: datetime | None, missing: bool = False) -
 
     Idempotent; safe to run concurrently with itself (each upsert is a row-level write of a
     value that depends only on the note's current counters)."""
-    notes = Note.objects.filter(status=NoteStatus.PUBLISHED, published_at__isnull=False)
-    if since is not None:
-        wanted = Q(published_at__gte=since)
-        if missing:
-            wanted |= Q(rank__isnull=True)
-        notes = notes.filter(wanted)
-    rows = notes.order_by().values_list(*_COLUMNS, "rank__score")
+    published = Note.objects.filter(status=NoteStatus.PUBLISHED, published_at__isnull=False)
+    passes = [published if since is None else published.filter(published_at__gte=since)]
+    if missing and since is not None:
+        # A pass of its own: an OR of the two conditions defeats both indexes.
+        passes.append(published.filter(published_at__lt=since, rank__isnull=True))
     now = timezone.now()
-    total, batch = 0, []
-    for row in rows.iterator(chunk_size=BATCH_SIZE):
-        batch.append(row)
-        if len(batch) == BATCH_SIZE:
+    total = 0
+    for notes in passes:
+        batch: list[tuple] = []
+        rows = notes.order_by().values_list(*_COLUMNS, "rank__score")
+        for row in rows.iterator(chunk_size=BATCH_SIZE):
+            batch.append(row)
+            if len(batch) == BATCH_SIZE:
+                _upsert(_rank_rows(batch, now))
+                total, batch = total + len(batch), []
+        if batch:
             _upsert(_rank_rows(batch, now))
-            total, batch = total + len(batch), []
-    if batch:
-        _upsert(_rank_rows(batch, now))
-        total += len(batch)
+            total += len(batch)
     return total
 
 

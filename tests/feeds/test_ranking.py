@@ -148,6 +148,15 @@ def test_a_note_without_a_rank_still_appears_last(api_client):
     assert _discover_ids(api_client) == [ranked.pk, unranked.pk]
 
 
+def test_a_note_whose_ranking_was_lost_is_back_after_the_periodic_run(api_client):
+    # Unranked notes are looked for among the last day's only (the query stays small); an
+    # older one whose task on note_published was lost waits for the next periodic run.
+    lost = NoteFactory(published_at=timezone.now() - timedelta(days=3))
+    assert _discover_ids(api_client) == []
+    discover_ranks_recompute_task.delay()
+    assert _discover_ids(api_client) == [lost.pk]
+
+
 def test_pages_run_from_the_ranked_notes_into_the_unranked_ones(api_client):
     now = timezone.now()
     ranked = [NoteFactory(published_at=now - timedelta(hours=h)) for h in range(5)]
