@@ -10,16 +10,17 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from notes import selectors as notes_selectors
 from notes.views import grid_page
-from rednote.web import login_redirect, safe_next, service_refusal
+from rednote.web import login_redirect, rate_limit_wait, safe_next, service_refusal
 
 from . import tag_selectors, tags
 
 TAB_PARAMETER = "tab"
+FOLLOW_THROTTLE_SCOPE = "social_graph"
 
 
 def _tab(request: HttpRequest) -> str:
@@ -66,6 +67,19 @@ def _follow_action(request: HttpRequest, name: str, *, follow: bool) -> HttpResp
     back = safe_next(request, default=reverse("feeds:tag", kwargs={"name": hashtag.name}))
     if not request.user.is_authenticated:
         return login_redirect(request, back)
+    # The same budget as the API's follow endpoints (`social_graph`), per person.
+    wait = rate_limit_wait(request, scope=FOLLOW_THROTTLE_SCOPE)
+    if wait is not None:
+        text = ngettext(
+            "Too many follows in a short time; try again in %(n)s second.",
+            "Too many follows in a short time; try again in %(n)s seconds.",
+            wait,
+        ) % {"n": wait}
+        response = service_refusal(request, ValidationError(text), back)
+        if request.htmx:
+            response.status_code = 429
+            response["Retry-After"] = str(wait)
+        return response
     try:
         if follow:
             tags.hashtag_follow(user=request.user, hashtag=hashtag)

@@ -274,21 +274,35 @@ def test_api_follow_errors(auth_api_client, travel, monkeypatch):
     assert refused.status_code == 400 and "hashtag" in refused.json()["errors"]
 
 
-def test_api_follow_is_throttled_like_the_social_graph(auth_api_client, travel, settings):
-    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {**rates, "social_graph": "2/min"},
-    }
-    from rest_framework.settings import api_settings
+@pytest.fixture
+def social_graph_two_a_minute():
     from rest_framework.throttling import ScopedRateThrottle
 
-    ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
-    try:
-        codes = [auth_api_client.post("/api/v1/tags/travel/follow/").status_code for _ in range(3)]
-    finally:
-        ScopedRateThrottle.THROTTLE_RATES = rates
+    saved = ScopedRateThrottle.THROTTLE_RATES
+    ScopedRateThrottle.THROTTLE_RATES = {**saved, "social_graph": "2/min"}
+    yield
+    ScopedRateThrottle.THROTTLE_RATES = saved
+
+
+def test_api_follow_is_throttled_like_the_social_graph(
+    auth_api_client, travel, social_graph_two_a_minute
+):
+    codes = [auth_api_client.post("/api/v1/tags/travel/follow/").status_code for _ in range(3)]
     assert codes == [201, 200, 429]
+
+
+def test_page_follow_shares_the_social_graph_budget(
+    client, user, travel, social_graph_two_a_minute
+):
+    client.force_login(user)
+    assert client.post("/tags/travel/follow/", **HTMX).status_code == 200
+    assert client.post("/tags/travel/unfollow/", **HTMX).status_code == 200
+    refused = client.post("/tags/travel/follow/", **HTMX)
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "Too many follows" in refused.content.decode()
+    page = client.post("/tags/travel/follow/", follow=True)
+    assert "Too many follows" in page.content.decode()
+    assert not HashtagFollow.objects.exists()
 
 
 # --- API: a tag's notes -------------------------------------------------------------------
