@@ -174,6 +174,7 @@ def _parts_of(notes: list[Note]) -> dict[int, dict[str, Any]]:
 
 
 def _absolute_urls(parts: dict[str, Any], absolute) -> dict[str, Any]:
+    """The parts with absolute URLs, as new dicts: the cached ones are shared."""
     images = [
         {
             **image,
@@ -187,7 +188,7 @@ def _absolute_urls(parts: dict[str, Any], absolute) -> dict[str, Any]:
         "url": absolute(parts["url"]),
         "images": images,
         "hashtags": hashtags,
-        "mentions": [*parts["mentions"]],
+        "mentions": [dict(mention) for mention in parts["mentions"]],
     }
 
 
