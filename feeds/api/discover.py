@@ -60,8 +60,9 @@ class DiscoverApi(APIView):
         description=gettext_lazy(
             "The notes of the Discover grid (`/`), best ranked first: engagement (likes, "
             "collects) weighed against age. A share of each page (the server's "
-            "`DISCOVER_OTHER_SIDE_SHARE`, 0.3 by default) are notes in languages the reader does not read "
-            "(their `reads`; for a visitor, the `Accept-Language` interface language), marked "
+            "`DISCOVER_OTHER_SIDE_SHARE`, 0.3 by default) are notes in languages the reader "
+            "does not read (their `reads`; for a visitor, the `Accept-Language` interface "
+            "language), marked "
             "`other_side`. Visibility, blocks and mutes apply as everywhere. Follow `next` for "
             "the following page: no note appears on two pages."
         ),
