@@ -24,6 +24,8 @@ from django.db.models import QuerySet
 
 # Values no real argument has: ids are positive.
 _SENTINEL_BASE = -7_300_000_000_000_000_000
+# The ids a database column can hold (a signed 64-bit integer).
+_ID_MIN, _ID_MAX = -(2**63), 2**63 - 1
 
 
 class PreparedQuery:
@@ -46,6 +48,10 @@ class PreparedQuery:
         return queryset, compiler, sql, tuple(params), slots
 
     def __call__(self, *args: int) -> list:
+        if any(not _ID_MIN <= int(argument) <= _ID_MAX for argument in args):
+            # No row has such an id, and the database may refuse the number itself (SQLite's
+            # integers are 64-bit); the ORM answers an empty result here, and so do we.
+            return []
         if self._compiled is None:
             with self._lock:
                 if self._compiled is None:

@@ -64,3 +64,11 @@ def test_prepared_query_refuses_an_argument_it_cannot_place():
     prepared = PreparedQuery(lambda note_id, unused: Note.objects.filter(pk=note_id), 2)
     with pytest.raises(ValueError, match="Every argument"):
         prepared(1, 2)
+
+
+@pytest.mark.parametrize("note_id", [2**63, 10**25, -(2**63) - 1])
+def test_prepared_query_answers_nothing_for_an_id_no_column_can_hold(note_id):
+    # As the ORM does (an empty result, never the database refusing the number: SQLite would).
+    NoteFactory()
+    prepared = PreparedQuery(lambda pk: Note.objects.filter(pk=pk), 1)
+    assert prepared(note_id) == []
