@@ -5,8 +5,8 @@ Needs PostgreSQL (`DATABASE_URL`), Redis (`REDIS_URL`), gunicorn, redis-server a
 (demo data, `manage.py seed_demo`) and `<name>_bench_pull` (1M generated notes) next to the one
 `DATABASE_URL` names, a private redis-server on a free port for the fan-out, `bench/out/`.
 
-Three parts (`--part web,fanout,pull`, default all), each side by side with its yardstick in the
-same run, interleaved, so machine drift hits both alike:
+Four parts (`--part web,fanout,pull,freshness`, default all), the first three side by side
+with a yardstick in the same run, interleaved, so machine drift hits both alike:
 
   web     Every hot read — the notes list and one note (API), the note page, Discover, a tag
           page, a profile, and the feeds API/pages once they exist — served by gunicorn
@@ -23,6 +23,13 @@ same run, interleaved, so machine drift hits both alike:
           the ORM), with the SQL of the real selectors (`notes_of_hashtag`,
           `notes_of_author`): p99 ≤ 10 ms and worst ≤ 2× typical over tags/authors of every
           size. EXPLAIN ANALYZE is printed for what misses.
+  freshness  End to end on the full stack: gunicorn (2 workers) and a real celery worker
+          (prefork, concurrency 2, queues default/images/feeds) on the scratch database and
+          `REDIS_URL`; an author with 1,000 active followers uploads two 3000×4000 JPEGs and
+          posts a note with them over the API, the last follower polls the home feed API every
+          20 ms. Target: median ≤ 1.5 s from the note's POST to the last follower's feed, image
+          processing included (`--freshness-notes` notes after a warm-up one); the rows'
+          timestamps and the worker's log say where the time went.
 
 Exits with status 1 when a target is missed.
 """
@@ -45,7 +52,9 @@ def scratch_url(url: str, suffix: str) -> str:
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", default="web,fanout,pull", help="web, fanout, pull (commas)")
+    parser.add_argument(
+        "--part", default="web,fanout,pull,freshness", help="web, fanout, pull, freshness (commas)"
+    )
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved runs per endpoint")
     parser.add_argument("--connections", type=int, default=16)
@@ -55,6 +64,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--only", default="", help="web: measure only paths containing this")
     parser.add_argument("--project", help="web: serve the site from this checkout instead")
     parser.add_argument("--pull-notes", type=int, default=1_000_000)
+    parser.add_argument("--freshness-notes", type=int, default=10, help="notes timed end to end")
+    parser.add_argument("--followers", type=int, default=1000, help="freshness: the author's")
+    parser.add_argument("--poll-ms", type=float, default=20, help="freshness: feed reads every")
     parser.add_argument("--profile", metavar="PATH", help="profile one path in-process instead")
     parser.add_argument("--profile-as", choices=["anonymous", "token", "session"])
     parser.add_argument("--profile-requests", type=int, default=300)
@@ -80,7 +92,7 @@ if __name__ == "__main__":
             "SECURE_SSL_REDIRECT": "false",
             "CELERY_TASK_ALWAYS_EAGER": "true",
             "CACHE_KEY_PREFIX": "bench-feeds",
-            "API_THROTTLE_RATES": "anon=100000000/min,user=100000000/min",
+            "API_THROTTLE_RATES": "anon=100000000/min,user=100000000/min,uploads=100000000/min",
             "MEDIA_ROOT": str(OUT / "media"),
             "PRIVATE_MEDIA_ROOT": str(OUT / "private"),
             "STATIC_ROOT": str(OUT / "static"),
@@ -120,7 +132,7 @@ def main() -> int:
     call_command("seed_demo", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
 
-    from bench.feedslib import fanout, pull, web
+    from bench.feedslib import fanout, freshness, pull, web
 
     if ARGS.profile:
         from bench.feedslib import profile
@@ -137,6 +149,8 @@ def main() -> int:
         missed += fanout.run(ARGS)
     if "pull" in parts:
         missed += pull.run(ARGS, scratch_url(BASE_URL, "_bench_pull"), database_create)
+    if "freshness" in parts:
+        missed += freshness.run(ARGS)
     print()
     if missed:
         print("MISSED: " + "; ".join(missed))

@@ -105,12 +105,15 @@ def endpoints(ids: dict, auth: dict) -> list[Endpoint]:
     ]
 
 
-def _serve(args, port: int, module: str, env: dict, cwd: Path = ROOT) -> subprocess.Popen:
+def _serve(
+    args, port: int, module: str, env: dict, cwd: Path = ROOT, new_session: bool = False
+) -> subprocess.Popen:
     log = open(OUT / f"gunicorn-{port}.log", "w")  # noqa: SIM115 - lives as long as the server
     process = subprocess.Popen(  # noqa: S603 - our own gunicorn with fixed arguments
         [GUNICORN, module, "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
          "--access-logfile", "/dev/null", "--log-level", "warning"],
         cwd=cwd, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=new_session,  # its own process group, ended as one (freshness)
     )  # fmt: skip
     for _ in range(100):
         try:
