@@ -4,14 +4,15 @@ listings of `feeds.search` (the same as `GET /api/v1/search/`), each a keyset pa
 a 400 page saying so; a query that finds nothing shows an empty state."""
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from accounts.selectors import Relationship
 from notes.views import grid_page
 from rednote.pagination import InvalidCursor, cursor_page
+from rednote.web import invalid_cursor_response, next_page_url
 
 from . import search
 
@@ -56,10 +57,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
                 listing.queryset, cursor=request.GET.get("cursor"), key=listing.key, size=size
             )
     except InvalidCursor:
-        return HttpResponseBadRequest(
-            gettext("This page link is not valid; start again from the first page."),
-            content_type="text/plain; charset=utf-8",
-        )
+        return invalid_cursor_response()
     rows = page.items
     if kind == search.SEARCH_USERS:
         viewer_id = request.user.pk if request.user.is_authenticated else None
@@ -67,11 +65,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             row.relationship = Relationship(
                 is_self=row.pk == viewer_id, following=row.viewer_follows
             )
-    next_url = None
-    if page.has_next:
-        params = request.GET.copy()
-        params["cursor"] = page.next_cursor
-        next_url = f"{request.path}?{params.urlencode()}"
+    next_url = next_page_url(request, page.next_cursor if page.has_next else None)
     context.update(rows=rows, next_url=next_url)
     if request.htmx and request.GET.get("cursor"):
         return render(request, "feeds/_search_rows.html", context)

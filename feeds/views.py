@@ -1,14 +1,15 @@
 """Feed pages: Discover (`/`) and Following (`/following/`), as note-card grids paged by
-cursor with htmx "load more" (see `notes.views.grid_page`)."""
+cursor with htmx "load more" (`notes.views.cards_response`)."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
-from django.utils.translation import get_language, gettext
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from notes.views import cards_response
 from rednote.cursors import InvalidCursor
 from rednote.pagination import DEFAULT_PAGE_SIZE
+from rednote.web import invalid_cursor_response
 
 from .discover import discover_page, reader_languages
 from .home import home_feed_page
@@ -28,19 +29,9 @@ def discover(request: HttpRequest) -> HttpResponse:
             size=DEFAULT_PAGE_SIZE,
         )
     except InvalidCursor:
-        return HttpResponseBadRequest(
-            gettext("This page link is not valid; start again from the first page."),
-            content_type="text/plain; charset=utf-8",
-        )
-    next_url = None
-    if page.has_next:
-        query = request.GET.copy()
-        query["cursor"] = page.next_cursor
-        next_url = f"{request.path}?{query.urlencode()}"
-    context = {"tab": "discover", "notes": page.items, "next_url": next_url, "overlay": True}
-    if request.htmx and request.GET.get("cursor"):
-        return render(request, "notes/_cards_page.html", context)
-    return render(request, "feeds/discover.html", context)
+        return invalid_cursor_response()
+    context = {"tab": "discover", "overlay": True}
+    return cards_response(request, page, template="feeds/discover.html", context=context)
 
 
 @login_required
@@ -53,18 +44,8 @@ def following(request: HttpRequest) -> HttpResponse:
     try:
         page = home_feed_page(viewer=request.user, cursor=cursor, size=DEFAULT_PAGE_SIZE)
     except InvalidCursor:
-        return HttpResponseBadRequest(
-            gettext("This page link is not valid; start again from the first page."),
-            content_type="text/plain; charset=utf-8",
-        )
-    next_url = None
-    if page.has_next:
-        query = request.GET.copy()
-        query["cursor"] = page.next_cursor
-        next_url = f"{request.path}?{query.urlencode()}"
-    context: dict = {"tab": "following", "notes": page.items, "next_url": next_url}
-    if request.htmx and cursor:
-        return render(request, "notes/_cards_page.html", context)
+        return invalid_cursor_response()
+    context: dict = {"tab": "following"}
     if not page.items and cursor is None:
         context["suggestions"] = home_feed_suggestions(viewer=request.user)
-    return render(request, "feeds/following.html", context)
+    return cards_response(request, page, template="feeds/following.html", context=context)

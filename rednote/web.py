@@ -16,7 +16,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
@@ -29,6 +29,24 @@ from rest_framework.views import APIView
 logger = logging.getLogger(__name__)
 
 # --- Where to go ---------------------------------------------------------------------------
+
+
+def next_page_url(request: HttpRequest, cursor: str | None) -> str | None:
+    """This page's address with `cursor` for the next page (its other parameters kept), or
+    None when there is no next page."""
+    if cursor is None:
+        return None
+    query = request.GET.copy()
+    query["cursor"] = cursor
+    return f"{request.path}?{query.urlencode()}"
+
+
+def invalid_cursor_response() -> HttpResponse:
+    """A page link whose cursor this site did not make (`rednote.cursors.InvalidCursor`)."""
+    return HttpResponseBadRequest(
+        gettext("This page link is not valid; start again from the first page."),
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 def safe_next(request: HttpRequest, default: str) -> str:

@@ -10,7 +10,7 @@ page (`rednote.pagination.cursor_page`) and costs a constant number of queries w
 
 from .boards import board_create, board_delete, board_detail, board_edit, board_note_remove
 from .compose import media_upload, note_create, note_delete, note_edit
-from .grids import boards, grid_page, liked, profile
+from .grids import boards, cards_response, grid_page, liked, profile
 from .note_page import (
     note_collect,
     note_detail,
@@ -28,6 +28,7 @@ __all__ = [
     "board_edit",
     "board_note_remove",
     "boards",
+    "cards_response",
     "grid_page",
     "media_upload",
     "note_collect",

@@ -1,15 +1,25 @@
 """Pages that are grids of note cards: the profile's Notes, Collected (boards) and Liked tabs, and
 `grid_page`, the keyset page every note grid (feeds and tag pages included) is rendered with."""
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from accounts import selectors as accounts_selectors
 from rednote.pagination import DEFAULT_PAGE_SIZE, InvalidCursor, cursor_page
+from rednote.web import invalid_cursor_response, next_page_url
 
 from .. import selectors
+
+
+def cards_response(request: HttpRequest, page, *, template: str, context: dict) -> HttpResponse:
+    """Render one page of note cards (`page.items`, `page.next_cursor` if `page.has_next`): the
+    whole page, or for htmx "load more" just the next cards and a new "load more" control."""
+    next_url = next_page_url(request, page.next_cursor if page.has_next else None)
+    context = {**context, "page": page, "notes": page.items, "next_url": next_url}
+    if request.htmx and request.GET.get("cursor"):
+        return render(request, "notes/_cards_page.html", context)
+    return render(request, template, context)
 
 
 def grid_page(
@@ -21,24 +31,13 @@ def grid_page(
     key: str = "published_at",
     size: int = DEFAULT_PAGE_SIZE,
 ) -> HttpResponse:
-    """Render one keyset page of note cards: the whole page, or (htmx "load more") just the
-    next cards and a new "load more" control. A malformed `cursor` is a 400."""
+    """One keyset page of `queryset` as note cards (`cards_response`). A malformed `cursor` is
+    a 400."""
     try:
         page = cursor_page(queryset, cursor=request.GET.get("cursor"), key=key, size=size)
     except InvalidCursor:
-        return HttpResponseBadRequest(
-            gettext("This page link is not valid; start again from the first page."),
-            content_type="text/plain; charset=utf-8",
-        )
-    next_url = None
-    if page.has_next:
-        query = request.GET.copy()
-        query["cursor"] = page.next_cursor
-        next_url = f"{request.path}?{query.urlencode()}"
-    context = {**context, "page": page, "notes": page.items, "next_url": next_url}
-    if request.htmx and request.GET.get("cursor"):
-        return render(request, "notes/_cards_page.html", context)
-    return render(request, template, context)
+        return invalid_cursor_response()
+    return cards_response(request, page, template=template, context=context)
 
 
 # --- Profile grids -----------------------------------------------------------------------
