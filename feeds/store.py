@@ -263,6 +263,12 @@ class FeedStore:
                 return None
             raw = [Entry(_int(reply[i + 1]), _int(reply[i])) for i in range(0, len(reply), 2)]
             full = len(raw) == ask
+            if full:
+                # Redis orders equal scores by member text ("9" before "10"): a read cut inside
+                # the lowest score's group may have missed higher ids of it, so that group is
+                # left for the next read (ids descending within a score, as the database).
+                lowest = raw[-1].score
+                raw = [e for e in raw if e.score != lowest]
             raw.sort(reverse=True)  # equal scores: ids descending, as the database pages
             entries = [e for e in raw if before is None or (e.score, e.note_id) < before]
             if len(entries) >= count or not full:

@@ -98,3 +98,20 @@ def test_store_page_reads_past_many_equal_scores(feed_store, count):
     feed_store.timeline_rebuild(2, entries, expire_at=4_102_444_800)
     page, _more = feed_store.timeline_page(2, before=(500, 10), count=count)
     assert page == [Entry(500, 9 - i) for i in range(count)]
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_store_pages_cut_in_equal_scores_lose_nothing(feed_store, count):
+    """Redis orders equal scores by member text ("9" before "10"): a read that ends inside
+    such a group must neither put the wrong notes first nor skip the rest of the group."""
+    entries = [Entry(500, note_id) for note_id in (8, 9, 10, 11)] + [Entry(400, 3)]
+    feed_store.timeline_rebuild(4, entries, expire_at=4_102_444_800)
+    seen: list[Entry] = []
+    before = None
+    while True:
+        page, more = feed_store.timeline_page(4, before=before, count=count)
+        seen += page
+        if not more or not page:
+            break
+        before = (page[-1].score, page[-1].note_id)
+    assert seen == sorted(entries, reverse=True)
