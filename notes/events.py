@@ -8,8 +8,9 @@ hidden, and public or followers-only. The two circulation events say who may rea
 
 - note_published(note_id, author_id, visibility): the note reached readers who could not see it
   before; `visibility` ("public" or "followers") says who may read it now. Sent when a note's
-  photos are ready (unless it is private), when it is unhidden (unless it is private), and when
-  an edit widens its visibility (private → followers/public, followers → public). A feed adds
+  photos are ready (unless it is private), when it is unhidden (unless it is private), when
+  an edit widens its visibility (private → followers/public, followers → public), and when an
+  edit adds a hashtag to a public note (that tag's followers are newly reached). A feed adds
   it for the readers `visibility` allows; readers who had it already are left as they are.
 - note_withdrawn(note_id, author_id, visibility): the note was taken away from some readers;
   `visibility` says who may still read it: "followers" (narrowed from public), "private" (made

@@ -57,12 +57,16 @@ def mentioned_send(*, note: Note, user_ids: list[int]) -> None:
         )
 
 
-def edit_send(*, note: Note, old_visibility: str, new_mention_ids: list[int]) -> None:
+def edit_send(
+    *, note: Note, old_visibility: str, new_mention_ids: list[int], tags_added: bool = False
+) -> None:
     """Events of an edit of a published note (`note` as saved, `old_visibility` before).
 
     Widening publishes to the newly allowed readers, narrowing withdraws from those who lost
-    access; people newly mentioned are announced while the note circulates (all its mentions
-    when it leaves "private", since those were never announced).
+    access; a public note that stays public and gained a hashtag (`tags_added`) is published
+    again, since that tag's followers are newly reached (receivers are idempotent); people
+    newly mentioned are announced while the note circulates (all its mentions when it leaves
+    "private", since those were never announced).
     """
     if note.status != NoteStatus.PUBLISHED or note.is_hidden:
         return
@@ -73,5 +77,7 @@ def edit_send(*, note: Note, old_visibility: str, new_mention_ids: list[int]) ->
             return
     elif _REACH[new_visibility] < _REACH[old_visibility]:
         withdrawn_send(note_id=note.pk, author_id=note.author_id, visibility=new_visibility)
+    elif tags_added and new_visibility == Visibility.PUBLIC:
+        published_send(note=note, mentions=False)
     if new_visibility != Visibility.PRIVATE:
         mentioned_send(note=note, user_ids=new_mention_ids)

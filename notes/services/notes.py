@@ -145,7 +145,8 @@ def note_update(
     """Edit a note's text, tags, visibility or location (photos stay as posted).
 
     A published note's readers are told what changed (`circulation.edit_send`): widening its
-    visibility publishes it, narrowing withdraws it, and newly mentioned people are announced.
+    visibility publishes it, narrowing withdraws it, a hashtag added to a public note publishes
+    it again (the tag's followers get it), and newly mentioned people are announced.
     """
     fields = note_text_clean(
         title=note.title if title is None else title,
@@ -161,9 +162,16 @@ def note_update(
         setattr(note, name, value)
     note.status, note.is_hidden = current["status"], current["is_hidden"]
     note.save(update_fields=[*fields, "updated_at"])
+    old_tag_ids = set(note.hashtags.values_list("pk", flat=True))
     new_mention_ids = tags_and_mentions_set(note)
+    tags_added = bool(set(note.hashtags.values_list("pk", flat=True)) - old_tag_ids)
     note_search_document_update(note)
-    edit_send(note=note, old_visibility=current["visibility"], new_mention_ids=new_mention_ids)
+    edit_send(
+        note=note,
+        old_visibility=current["visibility"],
+        new_mention_ids=new_mention_ids,
+        tags_added=tags_added,
+    )
     return note
 
 

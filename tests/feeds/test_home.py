@@ -358,3 +358,16 @@ def test_home_feed_read_from_the_database_while_its_redis_is_down(settings, publ
     page = home_feed_page(viewer=reader, cursor=None, size=2)
     rest = home_feed_page(viewer=reader, cursor=page.next_cursor, size=2)
     assert [n.pk for n in page.items + rest.items] == [n.pk for n in reversed(notes)]
+
+
+def test_home_hashtag_added_by_an_edit_reaches_its_followers(redis_feeds, publish, run_events):
+    author, tag_reader = active_user(), active_user()
+    river = Hashtag.objects.create(name="river", display_name="river")
+    HashtagFollow.objects.create(user=tag_reader, hashtag=river)
+    assert feed_ids(tag_reader) == []  # builds the (empty) timeline
+    note = publish(author, body="A walk.")
+    only_followers = publish(author, visibility="followers", body="Ours.")
+    run_events(notes_services.note_update, note=note, body="A walk. #river")
+    run_events(notes_services.note_update, note=only_followers, body="Ours. #river")
+    assert redis_feeds.timeline_members(tag_reader.pk) == [note.pk]
+    assert feed_ids(tag_reader) == [note.pk]

@@ -386,3 +386,22 @@ def test_a_raising_receiver_does_not_fail_the_page_either(
     assert response.status_code in (200, 302)
     assert note.likes.filter(user=user).exists()
     assert any("note_liked" in r.getMessage() for r in caplog.records)
+
+
+def test_note_update_adding_a_hashtag_to_a_public_note_publishes_it_again(
+    user, captured_events, run_on_commit
+):
+    """The new tag's followers are newly reached; a removed tag or a followers-only note's
+    new tag reaches no one new."""
+    note = NoteFactory(author=user, visibility="public", body="#walk")
+    only_followers = NoteFactory(author=user, visibility="followers", body="#walk")
+    with run_on_commit():
+        services.note_update(note=note, body="#walk #river")
+        services.note_update(note=only_followers, body="#walk #river")
+    assert [(name, kwargs["note_id"]) for name, kwargs in captured_events.sent] == [
+        ("note_published", note.pk)
+    ]
+    captured_events.clear()
+    with run_on_commit():
+        services.note_update(note=note, body="#river")  # one fewer: nobody new
+    assert captured_events.sent == []
