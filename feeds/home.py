@@ -33,7 +33,7 @@ from rednote.prepared import PreparedQuery
 
 from .fanout import pull_authors
 from .sources import home_reach, reader_entries
-from .store import Entry, FeedStore, StoreError, get_store
+from .store import Entry, FeedStore, StoreError, get_store, store_configured
 
 logger = logging.getLogger(__name__)
 
@@ -160,11 +160,13 @@ def home_feed_page(
     arrive). `prepare` adds what the caller renders (e.g. `NoteSerializer.eager_load`).
     Raises InvalidCursor for a cursor the feed did not make."""
     before = _position(cursor)
-    store = get_store()
+    store: FeedStore | None = None
     sources: list[Source] = []
-    if store is not None:
+    if store_configured():
         try:
-            sources = _stored_sources(store, viewer, before, size)
+            store = get_store()
+            if store is not None:
+                sources = _stored_sources(store, viewer, before, size)
         except StoreError:
             # The same page from the database: a Redis outage slows the feed, never breaks it.
             logger.warning("home feed of %s read from the database: Redis failed", viewer.pk)

@@ -9,11 +9,12 @@ from django.dispatch import Signal
 
 from rednote.tasks import enqueue_on_commit
 
-from .store import get_store
+from .store import store_configured
 
 
 def _enqueue(task: str, **kwargs: Any) -> None:
-    if get_store() is not None:
+    # Not `get_store()`: a cluster client connects when made, and enqueueing needs no Redis.
+    if store_configured():
         enqueue_on_commit(task, **kwargs)
 
 

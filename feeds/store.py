@@ -28,10 +28,12 @@ import redis
 from django.conf import settings
 from django.core.signals import setting_changed
 from redis.cluster import RedisCluster
-from redis.exceptions import NoScriptError
+from redis.exceptions import NoScriptError, RedisClusterException
 
-# What a store operation raises when Redis cannot answer (down, timed out, cluster failing).
-StoreError = redis.RedisError
+# What a store operation raises when Redis cannot answer (down, timed out, cluster failing):
+# redis-py's cluster client raises RedisClusterException, which is not a RedisError, when no
+# node can be reached.
+StoreError = (redis.RedisError, RedisClusterException)
 
 BATCH_SIZE = 1000
 # A timeline made by a push alone (not built) lives this long without being read.
@@ -325,14 +327,25 @@ _configured = False
 def store_from_url(url: str, *, cluster: bool, max_length: int) -> FeedStore:
     client: Any
     if cluster:
-        client = RedisCluster.from_url(url)
+        # The cluster client connects here, to learn the slots: unreachable, that is a
+        # connection error (tasks retry on it, reads fall back to the database).
+        try:
+            client = RedisCluster.from_url(url)
+        except RedisClusterException as exc:
+            raise redis.ConnectionError(str(exc)) from exc
     else:
         client = redis.Redis.from_url(url)
     return FeedStore(client, cluster=cluster, max_length=max_length)
 
 
+def store_configured() -> bool:
+    """Whether there is a feed store, without connecting to it."""
+    return bool(settings.FEEDS_REDIS_URL)
+
+
 def get_store() -> FeedStore | None:
-    """The configured store (one per process), or None when FEEDS_REDIS_URL is empty."""
+    """The configured store (one per process), or None when FEEDS_REDIS_URL is empty. Raises
+    a StoreError when a cluster cannot be reached (the next call tries again)."""
     global _store, _configured
     if not _configured:
         url = settings.FEEDS_REDIS_URL

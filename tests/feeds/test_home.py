@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from accounts import services as accounts_services
-from feeds import fanout
+from feeds import fanout, receivers
 from feeds.home import home_feed_page
 from feeds.models import HashtagFollow
 from feeds.tasks import note_fan_out_task
@@ -371,3 +371,20 @@ def test_home_hashtag_added_by_an_edit_reaches_its_followers(redis_feeds, publis
     run_events(notes_services.note_update, note=only_followers, body="Ours. #river")
     assert redis_feeds.timeline_members(tag_reader.pk) == [note.pk]
     assert feed_ids(tag_reader) == [note.pk]
+
+
+def test_home_feed_and_follows_work_while_its_redis_cluster_is_unreachable(
+    settings, publish, redis_feeds, monkeypatch
+):
+    """A cluster client connects when it is made: an unreachable cluster must not turn the
+    page (or a follow's event, which only enqueues) into an error."""
+    author, reader = active_user(), active_user()
+    FollowFactory(follower=reader, followee=author)
+    note = publish(author)
+    settings.FEEDS_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    settings.FEEDS_REDIS_CLUSTER = True
+    assert [n.pk for n in home_feed_page(viewer=reader, cursor=None, size=5).items] == [note.pk]
+    sent = []
+    monkeypatch.setattr(receivers, "enqueue_on_commit", lambda task, **kwargs: sent.append(task))
+    receivers.on_follow_changed(follower_id=reader.pk, followee_id=author.pk)
+    assert sent == ["feeds.reader_author_sync"]  # the task retries until the cluster is back
