@@ -11,7 +11,9 @@ touches one slot only, and batches are grouped by slot (a pipeline per node on a
 Pushes may reach a timeline that is not built yet (its reader was active but the key expired):
 they make a partial set that the rebuild then merges into, so a note published while a
 timeline is being rebuilt is never lost. Both keys of a built timeline expire together, when
-their reader would stop getting pushes (see `feeds.home.timeline_expiry`).
+their reader would stop getting pushes (see `feeds.home.timeline_expiry`). The feeds' Redis
+must not evict keys (`maxmemory-policy noeviction`, Redis's default): a timeline evicted while
+its marker stays would read as empty, not missing, until the marker expires.
 
 The connection is its own (`FEEDS_REDIS_URL`, `FEEDS_REDIS_CLUSTER`), so timelines can live on
 a cluster while the broker and the cache keep their Redis. `get_store()` is None without one.
