@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from feeds.models import HashtagFollow
 from notes.models import Hashtag
-from tests.factories import BlockFactory, FollowFactory, NoteFactory, UserFactory
+from tests.factories import BlockFactory, FollowFactory, MuteFactory, NoteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +120,21 @@ def test_empty_following_suggests_people_and_hashtags(no_feed_store, user):
     FollowFactory(follower=user, followee=en_author)
     html = web.get("/following/").content.decode()
     assert 'data-testid="feed-suggestions"' not in html
+
+
+def test_empty_following_never_suggests_people_in_a_block_or_muted(no_feed_store, user):
+    """Whoever search leaves out (a block either way, a mute) is not suggested either."""
+    kept = UserFactory(handle="kept_poster")
+    blocks_reader = UserFactory(handle="blocks_reader")
+    muted = UserFactory(handle="muted_poster")
+    BlockFactory(blocker=blocks_reader, blocked=user)
+    MuteFactory(muter=user, muted=muted)
+    for author in (kept, blocks_reader, muted):
+        NoteFactory(author=author)
+    web, _api = _clients(user)
+    html = web.get("/following/").content.decode()
+    assert "@kept_poster" in html
+    assert "@blocks_reader" not in html and "@muted_poster" not in html
 
 
 def test_reader_activity_is_written_at_most_once_an_hour(redis_feeds, user, password):
