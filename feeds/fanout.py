@@ -94,10 +94,13 @@ def _note_tag_ids(note: Note | None) -> list[int]:
     return list(note.hashtags.values_list("pk", flat=True))
 
 
-def note_fan_out(*, note_id: int, author_id: int, active_only: bool) -> int:
+def note_fan_out(
+    *, note_id: int, author_id: int, active_only: bool, hashtag_ids: list[int] | None = None
+) -> int:
     """Bring every timeline the note concerns up to date with it: after `note_published`
     (`active_only`: readers who could get a push) or `note_withdrawn` (everyone who may hold
-    it). Enqueues one `note_sync_chunk` task per 1,000 readers, or runs the only chunk at once.
+    it; `hashtag_ids`: the tags of a note deleted since, whose followers may hold it).
+    Enqueues one `note_sync_chunk` task per 1,000 readers, or runs the only chunk at once.
     Returns the number of chunks."""
     store = get_store()
     if store is None:
@@ -111,6 +114,8 @@ def note_fan_out(*, note_id: int, author_id: int, active_only: bool) -> int:
     # A publication reaches a hashtag's followers only when the note is public.
     public = note is not None and note.visibility == Visibility.PUBLIC
     tag_ids = _note_tag_ids(note) if public or not active_only else []
+    if note is None and not active_only:
+        tag_ids = sorted({int(tag_id) for tag_id in hashtag_ids or []})
     readers = _candidate_ids(
         author_id, tag_ids, followers=push_followers, since=active_since() if active_only else None
     )

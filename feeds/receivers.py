@@ -22,8 +22,13 @@ def on_note_published(*, note_id: int, author_id: int, **_kwargs: Any) -> None:
     _enqueue("feeds.note_fan_out", note_id=note_id, author_id=author_id, active_only=True)
 
 
-def on_note_withdrawn(*, note_id: int, author_id: int, **_kwargs: Any) -> None:
-    _enqueue("feeds.note_fan_out", note_id=note_id, author_id=author_id, active_only=False)
+def on_note_withdrawn(
+    *, note_id: int, author_id: int, hashtag_ids: list[int] | None = None, **_kwargs: Any
+) -> None:
+    kwargs: dict[str, Any] = {"note_id": note_id, "author_id": author_id, "active_only": False}
+    if hashtag_ids:  # a deleted note: its tags' readers cannot be found from its row
+        kwargs["hashtag_ids"] = list(hashtag_ids)
+    _enqueue("feeds.note_fan_out", **kwargs)
 
 
 def on_follow_changed(*, follower_id: int, followee_id: int, **_kwargs: Any) -> None:

@@ -27,9 +27,14 @@ def note_rank_update_task(note_id: int) -> None:
 
 
 @shared_task(name="feeds.note_fan_out", acks_late=True, **RETRY_POLICY)
-def note_fan_out_task(note_id: int, author_id: int, active_only: bool = True) -> int:
-    """A note was published (`active_only`) or withdrawn: chunk its readers by 1,000."""
-    return fanout.note_fan_out(note_id=note_id, author_id=author_id, active_only=active_only)
+def note_fan_out_task(
+    note_id: int, author_id: int, active_only: bool = True, hashtag_ids: list[int] | None = None
+) -> int:
+    """A note was published (`active_only`) or withdrawn: chunk its readers by 1,000
+    (`hashtag_ids`: a deleted note's tags)."""
+    return fanout.note_fan_out(
+        note_id=note_id, author_id=author_id, active_only=active_only, hashtag_ids=hashtag_ids
+    )
 
 
 @shared_task(name="feeds.note_sync_chunk", acks_late=True, **RETRY_POLICY)

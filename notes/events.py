@@ -15,7 +15,8 @@ hidden, and public or followers-only. The two circulation events say who may rea
 - note_withdrawn(note_id, author_id, visibility): the note was taken away from some readers;
   `visibility` says who may still read it: "followers" (narrowed from public), "private" (made
   private: only the author), or None (deleted or hidden: no one). A feed removes it from the
-  readers `visibility` no longer allows. A private note's deletion sends nothing.
+  readers `visibility` no longer allows. A deletion also carries `hashtag_ids`, the tags the
+  note had (its row, and so its tags, are gone). A private note's deletion sends nothing.
 - note_liked(note_id, user_id, author_id) / note_unliked(note_id, user_id, author_id): `user_id`
   added or removed their like.
 - note_collected(note_id, user_id, author_id, board_id): `user_id` put the note into their

@@ -35,14 +35,19 @@ def published_send(*, note: Note, mentions: bool) -> None:
         mentioned_send(note=note, user_ids=user_ids)
 
 
-def withdrawn_send(*, note_id: int, author_id: int, visibility: str | None) -> None:
-    """The note left some readers; `visibility` is who may still read it (None: no one)."""
+def withdrawn_send(
+    *, note_id: int, author_id: int, visibility: str | None, hashtag_ids: list[int] | None = None
+) -> None:
+    """The note left some readers; `visibility` is who may still read it (None: no one).
+    `hashtag_ids`, for a deleted note only: the tags it carried (its row is gone)."""
+    extra = {} if hashtag_ids is None else {"hashtag_ids": list(hashtag_ids)}
     send_on_commit(
         events.note_withdrawn,
         sender=Note,
         note_id=note_id,
         author_id=author_id,
         visibility=visibility,
+        **extra,
     )
 
 

@@ -201,9 +201,12 @@ def note_delete(*, note: Note) -> None:
     files = _files_of(note)
     note_id, author_id = note.pk, note.author_id
     current = _lock(note)
+    hashtag_ids = sorted(note.hashtags.values_list("pk", flat=True))
     note.delete()
     if current and note_in_circulation(**current):
-        withdrawn_send(note_id=note_id, author_id=author_id, visibility=None)
+        withdrawn_send(
+            note_id=note_id, author_id=author_id, visibility=None, hashtag_ids=hashtag_ids
+        )
     transaction.on_commit(lambda: _files_delete(files))
 
 

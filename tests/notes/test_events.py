@@ -193,12 +193,19 @@ def test_hide_unhide_and_delete_of_a_private_note_send_nothing(
 
 
 def test_note_delete_withdraws_from_everyone(user, captured_events, run_on_commit):
-    note = NoteFactory(author=user)
+    note = NoteFactory(author=user, body="#walk and #river")
     note_id = note.pk
+    services.note_update(note=note, body="#walk and #river")  # records its tags
+    tag_ids = sorted(note.hashtags.values_list("pk", flat=True))
+    assert len(tag_ids) == 2
     with run_on_commit():
         services.note_delete(note=note)
+    # The tags it carried come along: the row that linked them is gone.
     assert captured_events.sent == [
-        ("note_withdrawn", {"note_id": note_id, "author_id": user.pk, "visibility": None})
+        (
+            "note_withdrawn",
+            {"note_id": note_id, "author_id": user.pk, "visibility": None, "hashtag_ids": tag_ids},
+        )
     ]
 
 
