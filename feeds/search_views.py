@@ -6,6 +6,7 @@ a 400 page saying so; a query that finds nothing shows an empty state."""
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 
@@ -68,5 +69,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     next_url = next_page_url(request, page.next_cursor if page.has_next else None)
     context.update(rows=rows, next_url=next_url)
     if request.htmx and request.GET.get("cursor"):
-        return render(request, "feeds/_search_rows.html", context)
-    return render(request, "feeds/search.html", context)
+        response = render(request, "feeds/_search_rows.html", context)
+    else:
+        response = render(request, "feeds/search.html", context)
+    patch_vary_headers(response, ("HX-Request",))  # as `cards_response`: one address, two bodies
+    return response

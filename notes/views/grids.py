@@ -3,6 +3,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from accounts import selectors as accounts_selectors
@@ -14,12 +15,17 @@ from .. import selectors
 
 def cards_response(request: HttpRequest, page, *, template: str, context: dict) -> HttpResponse:
     """Render one page of note cards (`page.items`, `page.next_cursor` if `page.has_next`): the
-    whole page, or for htmx "load more" just the next cards and a new "load more" control."""
+    whole page, or for htmx "load more" just the next cards and a new "load more" control. The
+    two share an address, so the answer varies on `HX-Request`: a cache (the browser's, on
+    Back) never serves the bare cards as the page, nor the page as the cards."""
     next_url = next_page_url(request, page.next_cursor if page.has_next else None)
     context = {**context, "page": page, "notes": page.items, "next_url": next_url}
     if request.htmx and request.GET.get("cursor"):
-        return render(request, "notes/_cards_page.html", context)
-    return render(request, template, context)
+        response = render(request, "notes/_cards_page.html", context)
+    else:
+        response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 def grid_page(
