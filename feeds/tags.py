@@ -21,39 +21,50 @@ from .models import HashtagFollow, TrendingExclusion
 HASHTAG_FOLLOW_LIMIT = 500
 
 
+# Tries of a follow that keeps meeting a concurrent follow and unfollow of the same tag.
+HASHTAG_FOLLOW_ATTEMPTS = 3
+
+
 def hashtag_follow(*, user: User, hashtag: Hashtag) -> tuple[HashtagFollow, bool]:
     """`user` follows `hashtag`; returns the follow and whether it is new. Refuses (field
     `hashtag`) a new follow beyond HASHTAG_FOLLOW_LIMIT; an existing one is always fine."""
-    existing = HashtagFollow.objects.filter(user=user, hashtag=hashtag).first()
-    if existing is not None:
-        return existing, False
-    try:
-        with transaction.atomic():
-            # Lock the person's row so two concurrent follows can't both pass the limit.
-            User.objects.select_for_update().filter(pk=user.pk).first()
-            if HashtagFollow.objects.filter(user=user).count() >= HASHTAG_FOLLOW_LIMIT:
-                raise ValidationError(
-                    {
-                        "hashtag": [
-                            _(
-                                "You follow %(limit)s tags already, the most one can follow. "
-                                "Unfollow one to follow this one."
-                            )
-                            % {"limit": HASHTAG_FOLLOW_LIMIT}
-                        ]
-                    }
-                )
-            follow = HashtagFollow.objects.create(user=user, hashtag=hashtag)
-            send_on_commit(
-                events.hashtag_followed,
-                sender=HashtagFollow,
-                user_id=user.pk,
-                hashtag_id=hashtag.pk,
+    for _attempt in range(HASHTAG_FOLLOW_ATTEMPTS):
+        existing = HashtagFollow.objects.filter(user=user, hashtag=hashtag).first()
+        if existing is not None:
+            return existing, False
+        try:
+            return _hashtag_follow_create(user=user, hashtag=hashtag), True
+        except IntegrityError:
+            # A concurrent request created the same follow first (that one announced it): look
+            # again; if a concurrent unfollow already took it away, follow anew.
+            continue
+    raise ValidationError({"hashtag": [_("This tag is changing right now; try again.")]})
+
+
+def _hashtag_follow_create(*, user: User, hashtag: Hashtag) -> HashtagFollow:
+    with transaction.atomic():
+        # Lock the person's row so two concurrent follows can't both pass the limit.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        if HashtagFollow.objects.filter(user=user).count() >= HASHTAG_FOLLOW_LIMIT:
+            raise ValidationError(
+                {
+                    "hashtag": [
+                        _(
+                            "You follow %(limit)s tags already, the most one can follow. "
+                            "Unfollow one to follow this one."
+                        )
+                        % {"limit": HASHTAG_FOLLOW_LIMIT}
+                    ]
+                }
             )
-    except IntegrityError:
-        # A concurrent request created the same follow first: that one announced it.
-        return HashtagFollow.objects.get(user=user, hashtag=hashtag), False
-    return follow, True
+        follow = HashtagFollow.objects.create(user=user, hashtag=hashtag)
+        send_on_commit(
+            events.hashtag_followed,
+            sender=HashtagFollow,
+            user_id=user.pk,
+            hashtag_id=hashtag.pk,
+        )
+    return follow
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 """Likes of notes."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from accounts.models import User
@@ -13,17 +13,24 @@ from ..models import Note, NoteLike
 @transaction.atomic
 def note_like(*, user: User, note: Note) -> bool:
     """Like a note; liking twice is one like. Returns whether a like was added."""
-    _, created = NoteLike.objects.get_or_create(user=user, note=note)
-    if created:
-        Note.objects.filter(pk=note.pk).update(like_count=F("like_count") + 1)
-        send_on_commit(
-            events.note_liked,
-            sender=Note,
-            note_id=note.pk,
-            user_id=user.pk,
-            author_id=note.author_id,
-        )
-    return created
+    if NoteLike.objects.filter(user=user, note=note).exists():
+        return False
+    try:
+        with transaction.atomic():
+            NoteLike.objects.create(user=user, note=note)
+    except IntegrityError:
+        # A concurrent like of the same person added it first and counted it (a concurrent
+        # unlike may even have taken it back already): nothing more to do here.
+        return False
+    Note.objects.filter(pk=note.pk).update(like_count=F("like_count") + 1)
+    send_on_commit(
+        events.note_liked,
+        sender=Note,
+        note_id=note.pk,
+        user_id=user.pk,
+        author_id=note.author_id,
+    )
+    return True
 
 
 @transaction.atomic
