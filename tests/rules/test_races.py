@@ -1,5 +1,6 @@
-"""A person's own requests racing each other (a follow and an unfollow of a tag, a like and an
-unlike, sent at once by a client) end in a consistent state and an answer, never a 500.
+"""A person's own requests racing each other (a follow and an unfollow of a tag or a person, a
+like and an unlike, a mute and an unmute, sent at once by a client) end in a consistent state
+and an answer, never a 500.
 
 The race is replayed deterministically: the INSERT meets a unique-constraint conflict (a
 concurrent request inserted the same row) and the row is already gone when looked at again (a
@@ -8,6 +9,7 @@ concurrent undo deleted it) — on the live site this gave DoesNotExist / Integr
 import pytest
 from django.db import IntegrityError
 
+from accounts.models import Block, Follow, Mute
 from feeds import tags
 from feeds.models import HashtagFollow
 from notes import services
@@ -60,3 +62,14 @@ def test_like_racing_a_like_and_an_unlike(monkeypatch, auth_api_client, user):
     # Liking again later works as ever.
     assert services.note_like(user=user, note=note) is True
     assert Note.objects.get(pk=note.pk).like_count == 1
+
+
+@pytest.mark.parametrize(
+    ("model", "path"),
+    [(Follow, "follow"), (Mute, "mute"), (Block, "block")],
+)
+def test_graph_write_racing_its_undo(monkeypatch, auth_api_client, user, other_user, model, path):
+    _conflict_once(monkeypatch, model)
+    response = auth_api_client.post(f"/api/v1/users/{other_user.handle}/{path}/")
+    assert response.status_code == 201
+    assert model.objects.count() == 1
