@@ -108,7 +108,9 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 # Persistent connections: opening one to PostgreSQL costs more than a cached page's whole
 # work (bench/feeds.py). Checked before reuse, so a restarted database is not an error.
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+# Persistent connections for the real servers; none under DEBUG, where runserver starts a
+# thread per request and each thread's kept connection would linger (PostgreSQL's slots).
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0 if DEBUG else 60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The quick start serves requests and runs eager tasks in threads; wait for the write lock
