@@ -6,11 +6,12 @@ something changed, so the home feed can start or stop delivering the tag's notes
 """
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from notes.models import Hashtag
+from rednote.db import get_or_create_racing
 from rednote.events import send_on_commit
 
 from . import events, trending
@@ -22,23 +23,18 @@ HASHTAG_FOLLOW_LIMIT = 500
 
 
 # Tries of a follow that keeps meeting a concurrent follow and unfollow of the same tag.
-HASHTAG_FOLLOW_ATTEMPTS = 3
 
 
 def hashtag_follow(*, user: User, hashtag: Hashtag) -> tuple[HashtagFollow, bool]:
     """`user` follows `hashtag`; returns the follow and whether it is new. Refuses (field
     `hashtag`) a new follow beyond HASHTAG_FOLLOW_LIMIT; an existing one is always fine."""
-    for _attempt in range(HASHTAG_FOLLOW_ATTEMPTS):
-        existing = HashtagFollow.objects.filter(user=user, hashtag=hashtag).first()
-        if existing is not None:
-            return existing, False
-        try:
-            return _hashtag_follow_create(user=user, hashtag=hashtag), True
-        except IntegrityError:
-            # A concurrent request created the same follow first (that one announced it): look
-            # again; if a concurrent unfollow already took it away, follow anew.
-            continue
-    raise ValidationError({"hashtag": [_("This tag is changing right now; try again.")]})
+    return get_or_create_racing(
+        HashtagFollow,
+        field="hashtag",
+        create=lambda: _hashtag_follow_create(user=user, hashtag=hashtag),
+        user=user,
+        hashtag=hashtag,
+    )
 
 
 def _hashtag_follow_create(*, user: User, hashtag: Hashtag) -> HashtagFollow:
