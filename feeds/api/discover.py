@@ -2,21 +2,16 @@
 page for page (`feeds.discover`), for visitors too."""
 
 from django.utils.translation import get_language, gettext_lazy
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, permissions, serializers
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers
 from rest_framework.response import Response
-from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from notes.serializers import NoteSerializer
 from rednote.api import error_responses
-from rednote.cursors import InvalidCursor
-from rednote.pagination import CursorPagination
 
 from ..discover import discover_page, reader_languages
-
-TAG_FEEDS = "feeds"
+from .paging import FORWARD_PAGE_PARAMETERS, TAG_FEEDS, forward_page
 
 
 class DiscoverNoteSerializer(NoteSerializer):
@@ -44,10 +39,6 @@ class DiscoverPageSerializer(serializers.Serializer):
     results = DiscoverNoteSerializer(many=True)
 
 
-class DiscoverPagination(CursorPagination):
-    """Only for its page size rules (`page_size`, 1 to 100, default 20)."""
-
-
 class DiscoverApi(APIView):
     """The Discover feed."""
 
@@ -66,37 +57,21 @@ class DiscoverApi(APIView):
             "`other_side`. Visibility, blocks and mutes apply as everywhere. Follow `next` for "
             "the following page: no note appears on two pages."
         ),
-        parameters=[
-            OpenApiParameter(
-                "cursor",
-                OpenApiTypes.STR,
-                description=gettext_lazy("The cursor of the page to fetch, from `next`."),
-            ),
-            OpenApiParameter(
-                "page_size",
-                OpenApiTypes.INT,
-                description=gettext_lazy("Number of results per page (1 to 100, default 20)."),
-            ),
-        ],
+        parameters=FORWARD_PAGE_PARAMETERS,
         responses={200: DiscoverPageSerializer, **error_responses(400)},
     )
     def get(self, request):
-        size = DiscoverPagination().get_page_size(request) or DiscoverPagination.page_size
-        cursor = request.query_params.get("cursor") or None
-        try:
-            page = discover_page(
+        reads = reader_languages(request.user, get_language())
+        page, next_url = forward_page(
+            request,
+            lambda cursor, size: discover_page(
                 viewer=request.user,
-                reads=reader_languages(request.user, get_language()),
+                reads=reads,
                 cursor=cursor,
                 size=size,
                 prepare=NoteSerializer.eager_load,
-            )
-        except InvalidCursor:
-            message = CursorPagination.invalid_cursor_message
-            raise exceptions.ValidationError({"cursor": [str(message)]}) from None
-        next_url = None
-        if page.next_cursor is not None:
-            next_url = replace_query_param(request.build_absolute_uri(), "cursor", page.next_cursor)
+            ),
+        )
         # A note is the shared note JSON (`NoteSerializer`, however it is built) plus the flag.
         results = NoteSerializer(page.items, many=True, context={"request": request}).data
         for item, note in zip(results, page.items, strict=True):

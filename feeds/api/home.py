@@ -3,21 +3,16 @@ page for page (`feeds.home.home_feed_page`)."""
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, permissions, serializers
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers
 from rest_framework.response import Response
-from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from notes.serializers import NoteSerializer
 from rednote.api import error_responses
-from rednote.cursors import InvalidCursor
-from rednote.pagination import CursorPagination
 
 from ..home import home_feed_page
-
-TAG_FEEDS = "feeds"
+from .paging import FORWARD_PAGE_PARAMETERS, TAG_FEEDS, forward_page
 
 
 class HomeFeedPageSerializer(serializers.Serializer):
@@ -49,36 +44,20 @@ class HomeFeedApi(APIView):
             "apply as everywhere. Follow `next` for the following page; notes published "
             "meanwhile never shift the pages you are reading."
         ),
-        parameters=[
-            OpenApiParameter(
-                "cursor",
-                OpenApiTypes.STR,
-                description=gettext_lazy("The cursor of the page to fetch, from `next`."),
-            ),
-            OpenApiParameter(
-                "page_size",
-                OpenApiTypes.INT,
-                description=gettext_lazy("Number of results per page (1 to 100, default 20)."),
-            ),
-        ],
+        parameters=FORWARD_PAGE_PARAMETERS,
         responses={200: HomeFeedPageSerializer, **error_responses(400, 401)},
     )
     def get(self, request):
-        size = CursorPagination().get_page_size(request) or CursorPagination.page_size
-        try:
-            page = home_feed_page(
+        page, next_url = forward_page(
+            request,
+            lambda cursor, size: home_feed_page(
                 viewer=request.user,
-                cursor=request.query_params.get("cursor") or None,
+                cursor=cursor,
                 size=size,
                 # Images, tags and mentions come from the cache (notes.representation), loaded
                 # only for the notes of the page that miss there: no prefetch here.
                 prepare=_without_prefetches,
-            )
-        except InvalidCursor:
-            message = CursorPagination.invalid_cursor_message
-            raise exceptions.ValidationError({"cursor": [str(message)]}) from None
-        next_url = None
-        if page.next_cursor is not None:
-            next_url = replace_query_param(request.build_absolute_uri(), "cursor", page.next_cursor)
+            ),
+        )
         results = NoteSerializer(page.items, many=True, context={"request": request})
         return Response({"next": next_url, "previous": None, "results": results.data})
