@@ -1,6 +1,9 @@
 """What the notes API's views share: tags, answers built from the selectors, the keyset
 paginations of each list, and the base of every note list."""
 
+import abc
+
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 from rest_framework import generics, permissions, status
 from rest_framework.response import Response
@@ -59,15 +62,16 @@ class BoardPagination(CursorPagination):
     ordering = ("-listed_at", "-id")
 
 
-class NoteListApi(generics.ListAPIView):
+class NoteListApi(generics.ListAPIView, abc.ABC):
     """A cursor-paginated list of notes; one page costs a constant number of queries (one
     when every note's relations are cached, four at most)."""
 
     serializer_class = NoteSerializer
     permission_classes = [permissions.AllowAny]
 
-    def notes(self):
-        raise NotImplementedError
+    @abc.abstractmethod
+    def notes(self) -> QuerySet:
+        """The notes of the list, from one selector (visibility applied there)."""
 
     def get_queryset(self):
         # Images, tags and mentions come from the cache (notes.representation), loaded only
