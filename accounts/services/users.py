@@ -18,6 +18,7 @@ from rest_framework.authtoken.models import Token
 from rednote.events import send_on_commit
 
 from .. import events
+from ..authentication import token_user_forget
 from ..models import (
     HANDLE_MAX_LENGTH,
     HANDLE_MIN_LENGTH,
@@ -206,7 +207,10 @@ def user_seen(*, user: User) -> bool:
     loaded row says they were seen within the hour, else one filtered UPDATE (so concurrent
     requests write once). Updates `user.last_active_at`; returns whether it wrote.
 
-    Home feeds are pushed only to people seen recently (feeds.fanout)."""
+    Home feeds are pushed only to people seen recently (feeds.fanout). An API token's user is
+    a cached copy of the row (`accounts.authentication`), which an UPDATE does not reach: it is
+    dropped here, so the next request reads the fresh row instead of writing again on every
+    request until the copy expires."""
     now = timezone.now()
     seen = user.last_active_at
     if seen is not None and now - seen < ACTIVITY_RESOLUTION:
@@ -214,6 +218,7 @@ def user_seen(*, user: User) -> bool:
     stale = Q(last_active_at__isnull=True) | Q(last_active_at__lt=now - ACTIVITY_RESOLUTION)
     written = User.objects.filter(stale, pk=user.pk).update(last_active_at=now)
     user.last_active_at = now
+    token_user_forget(user_id=user.pk)
     return bool(written)
 
 

@@ -58,3 +58,20 @@ def test_profile_edit_is_seen_on_the_next_request(django_capture_on_commit_callb
         user.display_name = "After"
         user.save()
     assert client.get(reverse("api:me")).json()["display_name"] == "After"
+
+
+def test_activity_of_a_token_user_is_written_once_not_on_every_request():
+    # The cached copy of the row kept an old `last_active_at`, so every request within the
+    # cache's lifetime ran the (no-op) UPDATE again.
+    user = UserFactory(last_active_at=None)
+    client = _client(services.auth_token_obtain(user=user))
+
+    def updates() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(reverse("api:me")).status_code == 200
+        return sum(q["sql"].startswith("UPDATE") for q in context.captured_queries)
+
+    assert updates() == 1
+    assert [updates() for _ in range(3)] == [0, 0, 0]
+    user.refresh_from_db()
+    assert user.last_active_at is not None
