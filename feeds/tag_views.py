@@ -14,7 +14,9 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from notes import selectors as notes_selectors
+from notes.page_scopes import tag_page_scopes
 from notes.views import grid_page
+from rednote.pagecache import visitor_page_cache
 from rednote.web import login_redirect, rate_limit_wait, safe_next, service_refusal
 
 from . import tag_selectors, tags
@@ -30,6 +32,7 @@ def _tab(request: HttpRequest) -> str:
 
 
 @require_GET
+@visitor_page_cache(scopes=tag_page_scopes, query=(TAB_PARAMETER, "cursor"))
 def tag(request: HttpRequest, name: str) -> HttpResponse:
     """`/tags/<name>/`: the notes of a topic, newest first (`?tab=top`: most liked and
     collected first), the number of notes the reader may see, and the follow button."""

@@ -6,8 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from notes.page_scopes import discover_scopes
 from notes.views import cards_response
 from rednote.cursors import InvalidCursor
+from rednote.pagecache import visitor_page_cache
 from rednote.pagination import DEFAULT_PAGE_SIZE
 from rednote.web import invalid_cursor_response
 
@@ -17,6 +19,7 @@ from .suggestions import home_feed_suggestions
 
 
 @require_GET
+@visitor_page_cache(scopes=discover_scopes, query=("cursor",))
 def discover(request: HttpRequest) -> HttpResponse:
     """`/`: the ranked grid, for everyone, a share of it from the other side
     (`feeds.discover`); htmx "load more" gets the next cards only. A bad cursor is a 400."""

@@ -9,7 +9,7 @@ class NotesConfig(AppConfig):
     def ready(self) -> None:
         from moderation.registry import registry
 
-        from . import events, representation, services
+        from . import events, page_scopes, representation, services
         from .models import Note
 
         # A note's cached JSON parts are dropped when it enters or leaves circulation.
@@ -18,6 +18,8 @@ class NotesConfig(AppConfig):
 
         events.note_published.connect(forget, dispatch_uid="notes.representation.published")
         events.note_withdrawn.connect(forget, dispatch_uid="notes.representation.withdrawn")
+        # Visitors' cached pages go stale when what they showed changes (`page_scopes`).
+        page_scopes.connect()
 
         registry.register(
             Note,

@@ -286,6 +286,10 @@ CONTENT_LANGUAGES = env.list("CONTENT_LANGUAGES", default=["en", "zh-Hans"])
 # The share of each Discover page that comes from languages the reader does not read ("from
 # the other side"), between 0 and 1.
 DISCOVER_OTHER_SIDE_SHARE = env.float("DISCOVER_OTHER_SIDE_SHARE", default=0.3)
+# How long a visitor's (signed-out) Discover, tag, profile or note page is served from the cache
+# (`rednote.pagecache`): what they must no longer see goes at once, new notes and counters show
+# within this many seconds. 0 turns it off.
+VISITOR_PAGE_CACHE_SECONDS = env.int("VISITOR_PAGE_CACHE_SECONDS", default=30)
 
 # --- Static and media ---------------------------------------------------------------------
 STATIC_URL = "/static/"

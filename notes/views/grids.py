@@ -7,10 +7,12 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from accounts import selectors as accounts_selectors
+from rednote.pagecache import visitor_page_cache
 from rednote.pagination import DEFAULT_PAGE_SIZE, InvalidCursor, cursor_page
 from rednote.web import invalid_cursor_response, next_page_url
 
 from .. import selectors
+from ..page_scopes import profile_collection_scopes, profile_page_scopes
 
 
 def cards_response(request: HttpRequest, page, *, template: str, context: dict) -> HttpResponse:
@@ -59,6 +61,7 @@ def _profile_context(request: HttpRequest, handle: str) -> dict:
 
 
 @require_GET
+@visitor_page_cache(scopes=profile_page_scopes, query=("cursor",))
 def profile(request: HttpRequest, handle: str) -> HttpResponse:
     """`/@handle/` with the person's notes grid.
 
@@ -78,6 +81,7 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
 
 
 @require_GET
+@visitor_page_cache(scopes=profile_collection_scopes)
 def boards(request: HttpRequest, handle: str) -> HttpResponse:
     """`/@handle/boards/`: the person's boards (private ones only for their owner)."""
     context = _profile_context(request, handle)
@@ -88,6 +92,7 @@ def boards(request: HttpRequest, handle: str) -> HttpResponse:
 
 
 @require_GET
+@visitor_page_cache(scopes=profile_collection_scopes, query=("cursor",))
 def liked(request: HttpRequest, handle: str) -> HttpResponse:
     """`/@handle/liked/`: the notes the person liked, newest like first. Only they see it,
     unless they made their likes public (`User.likes_public`); for anyone else it is a 404,

@@ -18,10 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts import selectors as accounts_selectors
+from rednote.pagecache import visitor_page_cache
 from rednote.web import login_redirect, safe_next, service_refusal
 
 from .. import selectors, services
 from ..models import ImageStatus, Note, NoteStatus, Visibility
+from ..page_scopes import note_page_scopes
 
 # Renditions never change under a URL (the image id is in it); visibility can, so a public
 # note's photos are cached for an hour by anyone, other notes' photos only by the browser.
@@ -49,6 +51,7 @@ def _note_context(request: HttpRequest, note: Note) -> dict:
 
 
 @require_GET
+@visitor_page_cache(scopes=note_page_scopes)
 def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
     """`/notes/<id>/`: photos on the left, the author, text and actions on the right.
 

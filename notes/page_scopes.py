@@ -1,0 +1,192 @@
+"""Which visitor pages go stale when (the scopes of `rednote.pagecache`).
+
+The pages and their scopes (each page also has the site-wide `SITE_SCOPE`):
+
+- Discover `/`: `WITHDRAWN_SCOPE`.
+- A tag page `/tags/<name>/` (both tabs): `tag_scope(name)`.
+- A profile's Notes tab `/@<handle>/`: `profile_scope(handle)`; its Boards and Liked tabs show
+  other people's notes too: `profile_scope(handle)` and `WITHDRAWN_SCOPE`.
+- A note page `/notes/<id>/`: `note_scope(id)`.
+
+What bumps them. The rule: whatever a visitor must no longer see is gone from the next answer;
+whatever is new or merely changed elsewhere may show up to `VISITOR_PAGE_CACHE_SECONDS` late.
+
+- `note_withdrawn` (deleted, hidden, narrowed, made private): the note's page, its author's
+  profile, its tags' pages and `WITHDRAWN_SCOPE` (Discover and everyone's Boards and Liked tabs,
+  which may show it).
+- `note_published`: the note's page (a newly visible note was a 404, never stored; this only
+  keeps an unhidden note's page fresh).
+- A note saved (an edit of its text, location, visibility or status): its page and its author's
+  profile. A tag taken off a note: that tag's page.
+- `user_suspended`, an account deactivated or deleted: `SITE_SCOPE`, everything (the person's
+  notes may be on any page).
+- A profile saved (name, bio, avatar, handle — the old handle's page too — likes made private...):
+  that profile's pages.
+- A board saved or deleted (renamed, made private): its owner's profile pages.
+
+Not bumped, so late by at most the TTL: new notes, likes and collects, follower and like counts,
+an edit's effect on the card of the note elsewhere than its author's profile (Discover, tags), a
+person's new name or avatar on their notes' pages and cards, a note taken out of a board or
+unliked (the owner's Boards and Liked tabs).
+
+The note and board events are the notes app's own domain events; user suspension is accounts'.
+Saves of users, notes and boards are watched with model signals: this is cache coherence, not a
+business flow (as `accounts.authentication` keeps its token cache), and it catches every writer
+(services, admin) without each one having to remember the page cache.
+"""
+
+from typing import Any
+
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+
+from accounts import events as accounts_events
+from accounts.models import User, handle_normalize
+from rednote.pagecache import SITE_SCOPE, scope_bump
+
+from . import events
+from .models import Board, Hashtag, Note
+from .parsing import hashtag_normalize
+
+WITHDRAWN_SCOPE = "notes-withdrawn"
+# User fields that no visitor page shows.
+_USER_PRIVATE_FIELDS = frozenset(
+    {"password", "last_login", "last_active_at", "email", "ui_language", "read_languages"}
+)
+_NOTE_SHOWN_FIELDS = frozenset({"title", "body", "location", "visibility", "status", "is_hidden"})
+
+
+def note_scope(note_id: int) -> str:
+    return f"note:{note_id}"
+
+
+def profile_scope(handle: str) -> str:
+    return f"profile:{handle_normalize(handle).lower()}"
+
+
+def tag_scope(name: str) -> str:
+    return f"tag:{hashtag_normalize(name)}"
+
+
+# --- Scopes of the pages (the views' decorators) ------------------------------------------
+
+
+def note_page_scopes(request, note_id: int, **_kwargs: Any) -> list[str]:
+    return [note_scope(note_id)]
+
+
+def profile_page_scopes(request, handle: str, **_kwargs: Any) -> list[str]:
+    return [profile_scope(handle)]
+
+
+def profile_collection_scopes(request, handle: str, **_kwargs: Any) -> list[str]:
+    return [profile_scope(handle), WITHDRAWN_SCOPE]
+
+
+def tag_page_scopes(request, name: str, **_kwargs: Any) -> list[str]:
+    return [tag_scope(name)]
+
+
+def discover_scopes(request, *_args: Any, **_kwargs: Any) -> list[str]:
+    return [WITHDRAWN_SCOPE]
+
+
+# --- What bumps them -------------------------------------------------------------------------
+
+
+def _profile_scopes_of(user_id: int) -> list[str]:
+    handle = User.objects.filter(pk=user_id).values_list("handle", flat=True).first()
+    return [profile_scope(handle)] if handle else []
+
+
+def _tag_scopes(hashtag_ids) -> list[str]:
+    names = Hashtag.objects.filter(pk__in=list(hashtag_ids)).values_list("name", flat=True)
+    return [tag_scope(name) for name in names]
+
+
+def on_note_withdrawn(
+    *, note_id: int, author_id: int, hashtag_ids: list[int] | None = None, **_kwargs: Any
+) -> None:
+    if hashtag_ids is None:  # hidden or narrowed: the note, and so its tags, are still there
+        hashtag_ids = Note.hashtags.through.objects.filter(note_id=note_id).values_list(
+            "hashtag_id", flat=True
+        )
+    scope_bump(
+        note_scope(note_id),
+        WITHDRAWN_SCOPE,
+        *_profile_scopes_of(author_id),
+        *_tag_scopes(hashtag_ids),
+    )
+
+
+def on_note_published(*, note_id: int, **_kwargs: Any) -> None:
+    scope_bump(note_scope(note_id))
+
+
+def on_user_suspended(**_kwargs: Any) -> None:
+    scope_bump(SITE_SCOPE)
+
+
+def on_note_saved(sender, instance: Note, created: bool, update_fields=None, **_kwargs) -> None:
+    if created or (update_fields is not None and not (set(update_fields) & _NOTE_SHOWN_FIELDS)):
+        return
+    scope_bump(note_scope(instance.pk), *_profile_scopes_of(instance.author_id))
+
+
+def on_note_tags_changed(sender, instance, action: str, pk_set=None, reverse=False, **_kw) -> None:
+    """A tag taken off a note (`note.hashtags.set/remove/clear`): that tag's page."""
+    if reverse or action not in ("post_remove", "pre_clear"):
+        return
+    if action == "pre_clear":
+        pk_set = list(instance.hashtags.values_list("pk", flat=True))
+    if pk_set:
+        scope_bump(*_tag_scopes(pk_set))
+
+
+def on_user_pre_save(sender, instance: User, update_fields=None, **_kwargs) -> None:
+    """Remember the stored handle and active flag when this save may change them."""
+    if instance._state.adding or instance.pk is None:
+        return
+    if update_fields is not None and not ({"handle", "is_active"} & set(update_fields)):
+        return
+    instance._page_scopes_before = (
+        User.objects.filter(pk=instance.pk).values_list("handle", "is_active").first()
+    )
+
+
+def on_user_saved(sender, instance: User, created: bool, update_fields=None, **_kwargs) -> None:
+    before = instance.__dict__.pop("_page_scopes_before", None)
+    if created or (update_fields is not None and set(update_fields) <= _USER_PRIVATE_FIELDS):
+        return
+    names = [profile_scope(instance.handle)]
+    if before is not None:
+        old_handle, was_active = before
+        names.append(profile_scope(old_handle))
+        if was_active != instance.is_active:
+            names.append(SITE_SCOPE)
+    scope_bump(*names)
+
+
+def on_user_deleted(**_kwargs: Any) -> None:
+    scope_bump(SITE_SCOPE)
+
+
+def on_board_changed(sender, instance: Board, **_kwargs: Any) -> None:
+    scope_bump(*_profile_scopes_of(instance.owner_id))
+
+
+def connect() -> None:
+    """Called from `NotesConfig.ready()`."""
+    events.note_withdrawn.connect(on_note_withdrawn, dispatch_uid="notes.page_scopes.withdrawn")
+    events.note_published.connect(on_note_published, dispatch_uid="notes.page_scopes.published")
+    accounts_events.user_suspended.connect(
+        on_user_suspended, dispatch_uid="notes.page_scopes.suspended"
+    )
+    post_save.connect(on_note_saved, sender=Note, dispatch_uid="notes.page_scopes.note")
+    m2m_changed.connect(
+        on_note_tags_changed, sender=Note.hashtags.through, dispatch_uid="notes.page_scopes.tags"
+    )
+    pre_save.connect(on_user_pre_save, sender=User, dispatch_uid="notes.page_scopes.user_pre")
+    post_save.connect(on_user_saved, sender=User, dispatch_uid="notes.page_scopes.user")
+    post_delete.connect(on_user_deleted, sender=User, dispatch_uid="notes.page_scopes.user_del")
+    post_save.connect(on_board_changed, sender=Board, dispatch_uid="notes.page_scopes.board")
+    post_delete.connect(on_board_changed, sender=Board, dispatch_uid="notes.page_scopes.board_del")
