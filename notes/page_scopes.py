@@ -98,23 +98,22 @@ def _profile_scopes_of(user_id: int) -> list[str]:
     return [profile_scope(handle)] if handle else []
 
 
-def _tag_scopes(hashtag_ids) -> list[str]:
-    names = Hashtag.objects.filter(pk__in=list(hashtag_ids)).values_list("name", flat=True)
-    return [tag_scope(name) for name in names]
+def _tag_scopes(hashtags) -> list[str]:
+    return [tag_scope(name) for name in hashtags.values_list("name", flat=True)]
 
 
 def on_note_withdrawn(
     *, note_id: int, author_id: int, hashtag_ids: list[int] | None = None, **_kwargs: Any
 ) -> None:
     if hashtag_ids is None:  # hidden or narrowed: the note, and so its tags, are still there
-        hashtag_ids = Note.hashtags.through.objects.filter(note_id=note_id).values_list(
-            "hashtag_id", flat=True
-        )
+        hashtags = Hashtag.objects.filter(notes=note_id)
+    else:  # deleted: its links are gone, the event names its tags
+        hashtags = Hashtag.objects.filter(pk__in=hashtag_ids)
     scope_bump(
         note_scope(note_id),
         WITHDRAWN_SCOPE,
         *_profile_scopes_of(author_id),
-        *_tag_scopes(hashtag_ids),
+        *_tag_scopes(hashtags),
     )
 
 
@@ -137,9 +136,9 @@ def on_note_tags_changed(sender, instance, action: str, pk_set=None, reverse=Fal
     if reverse or action not in ("post_remove", "pre_clear"):
         return
     if action == "pre_clear":
-        pk_set = list(instance.hashtags.values_list("pk", flat=True))
-    if pk_set:
-        scope_bump(*_tag_scopes(pk_set))
+        scope_bump(*_tag_scopes(instance.hashtags.all()))
+    elif pk_set:
+        scope_bump(*_tag_scopes(Hashtag.objects.filter(pk__in=pk_set)))
 
 
 def on_user_pre_save(sender, instance: User, update_fields=None, **_kwargs) -> None:
@@ -148,7 +147,7 @@ def on_user_pre_save(sender, instance: User, update_fields=None, **_kwargs) -> N
         return
     if update_fields is not None and not ({"handle", "is_active"} & set(update_fields)):
         return
-    instance._page_scopes_before = (
+    instance.__dict__["_page_scopes_before"] = (
         User.objects.filter(pk=instance.pk).values_list("handle", "is_active").first()
     )
 

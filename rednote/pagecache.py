@@ -53,7 +53,10 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import _unmask_cipher_token, get_token
+from django.middleware.csrf import (  # type: ignore[attr-defined]  # no public unmasking
+    _unmask_cipher_token,
+    get_token,
+)
 from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
