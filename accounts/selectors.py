@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, Count, Exists, OuterRef, QuerySet, Value
 from django.http import Http404
 
+from rednote.prepared import PreparedQuery
+
 from .models import Block, Follow, Mute, User, blocked_either_way
 
 
@@ -47,24 +49,33 @@ class Relationship:
 
 
 def relationship_get(*, viewer, other: User) -> Relationship:
-    """How `viewer` stands to `other`, in one query."""
+    """How `viewer` stands to `other`, in one query (prepared: the note page and profiles ask
+    it on every signed-in read, and building its five subqueries cost more than running it)."""
     if viewer is None or not viewer.is_authenticated:
         return Relationship()
     if viewer.pk == other.pk:
         return Relationship(is_self=True)
-    row = (
-        User.objects.filter(pk=other.pk)
+    rows = _RELATIONSHIP(other.pk, viewer.pk)
+    if not rows:
+        raise User.DoesNotExist("No such user.")
+    return Relationship(**rows[0])
+
+
+def _relationship_row(other_id: int, viewer_id: int) -> QuerySet:
+    return (
+        User.objects.filter(pk=other_id)
         .annotate(
-            following=Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("pk"))),
-            followed_by=Exists(Follow.objects.filter(follower=OuterRef("pk"), followee=viewer)),
-            blocking=Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("pk"))),
-            blocked_by=Exists(Block.objects.filter(blocker=OuterRef("pk"), blocked=viewer)),
-            muting=Exists(Mute.objects.filter(muter=viewer, muted=OuterRef("pk"))),
+            following=Exists(Follow.objects.filter(follower=viewer_id, followee=OuterRef("pk"))),
+            followed_by=Exists(Follow.objects.filter(follower=OuterRef("pk"), followee=viewer_id)),
+            blocking=Exists(Block.objects.filter(blocker=viewer_id, blocked=OuterRef("pk"))),
+            blocked_by=Exists(Block.objects.filter(blocker=OuterRef("pk"), blocked=viewer_id)),
+            muting=Exists(Mute.objects.filter(muter=viewer_id, muted=OuterRef("pk"))),
         )
-        .values("following", "followed_by", "blocking", "blocked_by", "muting")
-        .get()
+        .values("following", "followed_by", "blocking", "blocked_by", "muting")[:1]
     )
-    return Relationship(**row)
+
+
+_RELATIONSHIP = PreparedQuery(_relationship_row, 2)
 
 
 def users_annotate_followed(queryset: QuerySet, *, viewer) -> QuerySet:
