@@ -1,9 +1,12 @@
 """A prepared query gives what its queryset gives, for every argument, and builds the
 queryset once."""
 
+from datetime import datetime, timedelta
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
+from django.utils import timezone
 
 from notes import selectors
 from notes.models import Note
@@ -72,3 +75,28 @@ def test_prepared_query_answers_nothing_for_an_id_no_column_can_hold(note_id):
     NoteFactory()
     prepared = PreparedQuery(lambda pk: Note.objects.filter(pk=pk), 1)
     assert prepared(note_id) == []
+
+
+def test_prepared_query_keeps_values_list_rows():
+    # Setting the clone's query made a values_list() query yield dicts.
+    note = NoteFactory()
+    prepared = PreparedQuery(
+        lambda note_id: Note.objects.filter(pk=note_id).values_list("id", "title", named=True), 1
+    )
+    (row,) = prepared(note.pk)
+    assert (row.id, row.title) == (note.pk, note.title)
+
+
+def test_prepared_query_takes_a_datetime_for_a_keyset_position():
+    base = timezone.now().replace(microsecond=0)
+    notes = [NoteFactory(published_at=base - timedelta(minutes=i)) for i in range(4)]
+
+    def build(author_id, before):
+        return Note.objects.filter(published_at__lt=before).exclude(author_id=author_id)
+
+    prepared = PreparedQuery(build, 2, kinds=(int, datetime))
+    for i, note in enumerate(notes):
+        expected = {n.pk for n in notes[i + 1 :]}
+        assert {n.pk for n in prepared(0, note.published_at)} == expected
+    later = base + timedelta(seconds=1)
+    assert {n.pk for n in prepared(notes[-1].author_id, later)} == {n.pk for n in notes[:-1]}
