@@ -7,7 +7,8 @@ with one `get_many` and stored with one `set_many`.
 
 The key is content-addressed: it carries a digest of everything the card shows that can
 change — the note's text (its headline), `updated_at` (moved by every save), status,
-visibility, language and like count, the cover photo's fields and the photo count, the
+visibility, language and like count, the photos of a note not yet published (a published
+note's stay as posted, and need not even be loaded for a card found in the cache), the
 "other side" flag, the author's handle, display name, avatar and colour — with the interface
 language, the URL prefix and the variant (signed out, signed in and liked, signed in and not
 liked). So a like, an edit, a rename, a new avatar, a visibility change or a language switch
@@ -32,13 +33,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Prefetch, prefetch_related_objects
 from django.template import Context, Template, engines
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import get_script_prefix
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from .models import Note
+from .models import Note, NoteImage, NoteStatus
 
 CARD_TEMPLATE = "notes/_card.html"
 # Templates whose source shapes a card; their digest heads every key.
@@ -132,10 +134,42 @@ def _templates_version() -> str:
     return _version
 
 
+def _images_loaded(note: Note) -> bool:
+    return "images" in getattr(note, "_prefetched_objects_cache", {})
+
+
+def _images_load(notes: list[Note]) -> None:
+    """The photos of those of `notes` that lack them, in order, in one query."""
+    notes = [note for note in notes if not _images_loaded(note)]
+    if notes:
+        prefetch_related_objects(
+            notes, Prefetch("images", queryset=NoteImage.objects.order_by("position"))
+        )
+
+
 def _card_key(note: Note, *, signed_in: bool, language: str, prefix: str) -> str:
-    """The cache key of `note`'s card: a digest of every value the card shows."""
-    images = note.images.all()
-    cover = images[0] if images else None
+    """The cache key of `note`'s card: a digest of every value the card shows.
+
+    A published note's photos stay as posted (edits change text, tags and visibility only), so
+    its key needs no photo: grids need not load them for a card found in the cache. A note
+    not yet published has its photos loaded (`note_cards_html`), and they are in its key."""
+    photos = None
+    if note.status != NoteStatus.PUBLISHED:
+        images = note.images.all()
+        photos = [
+            (
+                image.pk,
+                image.status,
+                image.width,
+                image.height,
+                image.original_width,
+                image.original_height,
+                image.grid_width,
+                image.grid_height,
+                image.placeholder_color,
+            )
+            for image in images
+        ]
     author = note.author
     liked = signed_in and bool(getattr(note, "viewer_liked", False))
     shown = (
@@ -146,20 +180,7 @@ def _card_key(note: Note, *, signed_in: bool, language: str, prefix: str) -> str
         note.language,
         note.like_count,
         bool(getattr(note, "other_side", False)),
-        len(images),
-        cover
-        and (
-            cover.pk,
-            cover.note_id,
-            cover.status,
-            cover.width,
-            cover.height,
-            cover.original_width,
-            cover.original_height,
-            cover.grid_width,
-            cover.grid_height,
-            cover.placeholder_color,
-        ),
+        photos,
         author.pk,
         author.handle,
         author.display_name,
@@ -212,13 +233,19 @@ def note_cards_html(notes: Sequence[Note], context: Context) -> SafeString:
     %}{% endfor %}` renders them in `context` (which holds the page's `request`, `user` and
     `csrf_token`, and `board`/`is_owner` on a board page).
 
-    Each note needs its author (select_related), its images (prefetched) and, for a signed-in
-    viewer, `viewer_liked` — what every card selector gives."""
+    Each note needs its author (select_related) and, for a signed-in viewer, `viewer_liked`.
+    Its photos may come prefetched; if not, they are loaded in one query for the cards that
+    miss the cache (and for notes not yet published), so a grid whose cards are cached reads
+    no photos at all."""
     if not notes:
         return mark_safe("")  # noqa: S308 - nothing
     if context.get("board") and context.get("is_owner"):
         # The owner's board cards carry a "Remove" form for that board: rendered plainly.
+        _images_load(list(notes))
         return mark_safe("".join(_plain_card(note, context) for note in notes))  # noqa: S308
+    # A note not yet published changes its photos without a save of the note: they are in
+    # its key, loaded now (only its author sees it, on their profile).
+    _images_load([note for note in notes if note.status != NoteStatus.PUBLISHED])
     user = context.get("user")
     signed_in = bool(user is not None and user.is_authenticated)
     language, prefix = get_language() or "", get_script_prefix()
@@ -230,6 +257,7 @@ def note_cards_html(notes: Sequence[Note], context: Context) -> SafeString:
         if shared:
             _LOCAL.set_many(shared)
             found.update(shared)
+        _images_load([note for note, key in zip(notes, keys, strict=True) if key not in found])
         fresh = {}
         for note, key in zip(notes, keys, strict=True):
             if key not in found:

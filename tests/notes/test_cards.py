@@ -8,13 +8,15 @@ import re
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.template import engines
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from accounts.services.profiles import avatar_set, profile_update
 from notes import cards, selectors, services
-from notes.models import Note, NoteStatus, Visibility
+from notes.models import ImageStatus, Note, NoteImage, NoteStatus, Visibility
 from tests.factories import BoardFactory, FollowFactory, NoteFactory, UserFactory, sample_photo
 from tests.test_i18n import compiled_messages  # noqa: F401 - a fixture
 
@@ -204,3 +206,41 @@ def test_a_like_by_the_viewer_flips_their_variant_only(client, user, other_user)
     client.force_login(other_user)
     html = _card(client.get("/@amei/").content.decode(), note.pk)
     assert "is-active" not in html and 'title="1"' in html
+
+
+def test_cached_cards_read_no_photos_on_the_following_page(client, user):
+    """The home feed loads no photos; the cards that miss the cache load theirs in one query,
+    and once cached a page reads none (a published note's photos stay as posted)."""
+    for _ in range(3):
+        author = UserFactory()
+        FollowFactory(follower=user, followee=author)
+        NoteFactory(author=author, images=2)
+    client.force_login(user)
+
+    def photo_queries() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/following/")
+        assert response.status_code == 200
+        html = response.content.decode()
+        return sum("notes_noteimage" in q["sql"] for q in queries.captured_queries), html
+
+    first, html = photo_queries()
+    assert first == 1 and html.count('data-testid="note-card"') == 3
+    assert html.count('class="note-card-count"') == 3  # two photos each, from that one query
+    again, html_again = photo_queries()
+    assert again == 0
+    cards_of = re.compile(r"<article .*?</article>", re.S)
+    assert cards_of.findall(_CSRF.sub("", html_again)) == cards_of.findall(_CSRF.sub("", html))
+
+
+def test_a_note_being_processed_shows_its_photos_as_they_are_now(client, user):
+    """Photos of a note not yet published change without a save of the note: its card (its
+    author's, on their profile) is keyed by them."""
+    note = NoteFactory(author=user, processing=True, images=1)
+    client.force_login(user)
+    assert "<img" not in _card(client.get(f"/@{user.handle}/").content.decode(), note.pk)
+    image = note.images.get()
+    NoteImage.objects.filter(pk=image.pk).update(
+        status=ImageStatus.READY, grid="factory/grid.webp", grid_width=48, grid_height=64
+    )
+    assert 'width="48"' in _card(client.get(f"/@{user.handle}/").content.decode(), note.pk)
