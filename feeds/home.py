@@ -66,14 +66,17 @@ def timeline_rebuild(reader: User, store: FeedStore | None = None) -> int:
 
 
 def home_notes(viewer: User) -> QuerySet:
-    """The notes a home feed page may show `viewer`, as cards with the viewer's flags."""
+    """The notes a home feed page may show `viewer`, with their authors and the viewer's flags.
+
+    No photos: the page's cards come from the card cache (`notes.cards`), which loads photos
+    only for the cards it has to render, and the API's from `notes.representation`'s."""
     notes = (
         Note.objects.visible_to(viewer)
         .published()
         .without_muted_by(viewer)
         .filter(home_reach(viewer))
         .exclude(author=viewer)
-        .for_cards()
+        .select_related("author")
     )
     return notes_annotate_viewer(notes, viewer=viewer)
 
