@@ -58,7 +58,7 @@ from django.utils.translation import gettext as _
 from accounts import selectors as accounts_selectors
 from accounts.models import User, muted_by, too_long_message
 from notes import selectors as notes_selectors
-from notes.models import Hashtag, Note
+from notes.models import Hashtag, Note, NoteHashtag
 from notes.parsing import has_control_characters, hashtag_normalize
 from notes.search import MAX_QUERY_TERMS, SEARCH_CONFIG, search_supported, search_terms
 from rednote.pagination import CursorPage, cursor_page
@@ -145,9 +145,7 @@ def notes_contains_search(*, query: str, viewer) -> SearchListing:
     conditions = []
     for word in words:
         tag = hashtag_normalize(word.lstrip("#＃"))
-        tagged = Note.hashtags.through.objects.filter(
-            note=OuterRef("pk"), hashtag__name__contains=tag
-        )
+        tagged = NoteHashtag.objects.filter(note=OuterRef("pk"), hashtag__name__contains=tag)
         conditions.append(
             Q(title__icontains=word)
             | Q(body__icontains=word)
@@ -226,14 +224,10 @@ def _tags(viewer) -> QuerySet:
     """Tags carried by at least one note `viewer` may see, with `note_count`, the number of
     them (a tag known only from hidden or private notes is not revealed)."""
     visible = Note.objects.visible_to(viewer).published().without_muted_by(viewer)
-    carrying = Note.hashtags.through.objects.filter(hashtag=OuterRef("pk"), note__in=visible)
+    carrying = NoteHashtag.objects.filter(hashtag=OuterRef("pk"), note__in=visible)
     counts = carrying.order_by().values("hashtag").annotate(n=Count("note"))
-    # The stubs cannot see an annotation of a `values()` query.
     return Hashtag.objects.filter(Exists(carrying)).annotate(
-        note_count=Coalesce(
-            Subquery(counts.values("n"), output_field=IntegerField()),  # type: ignore[misc]
-            0,
-        )
+        note_count=Coalesce(Subquery(counts.values("n"), output_field=IntegerField()), 0)
     )
 
 

@@ -34,7 +34,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import blocked_either_way, muted_by
-from notes.models import Hashtag, Note
+from notes.models import Hashtag, Note, NoteHashtag
 
 from .recompute import cached_value, cached_value_forget
 
@@ -47,7 +47,7 @@ TRENDING_SIZE = 10
 TRENDING_CACHE_SECONDS = 300
 TRENDING_CACHE_KEY = "feeds:trending:v1"
 
-HashtagNotes = Note.hashtags.through
+HashtagNotes = NoteHashtag
 
 
 class _CachedTag(TypedDict):

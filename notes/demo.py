@@ -23,7 +23,14 @@ from accounts.models import User
 from rednote.demo import DemoContext, SectionResult, register
 
 from .models import Board, BoardNote, Note, NoteImage, NoteLike
-from .services import board_create, media_upload, note_collect, note_create, note_like
+from .services import (
+    board_create,
+    media_upload,
+    note_collect,
+    note_create,
+    note_like,
+    note_tag_links_follow,
+)
 
 # The dataset is roughly chronological: its notes are spread over the last five weeks, the
 # newest two hours old.
@@ -83,6 +90,7 @@ def _note_create(context: DemoContext, row: dict, author: User, published_at: da
     # time set here is kept when the pipeline publishes the note.
     posted_at = published_at - timedelta(minutes=3)
     Note.objects.filter(pk=note.pk).update(created_at=posted_at, published_at=published_at)
+    note_tag_links_follow(note_id=note.pk)  # tag pages sort by the links' copy of the time
     NoteImage.objects.filter(note=note).update(created_at=posted_at)
     return note
 

@@ -58,29 +58,44 @@ class Hashtag(models.Model):
         return reverse("feeds:tag", kwargs={"name": self.name})
 
 
+def note_published_q(*, state: str = "") -> Q:
+    """Published and not hidden. `state` as in `note_visible_q`."""
+    return Q(**{f"{state}status": NoteStatus.PUBLISHED, f"{state}is_hidden": False})
+
+
+def note_visible_q(viewer, *, state: str = "") -> Q:
+    """The one rule for "note visible to this viewer", as a condition on notes: not hidden,
+    by an active author who is not in a block with the viewer (either way), and published and
+    public, or followers-only with the viewer following; or the viewer's own (in every status).
+
+    `state` is the path to the columns holding the note's status, visibility and hidden flag:
+    "" for the note's own, "hashtag_links__" for the copies its link to a hashtag carries
+    (`NoteHashtag`), so a tag page filters that link's index before it reads a note. The
+    author's conditions always read the note's own `author`."""
+    hidden, status, visibility = (f"{state}{c}" for c in ("is_hidden", "status", "visibility"))
+    rule = Q(**{hidden: False, "author__is_active": True})
+    if viewer is None or not viewer.is_authenticated:
+        return rule & Q(**{status: NoteStatus.PUBLISHED, visibility: Visibility.PUBLIC})
+    follows = Follow.objects.filter(follower=viewer, followee=models.OuterRef("author_id"))
+    others = (
+        Q(**{status: NoteStatus.PUBLISHED})
+        & (
+            Q(**{visibility: Visibility.PUBLIC})
+            | (Q(**{visibility: Visibility.FOLLOWERS}) & models.Exists(follows))
+        )
+        & ~Q(blocked_either_way(viewer, user="author_id"))
+    )
+    return rule & (Q(author=viewer) | others)
+
+
 class NoteQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=NoteStatus.PUBLISHED, is_hidden=False)
+        return self.filter(note_published_q())
 
     def visible_to(self, viewer):
-        """The one rule for "note visible to this viewer": not hidden, by an active author
-        who is not in a block with the viewer (either way), and published and public, or
-        followers-only with the viewer following; or the viewer's own (in every status).
-
-        Pages, the API, image renditions and the feed store all filter with this."""
-        qs = self.filter(is_hidden=False, author__is_active=True)
-        if viewer is None or not viewer.is_authenticated:
-            return qs.filter(status=NoteStatus.PUBLISHED, visibility=Visibility.PUBLIC)
-        follows = Follow.objects.filter(follower=viewer, followee=models.OuterRef("author_id"))
-        others = (
-            Q(status=NoteStatus.PUBLISHED)
-            & (
-                Q(visibility=Visibility.PUBLIC)
-                | (Q(visibility=Visibility.FOLLOWERS) & models.Exists(follows))
-            )
-            & ~Q(blocked_either_way(viewer, user="author_id"))
-        )
-        return qs.filter(Q(author=viewer) | others)
+        """Notes `viewer` may see (`note_visible_q`, the one rule). Pages, the API, image
+        renditions and the feed store all filter with this."""
+        return self.filter(note_visible_q(viewer))
 
     def without_muted_by(self, viewer):
         """Leave out notes by people `viewer` muted (feeds, discover and tag lists; a
@@ -120,7 +135,9 @@ class Note(models.Model):
     )
     failure_reason = models.CharField(_("failure reason"), max_length=300, blank=True)
     is_hidden = models.BooleanField(_("hidden by moderators"), default=False)
-    hashtags = models.ManyToManyField(Hashtag, related_name="notes", blank=True)
+    hashtags = models.ManyToManyField(
+        Hashtag, related_name="notes", blank=True, through="NoteHashtag"
+    )
     mentions = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="mentioned_in", blank=True
     )
@@ -172,6 +189,72 @@ class Note(models.Model):
     def cover(self):
         images = list(self.images.all())
         return images[0] if images else None
+
+
+# The note's columns each of its hashtag links carries a copy of (`NoteHashtag`).
+NOTE_STATE_COLUMNS = ("published_at", "status", "visibility", "is_hidden")
+
+
+class NoteHashtagQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Make links with their notes' current state copied in (NOTE_STATE_COLUMNS).
+        `Note.hashtags.add/set/create` make their links through here, so a link is right
+        from its first row whoever adds it."""
+        objs = list(objs)
+        states = Note.objects.filter(pk__in={link.note_id for link in objs}).values(
+            "pk", *NOTE_STATE_COLUMNS
+        )
+        by_note = {state.pop("pk"): state for state in states}
+        for link in objs:
+            for column, value in by_note.get(link.note_id, {}).items():
+                setattr(link, column, value)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def follow_notes(self, note_ids) -> int:
+        """Copy the notes' current state (NOTE_STATE_COLUMNS) onto their links: in the
+        transaction that changed it, after the change (`notes.services` does, on every path
+        that writes those columns). Returns how many links were written."""
+        own = Note.objects.filter(pk=models.OuterRef("note_id"))
+        return self.filter(note_id__in=list(note_ids)).update(
+            **{column: models.Subquery(own.values(column)[:1]) for column in NOTE_STATE_COLUMNS}
+        )
+
+
+class NoteHashtag(models.Model):
+    """A note carries a hashtag. The link also holds a copy of what a tag page sorts and
+    filters its notes by — the note's publication time, status, visibility and hidden flag —
+    so the page walks the index (hashtag, newest first) of the links and reads a note only for
+    the rows it shows, whatever the tag's size or age. The copies are written when the link is
+    made (`NoteHashtagQuerySet.bulk_create`) and by every notes service that changes them
+    (`NoteHashtagQuerySet.follow_notes`). Until then a link shows its note nowhere: its
+    defaults (processing, private, hidden) fail closed."""
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="hashtag_links")
+    # No index of its own: the (hashtag, published_at, note) index below starts with it.
+    hashtag = models.ForeignKey(
+        Hashtag, on_delete=models.CASCADE, related_name="note_links", db_index=False
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=12, choices=NoteStatus.choices, db_default=NoteStatus.PROCESSING
+    )
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, db_default=Visibility.PRIVATE
+    )
+    is_hidden = models.BooleanField(db_default=True)
+
+    objects = NoteHashtagQuerySet.as_manager()
+
+    class Meta:
+        # The table the many-to-many field made before this model took it over.
+        db_table = "notes_note_hashtags"
+        unique_together = [("note", "hashtag")]
+        indexes = [
+            models.Index(fields=["hashtag", "-published_at", "-note"], name="note_hashtag_latest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.note_id} #{self.hashtag_id}"
 
 
 class ImageStatus(models.TextChoices):

@@ -15,6 +15,7 @@ from .boards import (
     note_collect,
     note_uncollect,
 )
+from .circulation import note_tag_links_follow
 from .compose import note_collect_into_new_board, note_compose
 from .images import note_image_process
 from .likes import note_like, note_unlike
@@ -45,6 +46,7 @@ __all__ = [
     "note_image_process",
     "note_like",
     "note_moderation_delete",
+    "note_tag_links_follow",
     "note_uncollect",
     "note_unhide",
     "note_unlike",

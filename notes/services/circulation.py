@@ -8,7 +8,7 @@ only queue events (after commit) and must be called inside the write's transacti
 from rednote.events import send_on_commit
 
 from .. import events
-from ..models import Note, NoteStatus, Visibility
+from ..models import Note, NoteHashtag, NoteStatus, Visibility
 
 # How far each visibility reaches: widening goes up this order, narrowing down.
 _REACH = {Visibility.PRIVATE.value: 0, Visibility.FOLLOWERS.value: 1, Visibility.PUBLIC.value: 2}
@@ -16,6 +16,13 @@ _REACH = {Visibility.PRIVATE.value: 0, Visibility.FOLLOWERS.value: 1, Visibility
 
 def note_in_circulation(*, status: str, is_hidden: bool, visibility: str) -> bool:
     return status == NoteStatus.PUBLISHED and not is_hidden and visibility != Visibility.PRIVATE
+
+
+def note_tag_links_follow(*, note_id: int) -> None:
+    """Copy the note's status, visibility, hidden flag and publication time onto its hashtag
+    links (`NoteHashtag`), which tag pages filter and sort by. Every service that writes one
+    of those columns calls this after the write, in its transaction."""
+    NoteHashtag.objects.follow_notes([note_id])
 
 
 def published_send(*, note: Note, mentions: bool) -> None:

@@ -16,7 +16,7 @@ from rednote.images import DECODE_ERRORS
 
 from ..imaging import image_renditions_create
 from ..models import ImageStatus, Note, NoteImage, NoteStatus, RenditionKind
-from .circulation import note_in_circulation, published_send
+from .circulation import note_in_circulation, note_tag_links_follow, published_send
 
 logger = logging.getLogger(__name__)
 
@@ -149,9 +149,11 @@ def _image_fail(*, image: NoteImage, reason) -> None:
         return
     image.status, image.failure_reason = ImageStatus.FAILED, image_reason[:300]
     if image.note_id:
-        Note.objects.filter(pk=image.note_id, status=NoteStatus.PROCESSING).update(
+        failed_note = Note.objects.filter(pk=image.note_id, status=NoteStatus.PROCESSING).update(
             status=NoteStatus.FAILED, failure_reason=note_reason[:300]
         )
+        if failed_note:
+            note_tag_links_follow(note_id=image.note_id)
 
 
 @transaction.atomic
@@ -171,6 +173,7 @@ def _note_publish_if_ready(*, note_id: int | None) -> None:
     note.published_at = note.published_at or timezone.now()
     note.failure_reason = ""
     note.save(update_fields=["status", "published_at", "failure_reason", "updated_at"])
+    note_tag_links_follow(note_id=note.pk)
     # A private note reaches no one but its author: no event.
     if note_in_circulation(
         status=note.status, is_hidden=note.is_hidden, visibility=note.visibility

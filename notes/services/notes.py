@@ -26,7 +26,13 @@ from ..models import (
     Visibility,
 )
 from ..search import note_search_document_update
-from .circulation import edit_send, note_in_circulation, published_send, withdrawn_send
+from .circulation import (
+    edit_send,
+    note_in_circulation,
+    note_tag_links_follow,
+    published_send,
+    withdrawn_send,
+)
 from .tagging import (
     alt_text_problems,
     note_text_problems,
@@ -165,6 +171,8 @@ def note_update(
     old_tag_ids = set(note.hashtags.values_list("pk", flat=True))
     new_mention_ids = tags_and_mentions_set(note)
     tags_added = bool(set(note.hashtags.values_list("pk", flat=True)) - old_tag_ids)
+    if note.visibility != current["visibility"]:
+        note_tag_links_follow(note_id=note.pk)
     note_search_document_update(note)
     edit_send(
         note=note,
@@ -216,6 +224,8 @@ def note_hide(*, target: Note) -> Note:
     current = _lock(target)
     updated = Note.objects.filter(pk=target.pk, is_hidden=False).update(is_hidden=True)
     target.is_hidden = True
+    if updated:
+        note_tag_links_follow(note_id=target.pk)
     if updated and current and note_in_circulation(**current):
         withdrawn_send(note_id=target.pk, author_id=target.author_id, visibility=None)
     return target
@@ -230,6 +240,7 @@ def note_unhide(*, target: Note) -> Note:
     target.is_hidden = False
     if not (updated and current):
         return target
+    note_tag_links_follow(note_id=target.pk)
     target.status, target.visibility = current["status"], current["visibility"]
     if note_in_circulation(status=target.status, is_hidden=False, visibility=target.visibility):
         published_send(note=target, mentions=False)
