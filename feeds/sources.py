@@ -23,7 +23,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import Block, Follow, Mute, User, blocked_either_way, muted_by
-from notes.models import Note, NoteStatus, Visibility
+from notes.models import Note, NoteHashtag, NoteStatus, Visibility
 from rednote.cursors import datetime_score, score_datetime
 
 from .models import HashtagFollow
@@ -39,7 +39,7 @@ def home_reach(reader: User) -> Q:
     a hashtag they follow (who may *see* a note is `Note.objects.visible_to`'s business)."""
     follows = Exists(Follow.objects.filter(follower=reader, followee=OuterRef("author_id")))
     tagged = Exists(
-        Note.hashtags.through.objects.filter(
+        NoteHashtag.objects.filter(
             note_id=OuterRef("pk"),
             hashtag_id__in=HashtagFollow.objects.filter(user=reader).values("hashtag_id"),
         )
@@ -92,7 +92,7 @@ def _reader_entries_orm(reader, before, limit, author_ids, include_tags) -> list
 def _tables() -> dict[str, str]:
     return {
         "note": Note._meta.db_table,
-        "note_tags": Note.hashtags.through._meta.db_table,
+        "note_tags": NoteHashtag._meta.db_table,
         "follow": Follow._meta.db_table,
         "tag_follow": HashtagFollow._meta.db_table,
         "user": User._meta.db_table,
@@ -121,13 +121,16 @@ CROSS JOIN LATERAL (
 WHERE f.follower_id = %(reader)s {only_authors} AND {author_ok}
 """
 
+# A followed tag's newest links (`notes.NoteHashtag`, index (hashtag, published_at, note)),
+# filtered on the note's state they carry; the note is read for the author's conditions only.
 _TAGGED = """
 SELECT n.id, n.published_at FROM {tag_follow} hf
 CROSS JOIN LATERAL (
-    SELECT n.id, n.published_at FROM {note_tags} nt JOIN {note} n ON n.id = nt.note_id
-    WHERE nt.hashtag_id = hf.hashtag_id AND n.status = %(published)s AND NOT n.is_hidden
-      AND n.visibility = %(public)s AND n.author_id <> %(reader)s {after} AND {author_ok}
-    ORDER BY n.published_at DESC, n.id DESC LIMIT %(limit)s
+    SELECT nt.note_id AS id, nt.published_at FROM {note_tags} nt
+    JOIN {note} n ON n.id = nt.note_id
+    WHERE nt.hashtag_id = hf.hashtag_id AND nt.status = %(published)s AND NOT nt.is_hidden
+      AND nt.visibility = %(public)s AND n.author_id <> %(reader)s {after} AND {author_ok}
+    ORDER BY nt.published_at DESC, nt.note_id DESC LIMIT %(limit)s
 ) n
 WHERE hf.user_id = %(reader)s
 """
@@ -135,7 +138,7 @@ WHERE hf.user_id = %(reader)s
 
 def _reader_entries_lateral(reader, before, limit, author_ids, include_tags) -> list[Entry]:
     tables = _tables()
-    after = ""
+    after = after_link = ""
     params: dict = {
         "reader": reader.pk,
         "limit": limit,
@@ -145,6 +148,7 @@ def _reader_entries_lateral(reader, before, limit, author_ids, include_tags) -> 
     }
     if before is not None:
         after = "AND (n.published_at, n.id) < (%(before_at)s, %(before_id)s)"
+        after_link = "AND (nt.published_at, nt.note_id) < (%(before_at)s, %(before_id)s)"
         params.update(before_at=score_datetime(before[0]), before_id=before[1])
     only_authors = ""
     if author_ids is not None:
@@ -163,7 +167,9 @@ def _reader_entries_lateral(reader, before, limit, author_ids, include_tags) -> 
     if include_tags:
         parts.append(
             _TAGGED.format(
-                after=after, author_ok=_AUTHOR_OK.format(author="n.author_id", **tables), **tables
+                after=after_link,
+                author_ok=_AUTHOR_OK.format(author="n.author_id", **tables),
+                **tables,
             )
         )
     # Only our table names and fixed SQL are formatted in; every value is a parameter.

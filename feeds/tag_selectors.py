@@ -3,14 +3,17 @@
 The notes come from `notes.selectors.notes_of_hashtag` (visibility and mutes applied there,
 once); this module only orders them for a tab and adds what the page's head shows.
 
-Latest is newest first, read straight from the database (a big tag walks the newest notes, a
-small one starts from its own: see `notes_of_hashtag`). Top is by engagement (likes +
-collects); no index can order a tag's notes by that, so ranking a big tag means reading all of
-it (a tag on 21k of 1M notes: 350 ms). So Top ranks the tag's TOP_SIZE most engaging *public*
-notes, a list of ids computed once per TOP_CACHE_SECONDS per tag, and each page reads those
-notes fresh — visibility, blocks and mutes applied per reader, counts current, so a hidden note
-leaves at once — and orders them by their engagement now. A note climbing into the top few
-hundred shows within those minutes; followers-only notes appear under Latest only.
+Latest is newest first, read straight from the database: each page walks the tag's links
+(`notes.NoteHashtag`) in their index's order, newest first, and reads only the notes it shows,
+so a small or old tag costs what a busy one does (see `notes_of_hashtag`).
+
+Top is by engagement (likes + collects); no index can order a tag's notes by that, so ranking a
+big tag means reading all of it (a tag on 21k of 1M notes: 350 ms). So Top ranks the tag's
+TOP_SIZE most engaging *public* notes, a list of ids computed once per TOP_CACHE_SECONDS per
+tag, and each page reads those notes fresh — visibility, blocks and mutes applied per reader,
+counts current, so a hidden note leaves at once — and orders them by their engagement now. A
+note climbing into the top few hundred shows within those minutes; followers-only notes appear
+under Latest only.
 
 The note count in the head stops at NOTE_COUNT_CAP ("1,000+"), which bounds its cost too.
 """
@@ -32,8 +35,10 @@ from .recompute import cached_value, cached_value_forget
 
 LATEST = "latest"
 TOP = "top"
-# Each tab and the keyset score it is paged by (`rednote.pagination.cursor_page`).
-TAG_TABS: dict[str, str] = {LATEST: "published_at", TOP: "engagement"}
+# Each tab and the keyset score it is paged by (`rednote.pagination.cursor_page`): Latest by
+# `tagged_at`, the link's copy of the note's `published_at` (the same time), so a page's
+# keyset is a range of the link index.
+TAG_TABS: dict[str, str] = {LATEST: "tagged_at", TOP: "engagement"}
 TAG_TAB_LABELS = {LATEST: _("Latest"), TOP: _("Top")}
 TOP_SIZE = 500
 TOP_CACHE_SECONDS = 300
@@ -68,10 +73,10 @@ def tag_top_ids(*, hashtag: Hashtag) -> list[int]:
 
 
 def tag_notes(*, hashtag: Hashtag, viewer, tab: str = LATEST) -> QuerySet:
-    """The notes of `hashtag` that `viewer` may see (mutes applied): "latest" newest first,
-    "top" the ranked public notes (`tag_top_ids`) by engagement (`engagement` = likes +
-    collects, annotated) then newest id. Order it with `TAG_TABS[tab]` and the id, as
-    `cursor_page` does."""
+    """The notes of `hashtag` that `viewer` may see (mutes applied): "latest" newest first
+    (`tagged_at`, annotated, then id), "top" the ranked public notes (`tag_top_ids`) by
+    engagement (`engagement` = likes + collects, annotated) then newest id. Order it with
+    `TAG_TABS[tab]` and the id, as `cursor_page` does."""
     if tab not in TAG_TABS:
         raise ValueError(f"Unknown tag tab {tab!r}.")
     notes = notes_selectors.notes_of_hashtag(hashtag=hashtag, viewer=viewer)

@@ -11,6 +11,7 @@ from django.db.models import (
     F,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -23,7 +24,16 @@ from django.http import Http404
 from accounts.models import User
 from rednote.prepared import PreparedQuery
 
-from .models import Board, BoardNote, Hashtag, Note, NoteImage, NoteLike
+from .models import (
+    Board,
+    BoardNote,
+    Hashtag,
+    Note,
+    NoteImage,
+    NoteLike,
+    note_published_q,
+    note_visible_q,
+)
 from .parsing import hashtag_normalize
 
 
@@ -138,16 +148,36 @@ def notes_recent_public(*, viewer) -> QuerySet:
     ).order_by("-published_at", "-id")
 
 
-def notes_of_hashtag(*, hashtag: Hashtag, viewer) -> QuerySet:
-    """A tag page: the recent notes (visibility and mutes applied) that carry `hashtag` (a
-    stored one: `hashtag_get`), newest first. `feeds.tag_selectors.tag_notes` orders it for
-    each tab.
+# The relation a tag page reads its notes through: the note's link to the hashtag, which
+# carries a copy of the note's status, visibility, hidden flag and publication time.
+_TAG_LINK = "hashtag_links__"
 
-    Filtered by the tag's id, not its name: PostgreSQL then knows from its statistics how
-    common that very tag is, and walks the newest notes for a big tag (a few rows read) but
-    starts from the tag's notes for a small or old one; joined by name it assumes an average
-    tag and sorts all of a big tag's notes (1M notes, a tag on 21k of them: 400 ms → 2 ms)."""
-    return notes_recent_public(viewer=viewer).filter(hashtags=hashtag.pk)
+
+def notes_of_hashtag(*, hashtag: Hashtag, viewer) -> QuerySet:
+    """A tag page: the published notes carrying `hashtag` (a stored one: `hashtag_get`) that
+    `viewer` may see, without those of people they muted, newest first by `tagged_at` (the
+    link's copy of `published_at`, annotated) then id. `feeds.tag_selectors.tag_notes`
+    orders it for each tab.
+
+    Read through the note's link to the tag (`NoteHashtag`): the visibility rule
+    (`note_visible_q`) and "published" are checked on the link's copies of the note's state,
+    and the order is the link index's (hashtag, published_at, note), so PostgreSQL walks that
+    tag's newest links, skips what the reader may not see without reading those notes, and
+    joins a note for each row it keeps — the cost of a first page is the same for a tag of 25
+    year-old notes and for one on 21k notes. The author's conditions (active, follows,
+    blocks, mutes) are read on the joined note, for those rows only."""
+    rule = (
+        Q(**{f"{_TAG_LINK}hashtag": hashtag.pk})
+        & note_visible_q(viewer, state=_TAG_LINK)
+        & note_published_q(state=_TAG_LINK)
+    )
+    notes = (
+        Note.objects.filter(rule)
+        .without_muted_by(viewer)
+        .annotate(tagged_at=F(f"{_TAG_LINK}published_at"))
+        .for_cards()
+    )
+    return notes_annotate_viewer(notes, viewer=viewer).order_by("-tagged_at", "-id")
 
 
 def likes_shown(*, person, viewer) -> bool:

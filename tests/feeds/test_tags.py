@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from feeds import tag_selectors, tags
 from feeds.models import HashtagFollow
+from notes import services as notes_services
 from notes.models import Hashtag, Note
 from tests.factories import BlockFactory, FollowFactory, MuteFactory, NoteFactory, UserFactory
 
@@ -104,6 +105,53 @@ def test_tag_page_top_pages_by_keyset(client, travel, settings):
     assert ids == [n.pk for n in expected]
 
 
+@pytest.mark.parametrize("who", ["visitor", "reader", "author"])
+def test_tag_notes_read_through_links_agree_with_the_rule_on_notes(
+    who, user, other_user, travel, django_capture_on_commit_callbacks
+):
+    """The tag page filters the links' copies of each note's state; what it shows is what
+    `Note.objects.visible_to(...).published().without_muted_by(...)` says, in the same order,
+    page after page, after edits, hiding and publication went through the services."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from rednote.pagination import cursor_page
+
+    viewer = {"visitor": AnonymousUser(), "reader": user, "author": other_user}[who]
+    FollowFactory(follower=user, followee=other_user)
+    MuteFactory(muter=user, muted=(muted := UserFactory()))
+    BlockFactory(blocker=(blocker := UserFactory()), blocked=user)
+    same_time = NoteFactory().published_at
+    notes = [
+        tagged(travel, author=author, visibility=visibility, published_at=same_time, body="#travel")
+        for author in (other_user, muted, blocker, UserFactory())
+        for visibility in ("public", "followers", "private")
+    ]
+    notes.append(tagged(travel, author=other_user, processing=True))
+    notes_services.note_hide(target=notes[0])
+    notes_services.note_update(note=notes[3], visibility="private")
+    notes_services.note_update(note=notes[5], visibility="public")
+    assert all(note.hashtags.filter(pk=travel.pk).exists() for note in notes)
+    rule = (
+        Note.objects.visible_to(viewer)
+        .published()
+        .without_muted_by(viewer)
+        .filter(hashtags=travel)
+        .order_by("-published_at", "-id")
+    )
+    expected = list(rule.values_list("pk", flat=True))
+    assert expected  # the case is not empty
+    key = tag_selectors.TAG_TABS[tag_selectors.LATEST]
+    shown, cursor = [], None
+    while True:
+        page = cursor_page(
+            tag_selectors.tag_notes(hashtag=travel, viewer=viewer), cursor=cursor, key=key, size=2
+        )
+        shown += [note.pk for note in page.items]
+        if not (cursor := page.next_cursor):
+            break
+    assert shown == expected
+
+
 def test_tag_page_counts_only_what_the_reader_may_see(client, user, other_user, travel):
     client.force_login(user)
     muted, blocked, blocker = UserFactory(), UserFactory(), UserFactory()
@@ -140,7 +188,7 @@ def test_top_ranks_public_notes_from_a_cached_list_read_fresh(client, user, othe
     Note.objects.filter(pk=second.pk).update(like_count=20)
     assert card_ids(client.get("/tags/travel/?tab=top")) == [second.pk, liked.pk]
     # ... and a hidden note leaves at once, though the ranked list is cached.
-    Note.objects.filter(pk=second.pk).update(is_hidden=True)
+    notes_services.note_hide(target=second)
     assert card_ids(client.get("/tags/travel/?tab=top")) == [liked.pk]
     # A new note joins the ranking when it is next computed.
     late = tagged(travel, like_count=30)
