@@ -173,7 +173,8 @@ def _entry(request: HttpRequest, response: HttpResponse, versions: list) -> tupl
     if punched is None:
         return None
     content, has_token = punched
-    headers = [(name, value) for name, value in response.headers.items()]
+    # Content-Length would be wrong once a token is filled in; the middleware sets its own.
+    headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-length"]
     return (versions, response.status_code, headers, content, has_token)
 
 
