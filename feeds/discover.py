@@ -46,8 +46,9 @@ _SEPARATOR = "."
 
 @dataclass(frozen=True)
 class DiscoverPage:
-    items: list[Note]  # each with `other_side` (bool)
+    items: list[Note]  # each with `other_side` (bool) when they are Note instances
     next_cursor: str | None
+    other_side_ids: frozenset[int] = frozenset()  # the items from the other side
 
     @property
     def has_next(self) -> bool:
@@ -131,7 +132,7 @@ class _Stream:
         if taken == 0:
             return self.part
         last = self.items[taken - 1]
-        return cursor_encode(getattr(last, SCORE_KEY), last.pk)
+        return cursor_encode(getattr(last, SCORE_KEY), last.id)
 
 
 def discover_page(
@@ -145,7 +146,8 @@ def discover_page(
     """One Discover page for `viewer`, a reader of `reads`, after `cursor`: the notes of
     `feeds.selectors.notes_discover` (then `notes_discover_unranked`), a share of them from
     the other side. `prepare` adds what the caller's rendering reads (e.g.
-    `NoteSerializer.eager_load`); its prefetches run once, for the page's notes.
+    `NoteSerializer.eager_load`; its prefetches run once, for the page's notes), or makes the
+    items rows (`notes.rendered.note_rows`; whatever it returns has `id` and the score).
 
     Raises InvalidCursor for a cursor this function did not make. Constant queries: at most
     two per stream (none for a stream exhausted or empty by definition), then the prefetches."""
@@ -172,11 +174,12 @@ def discover_page(
     other_taken = min(size - own_taken, len(other.items))  # the own side ran dry: fill
 
     items = _spread(own.items[:own_taken], other.items[:other_taken])
-    other_ids = {note.pk for note in other.items[:other_taken]}
+    other_ids = frozenset(note.id for note in other.items[:other_taken])
     for note in items:
-        setattr(note, "other_side", note.pk in other_ids)  # noqa: B010 - not a model field
+        if isinstance(note, Note):  # rows (`notes.rendered.note_rows`) take no attribute
+            setattr(note, "other_side", note.id in other_ids)  # noqa: B010 - not a model field
     if lookups:
         prefetch_related_objects(items, *lookups)
     parts = own.next_part(own_taken), other.next_part(other_taken)
     next_cursor = None if parts == (EXHAUSTED, EXHAUSTED) else _SEPARATOR.join(parts)
-    return DiscoverPage(items=items, next_cursor=next_cursor)
+    return DiscoverPage(items=items, next_cursor=next_cursor, other_side_ids=other_ids)

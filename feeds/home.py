@@ -160,7 +160,8 @@ def home_feed_page(
     prepare: Callable[[QuerySet], QuerySet] | None = None,
 ) -> CursorPage:
     """One page of `viewer`'s home feed after `cursor` (`rednote.cursors`; stable while notes
-    arrive). `prepare` adds what the caller renders (e.g. `NoteSerializer.eager_load`).
+    arrive). `prepare` adds what the caller renders (e.g. `NoteSerializer.eager_load`), or
+    makes the items rows (`notes.rendered.note_rows`; whatever it returns has `id`).
     Raises InvalidCursor for a cursor the feed did not make."""
     before = _position(cursor)
     store: FeedStore | None = None
@@ -178,7 +179,7 @@ def home_feed_page(
         entries = reader_entries(viewer, before=before, limit=size + 1)
         sources = [(entries, len(entries) > size)]
     window, more = _merge(sources)
-    by_id = {note.pk: note for note in _load(viewer, [entry.note_id for entry in window], prepare)}
+    by_id = {note.id: note for note in _load(viewer, [entry.note_id for entry in window], prepare)}
     shown = [by_id[entry.note_id] for entry in window if entry.note_id in by_id]
     if store is not None:
         stored = sources[0][0]
@@ -192,7 +193,7 @@ def home_feed_page(
                 logger.warning("home feed of %s: stale entries not removed", viewer.pk)
     if len(shown) > size:
         items = shown[:size]
-        last = next(entry for entry in window if entry.note_id == items[-1].pk)
+        last = next(entry for entry in window if entry.note_id == items[-1].id)
         next_cursor: str | None = cursor_encode(last.score, last.note_id)
     else:
         items = shown

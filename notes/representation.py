@@ -31,7 +31,7 @@ from rest_framework.fields import DateTimeField
 
 from accounts.models import User
 
-from .models import ImageStatus, Note, NoteImage, NoteStatus
+from .models import Hashtag, ImageStatus, Note, NoteImage, NoteStatus
 
 NOTE_PARTS_TTL = 600
 _RELATIONS = ("images", "hashtags", "mentions")
@@ -47,6 +47,10 @@ def note_parts_forget(*, note_id: int) -> None:
     to skip)."""
     cache.delete(note_parts_cache_key(note_id))
     _LOCAL.delete(note_id)
+    # The note's rendered JSON text too (`notes.rendered`, built on these functions).
+    from .rendered import note_text_forget
+
+    note_text_forget(note_id=note_id)
 
 
 class _ProcessCache:
@@ -86,12 +90,15 @@ _LOCAL = _ProcessCache(size=5000, ttl=LOCAL_TTL)
 
 
 def note_relations_prefetch(notes: list[Note]) -> None:
-    """Load what `notes_json` renders beyond the row, in three queries whatever the count."""
+    """Load what `notes_json` renders beyond the row, in three queries whatever the count.
+
+    Tags and mentioned people in a fixed order (by id), which the database otherwise picks
+    per query: a note's JSON must not depend on which other notes it was loaded with."""
     prefetch_related_objects(
         notes,
         Prefetch("images", queryset=NoteImage.objects.order_by("position")),
-        "hashtags",
-        Prefetch("mentions", queryset=User.objects.active()),
+        Prefetch("hashtags", queryset=Hashtag.objects.order_by("pk")),
+        Prefetch("mentions", queryset=User.objects.active().order_by("pk")),
     )
 
 

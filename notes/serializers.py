@@ -181,9 +181,11 @@ class NoteSerializer(serializers.ModelSerializer):
 
     @staticmethod
     def eager_load(queryset: QuerySet) -> QuerySet:
-        """What this serializer reads beyond a note card: tags and (active) mentioned people."""
+        """What this serializer reads beyond a note card: tags and (active) mentioned people,
+        in the order `notes.representation.note_relations_prefetch` gives them."""
         return queryset.prefetch_related(
-            "hashtags", Prefetch("mentions", queryset=User.objects.active())
+            Prefetch("hashtags", queryset=Hashtag.objects.order_by("pk")),
+            Prefetch("mentions", queryset=User.objects.active().order_by("pk")),
         )
 
     @extend_schema_field(OpenApiTypes.URI)

@@ -1,16 +1,25 @@
 """REST API for Discover (`GET /api/v1/feeds/discover/`): the ranked notes of `/`, the same
 page for page (`feeds.discover`), for visitors too."""
 
+from django.db.models import QuerySet
 from django.utils.translation import get_language, gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from notes.rendered import (
+    json_answer,
+    note_rows,
+    notes_json_texts,
+    page_text,
+    renders_plain_json,
+    with_field,
+)
 from notes.serializers import NoteSerializer
 from rednote.api import error_responses
 
-from ..discover import discover_page, reader_languages
+from ..discover import SCORE_KEY, discover_page, reader_languages
 from .paging import FORWARD_PAGE_PARAMETERS, TAG_FEEDS, forward_page
 
 
@@ -62,6 +71,10 @@ class DiscoverApi(APIView):
     )
     def get(self, request):
         reads = reader_languages(request.user, get_language())
+        # Plain JSON (what clients ask for): the page's notes as fresh rows (visibility,
+        # mutes, counters and flags), their JSON text from the cache (`notes.rendered`). The
+        # browsable API renders Note instances through the serializer.
+        plain = renders_plain_json(request)
         page, next_url = forward_page(
             request,
             lambda cursor, size: discover_page(
@@ -69,11 +82,29 @@ class DiscoverApi(APIView):
                 reads=reads,
                 cursor=cursor,
                 size=size,
-                prepare=NoteSerializer.eager_load,
+                prepare=_rows if plain else _without_prefetches,
             ),
         )
+        if plain:
+            texts = [
+                with_field(text, "other_side", note.id in page.other_side_ids)
+                for text, note in zip(
+                    notes_json_texts(page.items, request=request), page.items, strict=True
+                )
+            ]
+            return json_answer(page_text(results=texts, next_url=next_url, previous_url=None))
         # A note is the shared note JSON (`NoteSerializer`, however it is built) plus the flag.
         results = NoteSerializer(page.items, many=True, context={"request": request}).data
         for item, note in zip(results, page.items, strict=True):
             item["other_side"] = note.other_side
         return Response({"next": next_url, "previous": None, "results": results})
+
+
+def _rows(notes: QuerySet) -> QuerySet:
+    return note_rows(notes, SCORE_KEY)
+
+
+def _without_prefetches(notes: QuerySet) -> QuerySet:
+    # Images, tags and mentions come from the cache (notes.representation), loaded only for
+    # the notes of the page that miss there.
+    return notes.prefetch_related(None)

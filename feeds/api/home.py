@@ -8,6 +8,7 @@ from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from notes.rendered import json_answer, note_rows, notes_json_texts, page_text, renders_plain_json
 from notes.serializers import NoteSerializer
 from rednote.api import error_responses
 
@@ -48,6 +49,10 @@ class HomeFeedApi(APIView):
         responses={200: HomeFeedPageSerializer, **error_responses(400, 401)},
     )
     def get(self, request):
+        # Plain JSON (what clients ask for): the page's notes as fresh rows (one query: the
+        # visibility rule, mutes, counters and flags), their JSON text from the cache
+        # (`notes.rendered`). The browsable API renders Note instances through the serializer.
+        plain = renders_plain_json(request)
         page, next_url = forward_page(
             request,
             lambda cursor, size: home_feed_page(
@@ -56,8 +61,11 @@ class HomeFeedApi(APIView):
                 size=size,
                 # Images, tags and mentions come from the cache (notes.representation), loaded
                 # only for the notes of the page that miss there: no prefetch here.
-                prepare=_without_prefetches,
+                prepare=note_rows if plain else _without_prefetches,
             ),
         )
+        if plain:
+            texts = notes_json_texts(page.items, request=request)
+            return json_answer(page_text(results=texts, next_url=next_url, previous_url=None))
         results = NoteSerializer(page.items, many=True, context={"request": request})
         return Response({"next": next_url, "previous": None, "results": results.data})

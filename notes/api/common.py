@@ -11,6 +11,14 @@ from rest_framework.response import Response
 from rednote.pagination import CursorPagination
 
 from .. import selectors
+from ..rendered import (
+    json_answer,
+    note_row,
+    note_rows,
+    notes_json_texts,
+    page_text,
+    renders_plain_json,
+)
 from ..representation import notes_json
 from ..serializers import (
     BoardSerializer,
@@ -28,8 +36,12 @@ LIST_DESCRIPTION = gettext_lazy(
 def note_response(request, note_id: int, *, code: int = status.HTTP_200_OK) -> Response:
     """The note as `request.user` sees it now (fresh counters and like/collect flags): one
     query for the row, the visibility check and the flags; images, tags and mentions from the
-    cache (`notes.representation`)."""
+    cache (`notes.representation`), as pre-rendered text (`notes.rendered`) for plain JSON."""
     note = selectors.note_row_get_visible(viewer=request.user, note_id=note_id)
+    if renders_plain_json(request):
+        # The note's JSON text from the cache, the row's fresh values filled in.
+        text = notes_json_texts([note_row(note)], request=request, loaded=[note])[0]
+        return json_answer(text, status=code)
     return Response(notes_json([note], request=request)[0], status=code)
 
 
@@ -77,3 +89,20 @@ class NoteListApi(generics.ListAPIView, abc.ABC):
         # Images, tags and mentions come from the cache (notes.representation), loaded only
         # for the notes of the page that miss there: no prefetch here.
         return self.notes().prefetch_related(None)
+
+    def list(self, request, *args, **kwargs):
+        if not renders_plain_json(request):
+            return super().list(request, *args, **kwargs)
+        # Plain JSON: the page as fresh rows of the same queryset (one query), each note's
+        # JSON text from the cache (`notes.rendered`); no serializer, no model instances.
+        paginator = self.paginator
+        key = paginator.ordering[0].lstrip("-")
+        rows = paginator.paginate_queryset(note_rows(self.get_queryset(), key), request, self)
+        texts = notes_json_texts(rows, request=request)
+        return json_answer(
+            page_text(
+                results=texts,
+                next_url=paginator.get_next_link(),
+                previous_url=paginator.get_previous_link(),
+            )
+        )

@@ -8,14 +8,17 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.test import APIClient, APIRequestFactory
 
+from accounts.models import User
 from notes import selectors, services
-from notes.models import Note, NoteStatus
+from notes.models import Hashtag, Note, NoteImage, NoteStatus
+from notes.rendered import note_text_cache_key
 from notes.representation import note_parts_cache_key, notes_json
 from notes.serializers import NoteSerializer
 from tests.factories import BoardFactory, NoteFactory, UserFactory, sample_photo
@@ -35,6 +38,19 @@ def _field_by_field(notes, request) -> bytes:
     return JSONRenderer().render(
         [serializers.ModelSerializer.to_representation(serializer, note) for note in notes]
     )
+
+
+def _reference_note(viewer, note_id: int) -> Note:
+    """The note with its relations loaded by the ORM, tags and mentions in their order (by
+    id; the database picks another per query otherwise)."""
+    note = selectors.note_row_get_visible(viewer=viewer, note_id=note_id)
+    prefetch_related_objects(
+        [note],
+        Prefetch("images", queryset=NoteImage.objects.order_by("position")),
+        Prefetch("hashtags", queryset=Hashtag.objects.order_by("pk")),
+        Prefetch("mentions", queryset=User.objects.filter(is_active=True).order_by("pk")),
+    )
+    return note
 
 
 def _rich_note(author, mentioned, **kwargs) -> Note:
@@ -62,7 +78,7 @@ def test_notes_json_is_byte_identical_to_the_serializer_fields():
         request = _request(who)
         for round_ in ("cold", "cached"):
             notes = [
-                selectors.note_get_visible(viewer=who, note_id=pk)
+                _reference_note(who, pk)
                 for pk in ids
                 if Note.objects.visible_to(who).filter(pk=pk).exists()
             ]
@@ -92,7 +108,7 @@ def test_note_detail_reads_its_relations_from_the_cache(django_assert_num_querie
     # Cold: the row (visibility, author, flags) and images, tags, mentions.
     with django_assert_num_queries(4):
         first = client.get(path).json()
-    assert cache.get(note_parts_cache_key(note.pk)) is not None
+    assert cache.get(note_text_cache_key(note.pk)) is not None
     # Warm: the row only.
     with django_assert_num_queries(1):
         assert client.get(path).json() == first
@@ -109,11 +125,14 @@ def test_note_edit_and_events_refresh_the_cached_relations(django_capture_on_com
     body = client.get(path).json()
     assert [t["name"] for t in body["hashtags"]] == ["river"] and body["mentions"] == []
 
-    # Withdrawn (made private), then published again: the entry is dropped each time.
+    # Withdrawn (made private), then published again: the entries are dropped each time.
+    notes_json([Note.objects.get(pk=note.pk)])  # the serializer path's relations
     assert cache.get(note_parts_cache_key(note.pk)) is not None
+    assert cache.get(note_text_cache_key(note.pk)) is not None
     with django_capture_on_commit_callbacks(execute=True):
         services.note_update(note=Note.objects.get(pk=note.pk), visibility="private")
     assert cache.get(note_parts_cache_key(note.pk)) is None
+    assert cache.get(note_text_cache_key(note.pk)) is None
     assert client.get(path).status_code == 404
     owner = APIClient()
     owner.force_authenticate(author)
@@ -121,6 +140,7 @@ def test_note_edit_and_events_refresh_the_cached_relations(django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         services.note_update(note=Note.objects.get(pk=note.pk), visibility="public")
     assert cache.get(note_parts_cache_key(note.pk)) is None
+    assert cache.get(note_text_cache_key(note.pk)) is None
     assert client.get(path).json()["visibility"] == "public"
 
 
@@ -142,13 +162,14 @@ def test_note_list_page_reads_relations_from_the_cache(django_assert_num_queries
         _rich_note(author, mentioned)
     client = APIClient()
     path = reverse("api:notes") + "?page_size=4"
-    # Cold: the page, then images, tags and mentions of its notes; warm: the page alone.
-    with django_assert_num_queries(4):
+    # Cold: the page's fresh rows, then its notes with their images, tags and mentions for
+    # their rendered texts (`notes.rendered`); warm: the page alone.
+    with django_assert_num_queries(5):
         first = client.get(path).json()
     with django_assert_num_queries(1):
         assert client.get(path).json() == first
     # The next page: its notes are not cached yet, and are loaded together.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert len(client.get(first["next"]).json()["results"]) == 2
 
 
