@@ -7,6 +7,7 @@ only, and only when the state changed:
 - user_muted(muter_id, muted_id): someone muted a person.
 - user_unmuted(muter_id, muted_id): a mute was lifted.
 - user_suspended(user_id): moderators suspended an account.
+- user_unsuspended(user_id): moderators lifted a suspension (the account is active again).
 """
 
 from django.dispatch import Signal
@@ -17,3 +18,4 @@ user_unblocked = Signal()
 user_muted = Signal()
 user_unmuted = Signal()
 user_suspended = Signal()
+user_unsuspended = Signal()

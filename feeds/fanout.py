@@ -17,7 +17,9 @@ it at most once (ZADD of a member already there changes nothing).
 - A reader and an author (`reader_author_sync`: following, unfollowing, blocking, muting and
   their undo): the author's notes the reader may see and still receives are (re)added, the
   others taken out. The same for a reader and a hashtag (`reader_tag_sync`).
-- A suspended author (`author_withdraw`): their notes leave their followers' timelines.
+- A suspended author (`author_withdraw`): their notes leave their followers' timelines; when
+  the suspension is lifted (`author_restore`) those timelines are dropped and rebuilt from the
+  database on their readers' next reads, which brings the notes back.
 """
 
 from __future__ import annotations
@@ -278,3 +280,31 @@ def author_withdraw_chunk(*, author_id: int, reader_ids: list[int]) -> None:
         .values_list("pk", flat=True)[: settings.FEED_MAX_LENGTH]
     )
     store.timeline_remove(reader_ids, note_ids)
+
+
+def author_restore(*, author_id: int) -> int:
+    """A suspension lifted: the author's followers' timelines are dropped, so each is rebuilt
+    from the database on its reader's next read (`feeds.home`) with the author's notes back —
+    the rebuild applies the visibility rule, so no rule is written here. One task per 1,000
+    followers. Nothing to do for an author merged at read time (above FEED_PULL_THRESHOLD
+    followers): their notes were never pushed. Returns the number of chunks."""
+    if get_store() is None or follower_count(author_id) > settings.FEED_PULL_THRESHOLD:
+        return 0
+    ids = list(
+        Follow.objects.filter(followee_id=author_id)
+        .order_by("follower_id")
+        .values_list("follower_id", flat=True)
+    )
+    chunks = _chunks(ids)
+    for chunk in chunks:
+        enqueue_on_commit("feeds.author_restore_chunk", author_id=author_id, reader_ids=chunk)
+    return len(chunks)
+
+
+def author_restore_chunk(*, author_id: int, reader_ids: list[int]) -> None:
+    """Drop the readers' timelines (at most CHUNK_SIZE); their next reads rebuild them. Only if
+    the author is still active: suspended again meanwhile, the notes stay out."""
+    store = get_store()
+    if store is None or not User.objects.filter(pk=author_id, is_active=True).exists():
+        return
+    store.timelines_drop(reader_ids)

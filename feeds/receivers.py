@@ -49,6 +49,10 @@ def on_user_suspended(*, user_id: int, **_kwargs: Any) -> None:
     _enqueue("feeds.author_withdraw", author_id=user_id)
 
 
+def on_user_unsuspended(*, user_id: int, **_kwargs: Any) -> None:
+    _enqueue("feeds.author_restore", author_id=user_id)
+
+
 def on_hashtag_follow_changed(*, user_id: int, hashtag_id: int, **_kwargs: Any) -> None:
     _enqueue("feeds.reader_tag_sync", reader_id=user_id, hashtag_id=hashtag_id)
 
@@ -69,6 +73,7 @@ def connect() -> None:
         (accounts_events.user_muted, on_mute_changed),
         (accounts_events.user_unmuted, on_mute_changed),
         (accounts_events.user_suspended, on_user_suspended),
+        (accounts_events.user_unsuspended, on_user_unsuspended),
         (feeds_events.hashtag_followed, on_hashtag_follow_changed),
         (feeds_events.hashtag_unfollowed, on_hashtag_follow_changed),
     ]

@@ -237,6 +237,16 @@ class FeedStore:
         """Forget one reader's timeline; their next read rebuilds it."""
         self.client.delete(self.timeline_key(reader_id), self.marker_key(reader_id))
 
+    def timelines_drop(self, reader_ids: Iterable[int]) -> None:
+        """Forget these readers' timelines (pipelined, BATCH_SIZE at a time; each DEL names
+        one reader's two keys, which share a slot); their next reads rebuild them."""
+        ids = [int(reader_id) for reader_id in reader_ids]
+        for start in range(0, len(ids), BATCH_SIZE):
+            pipe = self._pipeline()
+            for reader_id in ids[start : start + BATCH_SIZE]:
+                pipe.delete(self.timeline_key(reader_id), self.marker_key(reader_id))
+            pipe.execute()
+
     # --- reads ----------------------------------------------------------------------------
 
     def timeline_exists(self, reader_id: int) -> bool:

@@ -64,3 +64,14 @@ def author_withdraw_task(author_id: int) -> int:
 @shared_task(name="feeds.author_withdraw_chunk", acks_late=True, **RETRY_POLICY)
 def author_withdraw_chunk_task(author_id: int, reader_ids: list[int]) -> None:
     fanout.author_withdraw_chunk(author_id=author_id, reader_ids=reader_ids)
+
+
+@shared_task(name="feeds.author_restore", acks_late=True, **RETRY_POLICY)
+def author_restore_task(author_id: int) -> int:
+    """A suspension lifted: the followers' timelines are rebuilt, 1,000 per task."""
+    return fanout.author_restore(author_id=author_id)
+
+
+@shared_task(name="feeds.author_restore_chunk", acks_late=True, **RETRY_POLICY)
+def author_restore_chunk_task(author_id: int, reader_ids: list[int]) -> None:
+    fanout.author_restore_chunk(author_id=author_id, reader_ids=reader_ids)

@@ -36,6 +36,7 @@ from .users import (
     user_create,
     user_seen,
     user_suspend,
+    user_unsuspend,
 )
 
 __all__ = [
@@ -67,4 +68,5 @@ __all__ = [
     "user_create",
     "user_seen",
     "user_suspend",
+    "user_unsuspend",
 ]

@@ -233,3 +233,14 @@ def user_suspend(*, user: User) -> User:
         user.save(update_fields=["is_active"])
         send_on_commit(events.user_suspended, sender=User, user_id=user.pk)
     return user
+
+
+@transaction.atomic
+def user_unsuspend(*, user: User) -> User:
+    """Lift a suspension (moderation): the account works again and its notes are shown again;
+    `user_unsuspended` tells the feeds to bring them back (`user_suspend` took them out)."""
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        send_on_commit(events.user_unsuspended, sender=User, user_id=user.pk)
+    return user

@@ -111,6 +111,35 @@ def test_user_change_form_saves_profile(admin_client, user):
     assert user.read_languages == ["zh-Hans"]
 
 
+def test_user_change_form_suspends_and_unsuspends_through_the_services(
+    admin_client, user, captured_events, django_capture_on_commit_callbacks
+):
+    url = reverse("admin:accounts_user_change", args=[user.pk])
+    form = {
+        "handle": user.handle,
+        "email": user.email,
+        "display_name": "Renamed too",
+        "avatar_color": "#123456",
+        "languages": '["en"]',
+        "read_languages": '["en"]',
+        "date_joined_0": "2025-01-01",
+        "date_joined_1": "00:00:00",
+    }
+    for active, event in ((False, "user_suspended"), (True, "user_unsuspended")):
+        captured_events.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client.post(url, {**form, **({"is_active": "on"} if active else {})})
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        user.refresh_from_db()
+        assert user.is_active is active and user.display_name == "Renamed too"
+        assert captured_events.sent == [(event, {"user_id": user.pk})]
+    # Saved without touching "active": no event.
+    captured_events.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(url, {**form, "is_active": "on", "bio": "Hello"})
+    assert captured_events.sent == []
+
+
 def test_admin_password_change_revokes_api_tokens(admin_client, user):
     # An admin setting a new password ends the API tokens, as a change through the site does.
     from rest_framework.authtoken.models import Token

@@ -25,6 +25,7 @@ from accounts.services import (
     ui_language_set,
     user_create,
     user_suspend,
+    user_unsuspend,
 )
 from tests.factories import FollowFactory, UserFactory
 
@@ -710,4 +711,38 @@ def test_user_suspend_rolled_back_sends_nothing(user, sent, django_capture_on_co
 
     user.refresh_from_db()
     assert user.is_active
+    assert sent == []
+
+
+def test_user_unsuspend_reactivates_once_and_sends_event_after_commit(
+    user, sent, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        user_unsuspend(user=user)  # active already: nothing to lift
+    assert sent == []
+    with django_capture_on_commit_callbacks(execute=True):
+        user_suspend(user=user)
+    sent.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        user_unsuspend(user=user)
+        user_unsuspend(user=user)
+        assert sent == []
+
+    user.refresh_from_db()
+    assert user.is_active
+    assert sent == [("user_unsuspended", {"user_id": user.pk})]
+
+
+def test_user_unsuspend_rolled_back_sends_nothing(user, sent, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        user_suspend(user=user)
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            user_unsuspend(user=user)
+            raise RuntimeError("the request failed later")
+
+    user.refresh_from_db()
+    assert not user.is_active
     assert sent == []

@@ -232,6 +232,44 @@ def test_home_suspended_author_leaves_timelines(redis_feeds, publish, run_events
     assert feed_ids(reader) == []
 
 
+def test_home_unsuspended_author_comes_back_through_a_rebuild(redis_feeds, publish, run_events):
+    author, reader, other_reader = active_user(), active_user(), active_user()
+    FollowFactory(follower=reader, followee=author)
+    FollowFactory(follower=other_reader, followee=author)
+    feed_ids(reader), feed_ids(other_reader)
+    note = publish(author)
+    run_events(accounts_services.user_suspend, user=author)
+    assert feed_ids(reader) == []
+    author.refresh_from_db()
+
+    run_events(accounts_services.user_unsuspend, user=author)
+
+    assert not redis_feeds.timeline_exists(reader.pk)  # dropped, to be rebuilt
+    assert feed_ids(reader) == [note.pk] and feed_ids(other_reader) == [note.pk]
+    assert redis_feeds.timeline_members(reader.pk) == [note.pk]
+
+
+def test_home_restore_leaves_timelines_alone_if_suspended_again(redis_feeds, publish, run_events):
+    author, reader = active_user(), active_user()
+    FollowFactory(follower=reader, followee=author)
+    feed_ids(reader)
+    publish(author)
+    run_events(accounts_services.user_suspend, user=author)
+    feed_ids(reader)
+    fanout.author_restore_chunk(author_id=author.pk, reader_ids=[reader.pk])  # late, still out
+    assert redis_feeds.timeline_exists(reader.pk)
+    assert feed_ids(reader) == []
+
+
+def test_home_restore_of_a_pulled_author_drops_nothing(redis_feeds, publish, settings):
+    settings.FEED_PULL_THRESHOLD = 0  # every author with a follower is merged at read time
+    author, reader = active_user(), active_user()
+    FollowFactory(follower=reader, followee=author)
+    feed_ids(reader)
+    assert fanout.author_restore(author_id=author.pk) == 0
+    assert redis_feeds.timeline_exists(reader.pk)
+
+
 def test_home_at_most_one_task_per_thousand_followers(feed_store, publish):
     from celery.signals import task_prerun
 

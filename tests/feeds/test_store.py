@@ -60,6 +60,15 @@ def test_store_remove_and_expiry(feed_store):
     assert client.ttl(feed_store.timeline_key(8)) > 0 and client.ttl(feed_store.marker_key(8)) > 0
 
 
+def test_store_drops_many_timelines_to_be_rebuilt(feed_store):
+    for reader in READERS:
+        feed_store.timeline_rebuild(reader, [Entry(100, 1)], expire_at=4_102_444_800)
+    feed_store.timelines_drop(READERS[:-1])  # keys of every slot owner on a cluster
+    assert not any(feed_store.timeline_exists(r) for r in READERS[:-1])
+    assert feed_store.timeline_members(READERS[0]) == []
+    assert feed_store.timeline_members(READERS[-1]) == [1]
+
+
 def test_store_flush_loses_everything_and_says_so(feed_store):
     feed_store.timeline_rebuild(4, [Entry(100, 1)], expire_at=4_102_444_800)
     feed_store.pull_authors_replace([12])
