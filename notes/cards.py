@@ -13,8 +13,9 @@ note's stay as posted, and need not even be loaded for a card found in the cache
 language, the URL prefix and the variant (signed out, signed in and liked, signed in and not
 liked). So a like, an edit, a rename, a new avatar, a visibility change or a language switch
 shows at once, without an event to invalidate anything, and an entry that is no longer asked
-for simply expires (`CARD_TTL`). A digest of the card templates' source and of the
-translation catalogues heads the key, so a deploy that changes either never reads an old card.
+for simply expires (`CARD_TTL`). A digest of the card templates' source, of the code they
+use and of the translation catalogues heads the key, so a deploy that changes any of them
+never reads an old card.
 
 What differs per request inside a card — the CSRF field and the `next` field of the like form
 (the current path) — is rendered as a random marker and stored as a hole; the page's values are
@@ -25,12 +26,14 @@ owner) is rendered plainly, never cached. The result is byte for byte what inclu
 """
 
 import hashlib
+import importlib
 import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import django
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch, prefetch_related_objects
@@ -45,6 +48,18 @@ from .models import Note, NoteImage, NoteStatus
 CARD_TEMPLATE = "notes/_card.html"
 # Templates whose source shapes a card; their digest heads every key.
 CARD_TEMPLATES = (CARD_TEMPLATE, "notes/_like_button.html", "accounts/_avatar.html")
+# Code whose changes change a card: its template tags and filters, the models' properties
+# and URLs it shows, the URL patterns, and this module.
+CARD_MODULES = (
+    "notes.cards",
+    "notes.templatetags.notes_ui",
+    "accounts.templatetags.profiles",
+    "notes.models",
+    "accounts.models",
+    "rednote.urls",
+    "notes.urls",
+    "accounts.urls",
+)
 CARD_TTL = 3600
 LOCAL_SIZE = 2000
 
@@ -120,12 +135,18 @@ _version: str | None = None
 
 
 def _templates_version() -> str:
-    """A digest of the card templates' source and of the project's translation catalogues."""
+    """A digest of the card templates' source, of the code they use and of the project's
+    translation catalogues: what a deploy may change in a card without changing its note.
+    Computed once per process; under DEBUG on every page, as the development server reloads
+    templates and catalogues without restarting."""
     global _version
-    if _version is None:
+    if _version is None or settings.DEBUG:
         digest = hashlib.blake2b(digest_size=6)
+        digest.update(django.get_version().encode())
         for name in CARD_TEMPLATES:
             digest.update(_template(name).source.encode())
+        for module in CARD_MODULES:
+            digest.update(Path(importlib.import_module(module).__file__ or "").read_bytes())
         for root in settings.LOCALE_PATHS:
             for catalogue in sorted(Path(root).glob("*/LC_MESSAGES/*.mo")):
                 stat = catalogue.stat()
