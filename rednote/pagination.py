@@ -27,6 +27,7 @@ from .cursors import (
     datetime_score,
     score_datetime,
 )
+from .page_size import API_MAX_PAGE_SIZE, API_PAGE_SIZE, PAGE_SIZE_DESCRIPTION, api_page_size
 
 __all__ = ["DEFAULT_PAGE_SIZE", "CursorPage", "CursorPagination", "InvalidCursor", "cursor_page"]
 
@@ -127,15 +128,23 @@ class CursorPagination(DrfCursorPagination):
     API continues across equal scores exactly as the HTML grids and the feed store do.
     """
 
-    page_size = 20
+    page_size = API_PAGE_SIZE
     page_size_query_param = "page_size"
-    max_page_size = 100
+    max_page_size = API_MAX_PAGE_SIZE
     # Lazy, so the schema and the error speak the request's language; DRF's stubs say `str`.
-    page_size_query_description = _("Number of results per page (1 to 100, default 20).")  # type: ignore[assignment]
+    page_size_query_description = PAGE_SIZE_DESCRIPTION  # type: ignore[assignment]
     cursor_query_description = _("The cursor of the page to fetch, from `next` or `previous`.")  # type: ignore[assignment]
     invalid_cursor_message = _("This cursor is not valid; start again from the first page.")  # type: ignore[assignment]
     ordering = ("-created_at", "-id")
     keyset_page: CursorPage
+
+    def get_page_size(self, request) -> int:
+        """`?page_size=` by the API's one rule (`rednote.page_size`)."""
+        return api_page_size(
+            request.query_params.get(self.page_size_query_param),
+            default=type(self).page_size,
+            maximum=type(self).max_page_size,
+        )
 
     def _keys(self) -> tuple[str, str]:
         score, tiebreak = self.ordering
