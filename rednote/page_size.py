@@ -18,10 +18,13 @@ PAGE_SIZE_DESCRIPTION = _(
 
 
 def api_page_size(
-    value: str | None, *, default: int = API_PAGE_SIZE, maximum: int = API_MAX_PAGE_SIZE
+    value: str | None, *, default: int | None = None, maximum: int | None = None
 ) -> int:
     """The page size an API request asks for with `value` (its `page_size`, or None), by the
-    rule above: capped at `maximum`, `default` when missing or not a positive whole number."""
+    rule above: capped at `maximum`, `default` when missing or not a positive whole number
+    (API_MAX_PAGE_SIZE and API_PAGE_SIZE unless given)."""
+    default = API_PAGE_SIZE if default is None else default
+    maximum = API_MAX_PAGE_SIZE if maximum is None else maximum
     try:
         size = int(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
