@@ -47,7 +47,13 @@ from .models import Note, NoteImage, NoteStatus
 
 CARD_TEMPLATE = "notes/_card.html"
 # Templates whose source shapes a card; their digest heads every key.
-CARD_TEMPLATES = (CARD_TEMPLATE, "notes/_like_button.html", "accounts/_avatar.html")
+CAROUSEL_TEMPLATE = "notes/_carousel.html"
+CARD_TEMPLATES = (
+    CARD_TEMPLATE,
+    "notes/_like_button.html",
+    "accounts/_avatar.html",
+    CAROUSEL_TEMPLATE,
+)
 # Code whose changes change a card: its template tags and filters, the models' properties
 # and URLs it shows, the URL patterns, and this module.
 CARD_MODULES = (
@@ -307,6 +313,38 @@ def _hole_value(hole: int, context: Context) -> str:
     if _next_template is None:
         _next_template = Template(_NEXT_SOURCE)
     return _next_template.render(context)
+
+
+def note_carousel_html(images: Sequence[NoteImage]) -> SafeString:
+    """The note page's photo carousel (`notes/_carousel.html` for `images`, in order), rendered
+    once per language and set of photos: its key is a digest of every photo field it shows
+    (the page has the photos loaded anyway), so a photo still being processed shows as it is
+    now."""
+    shown = [
+        (
+            image.pk,
+            image.note_id,
+            image.status,
+            image.width,
+            image.height,
+            image.original_width,
+            image.original_height,
+            image.alt_text,
+            image.placeholder_color,
+        )
+        for image in images
+    ]
+    digest = hashlib.blake2b(
+        repr((shown, get_language() or "", get_script_prefix())).encode(), digest_size=12
+    ).hexdigest()
+    key = f"notes:carousel:{_templates_version()}:{digest}"
+    parts = _LOCAL.get_many([key]).get(key) or cache.get(key)
+    if parts is None:
+        html = _template(CAROUSEL_TEMPLATE).render(Context({"images": list(images)}))
+        parts = (html,)
+        cache.set(key, parts, CARD_TTL)
+    _LOCAL.set_many({key: parts})
+    return mark_safe(parts[0])  # noqa: S308 - the template's output
 
 
 def note_cards_forget_local() -> None:

@@ -1,8 +1,9 @@
-"""`{% note_cards notes %}`: a grid's cards, from the card cache (`notes.cards`)."""
+"""`{% note_cards notes %}`: a grid's cards, and `{% note_carousel images %}`: the note page's
+photos, from the fragment cache (`notes.cards`)."""
 
 from django import template
 
-from ..cards import note_cards_html
+from ..cards import note_cards_html, note_carousel_html
 
 register = template.Library()
 
@@ -11,3 +12,9 @@ register = template.Library()
 def note_cards(context, notes):
     """The cards of `notes`, as including `notes/_card.html` for each would render them."""
     return note_cards_html(list(notes), context)
+
+
+@register.simple_tag
+def note_carousel(images):
+    """The photo carousel, as including `notes/_carousel.html` with `images` would render it."""
+    return note_carousel_html(list(images))

@@ -50,10 +50,10 @@ def renders(monkeypatch):
 _CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=")([^"]+)"')
 
 
-def _render(source: str, notes, request) -> str:
+def _render(source: str, notes, request, name: str = "notes") -> str:
     """The rendering, with the page's CSRF token (masked afresh for every page, the same in
     each of its cards) written as TOKEN."""
-    html = engines["django"].from_string(source).render({"notes": notes}, request)
+    html = engines["django"].from_string(source).render({name: notes}, request)
     tokens = {token for _, token in _CSRF.findall(html)}
     assert len(tokens) <= 1, "one token per page"
     return _CSRF.sub(r'\1TOKEN"', html)
@@ -244,3 +244,31 @@ def test_a_note_being_processed_shows_its_photos_as_they_are_now(client, user):
         status=ImageStatus.READY, grid="factory/grid.webp", grid_width=48, grid_height=64
     )
     assert 'width="48"' in _card(client.get(f"/@{user.handle}/").content.decode(), note.pk)
+
+
+@pytest.mark.usefixtures("compiled_messages")
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_cached_carousel_is_byte_identical_to_the_template(language):
+    """The note page's carousel for no photo, one, several, and photos being processed or
+    failed, in both languages; a photo that changes shows at once."""
+    notes = [
+        NoteFactory(images=0),
+        NoteFactory(images=1, images__alt_text='a "cat" <b>'),
+        NoteFactory(images=3),
+        NoteFactory(processing=True, images=2),
+    ]
+    NoteImage.objects.filter(pk=notes[3].images.first().pk).update(status=ImageStatus.FAILED)
+    source = '{% include "notes/_carousel.html" %}'
+    cached = "{% load note_cards %}{% note_carousel images %}"
+    request = RequestFactory().get("/notes/1/")
+    request.user = AnonymousUser()
+    with translation.override(language):
+        for note in notes:
+            images = list(note.images.order_by("position"))
+            expected = _render(source, images, request, name="images")
+            assert _render(cached, images, request, name="images") == expected
+            assert _render(cached, images, request, name="images") == expected  # from the cache
+        image = notes[2].images.order_by("position").first()
+        NoteImage.objects.filter(pk=image.pk).update(alt_text="now described")
+        images = list(notes[2].images.order_by("position"))
+        assert 'alt="now described"' in _render(cached, images, request, name="images")
