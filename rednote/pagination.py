@@ -8,6 +8,7 @@ the queryset lets the viewer see; a malformed one raises `InvalidCursor` (the AP
 naming `cursor`, a page answers 400).
 """
 
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,6 +29,7 @@ from .cursors import (
     score_datetime,
 )
 from .page_size import API_MAX_PAGE_SIZE, API_PAGE_SIZE, PAGE_SIZE_DESCRIPTION, api_page_size
+from .prepared import PreparedQuery
 
 __all__ = ["DEFAULT_PAGE_SIZE", "CursorPage", "CursorPagination", "InvalidCursor", "cursor_page"]
 
@@ -70,38 +72,21 @@ def _position(row, score: str, tiebreak: str, *, backwards: bool = False) -> str
     )
 
 
-def cursor_page(
-    queryset: QuerySet,
-    *,
-    cursor: str | None,
-    key: str,
-    tiebreak: str = "id",
-    size: int = DEFAULT_PAGE_SIZE,
-) -> CursorPage:
-    """One page of `queryset` in descending (`key`, `tiebreak`) order, after `cursor` (or, for
-    a backwards cursor, just before it). `key` is a non-null time or integer field or
-    annotation, `tiebreak` a unique integer one. Raises InvalidCursor for a bad cursor.
+def _keyset(queryset: QuerySet, *, key: str, tiebreak: str, after) -> QuerySet:
+    """`queryset` in descending (`key`, `tiebreak`) order, after `after` = (score, id,
+    backwards) — the score as the field holds it — or from the top when None."""
+    if after is None:
+        return queryset.order_by(f"-{key}", f"-{tiebreak}")
+    score, pk, backwards = after
+    beyond = "gt" if backwards else "lt"
+    queryset = queryset.filter(
+        Q(**{f"{key}__{beyond}": score}) | Q(**{key: score, f"{tiebreak}__{beyond}": pk})
+    )
+    order = (key, tiebreak) if backwards else (f"-{key}", f"-{tiebreak}")
+    return queryset.order_by(*order)
 
-    One query (plus the queryset's prefetches), whatever the size or depth of the page.
-    """
-    position: Cursor | None = cursor_decode(cursor) if cursor else None
-    if position is None:
-        queryset = queryset.order_by(f"-{key}", f"-{tiebreak}")
-    else:
-        field = _score_field(queryset, key)
-        score: datetime | int
-        if isinstance(field, models.DateTimeField):
-            score = score_datetime(position.score)
-        else:
-            score = position.score
-        beyond = "gt" if position.backwards else "lt"
-        queryset = queryset.filter(
-            Q(**{f"{key}__{beyond}": score})
-            | Q(**{key: score, f"{tiebreak}__{beyond}": position.id})
-        )
-        order = (key, tiebreak) if position.backwards else (f"-{key}", f"-{tiebreak}")
-        queryset = queryset.order_by(*order)
-    rows = list(queryset[: size + 1])
+
+def _page(rows: list, *, position: Cursor | None, key: str, tiebreak: str, size: int):
     items, more = rows[:size], len(rows) > size
     if position is not None and position.backwards:
         items.reverse()
@@ -117,6 +102,90 @@ def cursor_page(
             else None
         )
     return CursorPage(items=items, next_cursor=next_cursor, previous_cursor=previous_cursor)
+
+
+def cursor_page(
+    queryset: QuerySet,
+    *,
+    cursor: str | None,
+    key: str,
+    tiebreak: str = "id",
+    size: int = DEFAULT_PAGE_SIZE,
+) -> CursorPage:
+    """One page of `queryset` in descending (`key`, `tiebreak`) order, after `cursor` (or, for
+    a backwards cursor, just before it). `key` is a non-null time or integer field or
+    annotation, `tiebreak` a unique integer one. Raises InvalidCursor for a bad cursor.
+
+    One query (plus the queryset's prefetches), whatever the size or depth of the page.
+    """
+    position: Cursor | None = cursor_decode(cursor) if cursor else None
+    after = None
+    if position is not None:
+        field = _score_field(queryset, key)
+        score: datetime | int
+        if isinstance(field, models.DateTimeField):
+            score = score_datetime(position.score)
+        else:
+            score = position.score
+        after = (score, position.id, position.backwards)
+    queryset = _keyset(queryset, key=key, tiebreak=tiebreak, after=after)
+    rows = list(queryset[: size + 1])
+    return _page(rows, position=position, key=key, tiebreak=tiebreak, size=size)
+
+
+class PreparedPages:
+    """`cursor_page` of a queryset built from ids (`build(viewer_id, *ids)`, `viewer_id` None
+    for a visitor), compiled once per shape — visitor or reader, first page or after a
+    position (forwards or backwards), page size — and rerun with the values
+    (`rednote.prepared.PreparedQuery`): for the hottest lists, whose queryset (visibility,
+    blocks, mutes, flags) costs more to build than to run. Same pages, same cursors."""
+
+    def __init__(self, build, *, ids: int, key: str, tiebreak: str = "id"):
+        self.build, self.ids, self.key, self.tiebreak = build, ids, key, tiebreak
+        self._prepared: dict[tuple, PreparedQuery] = {}
+        self._lock = threading.Lock()
+        self._datetime_key: bool | None = None
+
+    def _query(self, reader: bool, backwards: bool | None, size: int) -> PreparedQuery:
+        shape = (reader, backwards, size)
+        prepared = self._prepared.get(shape)
+        if prepared is not None:
+            return prepared
+        if self._datetime_key is None:
+            sample = self.build(None, *[0] * self.ids)
+            self._datetime_key = isinstance(_score_field(sample, self.key), models.DateTimeField)
+        score_kind = datetime if self._datetime_key else int
+
+        def build(*args):
+            viewer_id = args[0] if reader else None
+            rest = args[1:] if reader else args
+            queryset = self.build(viewer_id, *rest[: self.ids])
+            after = None
+            if backwards is not None:
+                after = (rest[self.ids], rest[self.ids + 1], backwards)
+            keyset = _keyset(queryset, key=self.key, tiebreak=self.tiebreak, after=after)
+            return keyset[: size + 1]
+
+        kinds = [int] * (int(reader) + self.ids)
+        if backwards is not None:
+            kinds += [score_kind, int]
+        prepared = PreparedQuery(build, len(kinds), kinds=kinds)
+        with self._lock:
+            return self._prepared.setdefault(shape, prepared)
+
+    def page(self, *ids: int, viewer_id: int | None, cursor: str | None, size: int):
+        """The page after `cursor` (InvalidCursor for a bad one), as `cursor_page` gives it."""
+        position: Cursor | None = cursor_decode(cursor) if cursor else None
+        prepared = self._query(
+            viewer_id is not None, None if position is None else position.backwards, size
+        )
+        args: list = [viewer_id] if viewer_id is not None else []
+        args += ids
+        if position is not None:
+            score = score_datetime(position.score) if self._datetime_key else position.score
+            args += [score, position.id]
+        rows = prepared(*args)
+        return _page(rows, position=position, key=self.key, tiebreak=self.tiebreak, size=size)
 
 
 class CursorPagination(DrfCursorPagination):
@@ -163,6 +232,25 @@ class CursorPagination(DrfCursorPagination):
                 cursor=request.query_params.get(self.cursor_query_param) or None,
                 key=key,
                 tiebreak=tiebreak,
+                size=self.page_size,
+            )
+        except InvalidCursor:
+            raise exceptions.ValidationError(
+                {self.cursor_query_param: [str(self.invalid_cursor_message)]}
+            ) from None
+        return self.keyset_page.items
+
+    def paginate_prepared(self, pages: PreparedPages, request, *ids: int, viewer_id=None):
+        """`paginate_queryset` for a list read through `pages` (the same page, links and
+        bad-cursor 400)."""
+        self.request = request
+        self.page_size = self.get_page_size(request) or type(self).page_size
+        self.base_url = request.build_absolute_uri()
+        try:
+            self.keyset_page = pages.page(
+                *ids,
+                viewer_id=viewer_id,
+                cursor=request.query_params.get(self.cursor_query_param) or None,
                 size=self.page_size,
             )
         except InvalidCursor:

@@ -20,7 +20,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from notes import selectors as notes_selectors
-from notes.api.common import LIST_DESCRIPTION, NoteListApi
+from notes.api.common import LIST_DESCRIPTION, NoteListApi, note_pages
+from notes.models import Hashtag
 from notes.serializers import NoteSerializer
 from rednote.api import error_responses
 from rednote.pagination import CursorPagination
@@ -142,6 +143,22 @@ class TagNotesApi(NoteListApi):
         tab = self._tab()
         hashtag = notes_selectors.hashtag_get(name=self.kwargs["name"])
         return tag_selectors.tag_notes(hashtag=hashtag, viewer=self.request.user, tab=tab)
+
+    def prepared_pages(self):
+        # Latest only: Top reads a cached list of ids whose length varies.
+        if self._tab() != tag_selectors.LATEST:
+            return None
+        hashtag = notes_selectors.hashtag_get(name=self.kwargs["name"])
+        return _LATEST_PAGES, (hashtag.pk,)
+
+
+_LATEST_PAGES = note_pages(
+    TagLatestPagination,
+    lambda viewer, hashtag_id: tag_selectors.tag_notes(
+        hashtag=Hashtag(pk=hashtag_id), viewer=viewer, tab=tag_selectors.LATEST
+    ),
+    ids=1,
+)
 
 
 # --- Following a tag ----------------------------------------------------------------------

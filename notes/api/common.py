@@ -3,12 +3,14 @@ paginations of each list, and the base of every note list."""
 
 import abc
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 from rest_framework import generics, permissions, status
 from rest_framework.response import Response
 
-from rednote.pagination import CursorPagination
+from accounts.models import User
+from rednote.pagination import CursorPagination, PreparedPages
 
 from .. import selectors
 from ..rendered import (
@@ -48,6 +50,23 @@ def note_response(request, note_id: int, *, code: int = status.HTTP_200_OK) -> R
 def board_response(request, board_id: int, *, code: int = status.HTTP_200_OK) -> Response:
     board = selectors.board_card_get_visible(viewer=request.user, board_id=board_id)
     return Response(BoardSerializer(board, context={"request": request}).data, status=code)
+
+
+def viewer_of(viewer_id: int | None):
+    """The viewer a prepared list is built for: a visitor, or a reader known by id."""
+    return AnonymousUser() if viewer_id is None else User(pk=viewer_id)
+
+
+def note_pages(pagination: type[CursorPagination], build, *, ids: int = 0) -> PreparedPages:
+    """The `PreparedPages` of a note list paged by `pagination`: `build(viewer, *ids)` is the
+    list's selector, read as fresh rows (`note_rows`)."""
+    key, tiebreak = (name.lstrip("-") for name in pagination.ordering)
+    return PreparedPages(
+        lambda viewer_id, *values: note_rows(build(viewer_of(viewer_id), *values), key),
+        ids=ids,
+        key=key,
+        tiebreak=tiebreak,
+    )
 
 
 class RecentNotesPagination(CursorPagination):
@@ -90,14 +109,26 @@ class NoteListApi(generics.ListAPIView, abc.ABC):
         # for the notes of the page that miss there: no prefetch here.
         return self.notes().prefetch_related(None)
 
+    def prepared_pages(self) -> tuple[PreparedPages, tuple[int, ...]] | None:
+        """A list whose queryset is built from ids alone may name its `PreparedPages` (built
+        with `note_rows`) and those ids: its pages are then compiled once per shape instead
+        of built for every request."""
+        return None
+
     def list(self, request, *args, **kwargs):
         if not renders_plain_json(request):
             return super().list(request, *args, **kwargs)
         # Plain JSON: the page as fresh rows of the same queryset (one query), each note's
         # JSON text from the cache (`notes.rendered`); no serializer, no model instances.
         paginator = self.paginator
-        key = paginator.ordering[0].lstrip("-")
-        rows = paginator.paginate_queryset(note_rows(self.get_queryset(), key), request, self)
+        prepared = self.prepared_pages()
+        if prepared is not None:
+            pages, ids = prepared
+            viewer_id = request.user.pk if request.user.is_authenticated else None
+            rows = paginator.paginate_prepared(pages, request, *ids, viewer_id=viewer_id)
+        else:
+            key = paginator.ordering[0].lstrip("-")
+            rows = paginator.paginate_queryset(note_rows(self.get_queryset(), key), request, self)
         texts = notes_json_texts(rows, request=request)
         return json_answer(
             page_text(

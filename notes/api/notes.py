@@ -30,6 +30,7 @@ from .common import (
     LikedNotesPagination,
     NoteListApi,
     RecentNotesPagination,
+    note_pages,
     note_response,
 )
 
@@ -95,6 +96,9 @@ class NotesApi(NoteListApi):
     def notes(self):
         return selectors.notes_recent_public(viewer=self.request.user)
 
+    def prepared_pages(self):
+        return _RECENT_PAGES, ()
+
     @extend_schema(
         tags=[TAG_NOTES],
         operation_id="notes_create",
@@ -113,6 +117,11 @@ class NotesApi(NoteListApi):
         serializer.is_valid(raise_exception=True)
         note = services.note_create(author=request.user, **serializer.validated_data)
         return note_response(request, note.pk, code=status.HTTP_201_CREATED)
+
+
+_RECENT_PAGES = note_pages(
+    RecentNotesPagination, lambda viewer: selectors.notes_recent_public(viewer=viewer)
+)
 
 
 class NoteDetailApi(APIView):
