@@ -30,11 +30,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet, prefetch_related_objects
 
+from accounts.models import User
 from notes.models import Note
+from notes.rendered import note_rows
 from rednote.cursors import InvalidCursor, cursor_decode, cursor_encode
-from rednote.pagination import cursor_page
+from rednote.pagination import PreparedPages, cursor_page
 
 from . import selectors
 from .selectors import UNRANKED_SCORE
@@ -107,7 +110,8 @@ class _Stream:
     `feeds.selectors`), up to `size` after its position. One query — two where the ranked
     notes end within the page."""
 
-    def __init__(self, ranked: QuerySet, unranked: QuerySet, part: str, size: int):
+    def __init__(self, ranked: Callable, unranked: Callable, part: str, size: int):
+        """`ranked(cursor, size)` and `unranked(cursor, size)` read a page of each part."""
         self.items: list[Note] = []
         self.more = False
         self.part = part
@@ -116,12 +120,12 @@ class _Stream:
         position = cursor_decode(part) if part else None
         past_ranked = position is not None and position.score <= UNRANKED_SCORE
         if not past_ranked:
-            page = cursor_page(ranked, cursor=part or None, key=SCORE_KEY, size=size)
+            page = ranked(part or None, size)
             self.items, self.more = page.items, page.has_next
         if not self.more:
             rest = size - len(self.items)
             cursor = part if past_ranked else None
-            page = cursor_page(unranked, cursor=cursor, key=SCORE_KEY, size=max(rest, 1))
+            page = unranked(cursor, max(rest, 1))
             self.items += page.items[:rest]
             self.more = len(page.items) > rest or page.has_next
 
@@ -135,6 +139,29 @@ class _Stream:
         return cursor_encode(getattr(last, SCORE_KEY), last.id)
 
 
+_RANKED_ROWS_PAGES: dict[tuple[tuple[str, ...], bool], PreparedPages] = {}
+
+
+def _ranked_rows_pages(others: tuple[str, ...], other_side: bool) -> PreparedPages:
+    """The ranked notes of one side as fresh rows (`notes.rendered.note_rows`), for the
+    languages `others` of the other side: `selectors.notes_discover` compiled once per shape
+    and rerun with the viewer's id and the stream's position (`PreparedPages`)."""
+    pages = _RANKED_ROWS_PAGES.get((others, other_side))
+    if pages is not None:
+        return pages
+
+    def build(viewer_id: int | None) -> QuerySet:
+        viewer = AnonymousUser() if viewer_id is None else User(pk=viewer_id)
+        notes = note_rows(selectors.notes_discover(viewer=viewer), SCORE_KEY)
+        if other_side:
+            return notes.filter(language__in=others)
+        return notes.exclude(language__in=others)
+
+    return _RANKED_ROWS_PAGES.setdefault(
+        (others, other_side), PreparedPages(build, ids=0, key=SCORE_KEY)
+    )
+
+
 def discover_page(
     *,
     viewer,
@@ -142,12 +169,15 @@ def discover_page(
     cursor: str | None,
     size: int,
     prepare: Callable[[QuerySet], QuerySet] | None = None,
+    rows: bool = False,
 ) -> DiscoverPage:
     """One Discover page for `viewer`, a reader of `reads`, after `cursor`: the notes of
     `feeds.selectors.notes_discover` (then `notes_discover_unranked`), a share of them from
     the other side. `prepare` adds what the caller's rendering reads (e.g.
     `NoteSerializer.eager_load`; its prefetches run once, for the page's notes), or makes the
     items rows (`notes.rendered.note_rows`; whatever it returns has `id` and the score).
+    `rows`: the items are fresh rows (`note_rows`, `prepare` must make them too), and the
+    ranked streams are read through pages compiled once per shape (`_ranked_rows_pages`).
 
     Raises InvalidCursor for a cursor this function did not make. Constant queries: at most
     two per stream (none for a stream exhausted or empty by definition), then the prefetches."""
@@ -156,18 +186,38 @@ def discover_page(
     if not others:
         other_part = EXHAUSTED
     ranked = selectors.notes_discover(viewer=viewer)
-    unranked = selectors.notes_discover_unranked(viewer=viewer)
     if prepare is not None:
-        ranked, unranked = prepare(ranked), prepare(unranked)
+        ranked = prepare(ranked)
     # The prefetches run once for the page's notes, not once per query.
     lookups = getattr(ranked, "_prefetch_related_lookups", ())
-    ranked, unranked = ranked.prefetch_related(None), unranked.prefetch_related(None)
-    own = _Stream(
-        ranked.exclude(language__in=others), unranked.exclude(language__in=others), own_part, size
-    )
-    other = _Stream(
-        ranked.filter(language__in=others), unranked.filter(language__in=others), other_part, size
-    )
+    ranked = ranked.prefetch_related(None)
+
+    def unranked_reader(side):
+        def read(cursor, size):
+            # Built when read: only where a stream's ranked notes end within the page.
+            notes = selectors.notes_discover_unranked(viewer=viewer)
+            notes = (prepare(notes) if prepare is not None else notes).prefetch_related(None)
+            return cursor_page(side(notes), cursor=cursor, key=SCORE_KEY, size=size)
+
+        return read
+
+    def ranked_reader(side, other_side: bool):
+        if rows:
+            pages = _ranked_rows_pages(tuple(others), other_side)
+            viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
+            return lambda cursor, size: pages.page(viewer_id=viewer_id, cursor=cursor, size=size)
+        return lambda cursor, size: cursor_page(
+            side(ranked), cursor=cursor, key=SCORE_KEY, size=size
+        )
+
+    def own_side(notes):
+        return notes.exclude(language__in=others)
+
+    def other_side(notes):
+        return notes.filter(language__in=others)
+
+    own = _Stream(ranked_reader(own_side, False), unranked_reader(own_side), own_part, size)
+    other = _Stream(ranked_reader(other_side, True), unranked_reader(other_side), other_part, size)
 
     other_taken = min(round(size * other_side_share()), len(other.items))
     own_taken = min(size - other_taken, len(own.items))

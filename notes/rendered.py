@@ -45,13 +45,13 @@ from accounts.models import User
 
 from .models import Note, NoteStatus
 from .representation import (
-    LOCAL_TTL,
+    LOCAL_TEXTS,
     NOTE_PARTS_TTL,
     _absolute_builder,
     _note_json,
     _note_parts,
-    _ProcessCache,
     note_relations_prefetch,
+    note_text_cache_key,
 )
 
 # What a page reads of each note, fresh: the stamp, the holes' values and the author.
@@ -135,17 +135,7 @@ _NONCE = secrets.token_hex(8)
 _MARKER = re.compile(r'"\\u0000' + _NONCE + r':(\d+)\\u0000"')
 
 
-def note_text_cache_key(note_id: int) -> str:
-    return f"notes:json-text:v1:{note_id}"
-
-
-_LOCAL = _ProcessCache(size=5000, ttl=LOCAL_TTL)
-
-
-def note_text_forget(*, note_id: int) -> None:
-    """Drop a note's cached text (its events call this; the stamp makes it safe to skip)."""
-    cache.delete(note_text_cache_key(note_id))
-    _LOCAL.delete(note_id)
+_LOCAL = LOCAL_TEXTS  # dropped with the note's relations (`note_parts_forget`)
 
 
 def _stamp(row) -> tuple:

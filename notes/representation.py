@@ -45,12 +45,10 @@ def note_parts_cache_key(note_id: int) -> str:
 def note_parts_forget(*, note_id: int) -> None:
     """Drop the cached relations of a note (its events call this; the stamp makes it safe
     to skip)."""
-    cache.delete(note_parts_cache_key(note_id))
-    _LOCAL.delete(note_id)
     # The note's rendered JSON text too (`notes.rendered`, built on these functions).
-    from .rendered import note_text_forget
-
-    note_text_forget(note_id=note_id)
+    cache.delete_many([note_parts_cache_key(note_id), note_text_cache_key(note_id)])
+    _LOCAL.delete(note_id)
+    LOCAL_TEXTS.delete(note_id)
 
 
 class _ProcessCache:
@@ -87,6 +85,13 @@ class _ProcessCache:
 
 LOCAL_TTL = 60
 _LOCAL = _ProcessCache(size=5000, ttl=LOCAL_TTL)
+# The rendered texts of `notes.rendered`, kept here with their key so that one forget drops
+# both forms of a note.
+LOCAL_TEXTS = _ProcessCache(size=5000, ttl=LOCAL_TTL)
+
+
+def note_text_cache_key(note_id: int) -> str:
+    return f"notes:json-text:v1:{note_id}"
 
 
 def note_relations_prefetch(notes: list[Note]) -> None:

@@ -166,7 +166,7 @@ class PreparedPages:
             keyset = _keyset(queryset, key=self.key, tiebreak=self.tiebreak, after=after)
             return keyset[: size + 1]
 
-        kinds = [int] * (int(reader) + self.ids)
+        kinds: list[type] = [int] * (int(reader) + self.ids)
         if backwards is not None:
             kinds += [score_kind, int]
         prepared = PreparedQuery(build, len(kinds), kinds=kinds)

@@ -83,6 +83,7 @@ class DiscoverApi(APIView):
                 cursor=cursor,
                 size=size,
                 prepare=_rows if plain else _without_prefetches,
+                rows=plain,
             ),
         )
         if plain:
