@@ -185,12 +185,14 @@ def discover_page(
     others = other_side_languages(reads)
     if not others:
         other_part = EXHAUSTED
-    ranked = selectors.notes_discover(viewer=viewer)
-    if prepare is not None:
-        ranked = prepare(ranked)
-    # The prefetches run once for the page's notes, not once per query.
-    lookups = getattr(ranked, "_prefetch_related_lookups", ())
-    ranked = ranked.prefetch_related(None)
+    lookups: tuple = ()
+    if not rows:  # else read through `_ranked_rows_pages`, built once
+        ranked = selectors.notes_discover(viewer=viewer)
+        if prepare is not None:
+            ranked = prepare(ranked)
+        # The prefetches run once for the page's notes, not once per query.
+        lookups = getattr(ranked, "_prefetch_related_lookups", ())
+        ranked = ranked.prefetch_related(None)
 
     def unranked_reader(side):
         def read(cursor, size):

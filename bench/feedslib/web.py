@@ -102,6 +102,8 @@ def endpoints(ids: dict, auth: dict) -> list[Endpoint]:
         Endpoint("home feed API (token)", "/api/v1/feeds/home/", 0.5, 2.5, token),
         Endpoint("Following page (signed in)", "/following/", 0.2, None, session),
         Endpoint("Discover API (anonymous)", "/api/v1/feeds/discover/", 0.2),
+        Endpoint("Discover API (token)", "/api/v1/feeds/discover/", 0.2, None, token),
+        Endpoint("tag notes API (token)", f"/api/v1/tags/{quote(tag)}/notes/", 0.2, None, token),
     ]
 
 
