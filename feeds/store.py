@@ -270,7 +270,10 @@ class FeedStore:
         moves both keys' expiry to `expire_at` when given."""
         keys = [self.timeline_key(reader_id), self.marker_key(reader_id)]
         top = "+inf" if before is None else str(before[0])
-        ask = count + (8 if before is not None else 0)  # room for ties at the cursor's score
+        # Room for ties at the cursor's score, and for the lowest score's group that a full
+        # read leaves out (below): asking for `count` alone made every full page a second
+        # round trip.
+        ask = count + 8
         while True:
             reply = self._call("page", keys, [top, ask, "" if expire_at is None else expire_at])
             if reply is None:

@@ -42,6 +42,22 @@ def test_store_page_is_none_until_built_then_pages_by_position(feed_store):
     assert feed_store.timeline_page(3, before=(100, 1), count=2) == ([], False)
 
 
+def test_store_page_of_a_long_timeline_is_one_round_trip(feed_store, monkeypatch):
+    # Asking for `count` exactly, a full read left out its lowest score's group and read
+    # again: every home feed page cost two script calls.
+    feed_store.timeline_rebuild(
+        5, [Entry(1000 + i, i) for i in range(1, 101)], expire_at=4_102_444_800
+    )
+    calls = []
+    call = feed_store._call
+    monkeypatch.setattr(feed_store, "_call", lambda *a: calls.append(a) or call(*a))
+    page, more = feed_store.timeline_page(5, before=None, count=40)
+    assert [e.note_id for e in page] == list(range(100, 60, -1)) and more
+    page, more = feed_store.timeline_page(5, before=(page[-1].score, page[-1].note_id), count=40)
+    assert [e.note_id for e in page] == list(range(60, 20, -1)) and more
+    assert len(calls) == 2
+
+
 def test_store_rebuild_keeps_what_pushes_brought_meanwhile(feed_store):
     feed_store.timeline_add_many([5], 9, 900)  # pushed while the timeline was missing
     assert not feed_store.timeline_exists(5)
