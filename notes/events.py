@@ -31,6 +31,17 @@ hidden, and public or followers-only. The two circulation events say who may rea
   to those its visibility allows.
 
 Board deletion sends no per-note `note_uncollected`.
+
+Comments (two levels: a top-level comment and its replies):
+- comment_created(comment_id, note_id, note_author_id, author_id, parent_id, reply_to_user_id,
+  mentioned_user_ids): a comment was posted. `parent_id` is None for a top-level comment, else
+  the top-level comment it is filed under; `reply_to_user_id` is the person answered (the author
+  of the comment replied to; None for a top-level comment); `mentioned_user_ids` lists the people
+  newly mentioned (never the commenter, never someone in a block with them; may be empty).
+- comment_deleted(comment_id, note_id, author_id): a comment is gone (with its replies when it
+  was a top-level comment).
+- comment_liked(comment_id, note_id, user_id, author_id) / comment_unliked(comment_id, note_id,
+  user_id, author_id): `user_id` added or removed their like of `author_id`'s comment.
 """
 
 from django.dispatch import Signal
@@ -42,3 +53,7 @@ note_unliked = Signal()
 note_collected = Signal()
 note_uncollected = Signal()
 note_mentioned = Signal()
+comment_created = Signal()
+comment_deleted = Signal()
+comment_liked = Signal()
+comment_unliked = Signal()
