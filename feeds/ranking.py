@@ -3,7 +3,7 @@
 The formula is Reddit's "hot" rank, which is HN-style gravity written so that it never has to
 change with the clock:
 
-    points = 1 + Σ weight × count           (likes ×1, collects ×2; see ENGAGEMENT_WEIGHTS)
+    points = 1 + Σ weight × count   (likes ×1, collects ×2, comments ×3; ENGAGEMENT_WEIGHTS)
     score  = log10(points) + (published_at − EPOCH) / TENFOLD
 
 A note needs ten times the engagement to rank level with one published TENFOLD (48 h) later:
@@ -21,9 +21,10 @@ Ranks are written by `discover_ranks_recompute` — periodically by Celery beat 
 published in the last RECOMPUTE_WINDOW (an older note would need thousands of times the
 engagement of a new one to matter, so its rank is left as last computed), and by the demo
 seed for all — and by `note_rank_update` when a note is published (`note_published`), so a
-new note is ranked within moments. A note without a rank yet still appears in Discover, after
-the ranked ones (`feeds.selectors.notes_discover_unranked`); the periodic run ranks any note
-left without one.
+new note is ranked within moments, and when a comment is posted or removed (`comment_created`,
+`comment_deleted`), so a note people are talking under climbs at once. A note without a rank
+yet still appears in Discover, after the ranked ones (`feeds.selectors.notes_discover_unranked`);
+the periodic run ranks any note left without one.
 """
 
 import math
@@ -37,9 +38,9 @@ from notes.models import Note, NoteStatus
 
 from .models import NoteRank
 
-# What a reaction is worth. Comments arrive with their own issue: add
-# `"comment_count": 3` here (the counter already exists on Note) — the one place to change.
-ENGAGEMENT_WEIGHTS: dict[str, int] = {"like_count": 1, "collect_count": 2}
+# What a reaction is worth: a comment (or a reply) is more effort than a collect, which is more
+# than a like. The one place to change.
+ENGAGEMENT_WEIGHTS: dict[str, int] = {"like_count": 1, "collect_count": 2, "comment_count": 3}
 TENFOLD = timedelta(hours=48)
 # Any instant before the first note; it keeps every score positive (unranked notes count 0).
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -139,8 +140,18 @@ def on_note_published(sender, note_id: int, **kwargs) -> None:
     enqueue_on_commit("feeds.note_rank_update", note_id=note_id)
 
 
+def on_comment_changed(sender, note_id: int, **kwargs) -> None:
+    """`comment_created` / `comment_deleted` receiver: the note's comment count moved; rank it
+    again soon (queue `feeds`)."""
+    from rednote.tasks import enqueue_on_commit
+
+    enqueue_on_commit("feeds.note_rank_update", note_id=note_id)
+
+
 def connect_receivers() -> None:
     """Called from `FeedsConfig.ready()`."""
-    from notes.events import note_published
+    from notes.events import comment_created, comment_deleted, note_published
 
     note_published.connect(on_note_published, dispatch_uid="feeds.ranking.note_published")
+    comment_created.connect(on_comment_changed, dispatch_uid="feeds.ranking.comment_created")
+    comment_deleted.connect(on_comment_changed, dispatch_uid="feeds.ranking.comment_deleted")

@@ -58,7 +58,7 @@ from django.utils.translation import gettext as _
 from accounts import selectors as accounts_selectors
 from accounts.models import User, muted_by, too_long_message
 from notes import selectors as notes_selectors
-from notes.models import Hashtag, Note, NoteHashtag
+from notes.models import Comment, Hashtag, Note, NoteHashtag
 from notes.parsing import has_control_characters, hashtag_normalize
 from notes.search import MAX_QUERY_TERMS, SEARCH_CONFIG, search_supported, search_terms
 from rednote.pagination import CursorPage, cursor_page
@@ -67,7 +67,7 @@ SEARCH_QUERY_MAX_LENGTH = 100
 SEARCH_NOTES, SEARCH_USERS, SEARCH_TAGS = "notes", "users", "tags"
 SEARCH_TYPES = (SEARCH_NOTES, SEARCH_USERS, SEARCH_TAGS)
 
-# ts_rank weights for D, C, B, A: place (C), text (B), title and tags (A).
+# ts_rank weights for D, C, B, A: comments (D), place (C), text (B), title and tags (A).
 _RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
 # ts_rank normalisation: divided by 1 + log(length) (1), then mapped into [0, 1) (32).
 _RANK_NORMALIZATION = 1 | 32
@@ -137,7 +137,7 @@ def notes_full_text_search(*, query: str, viewer) -> SearchListing:
 
 
 def notes_contains_search(*, query: str, viewer) -> SearchListing:
-    """The fallback: notes whose title, text, place or tags contain each word of `query`
+    """The fallback: notes whose title, text, place, tags or comments contain each word of `query`
     (case-insensitively), newest first."""
     words = _words(query)
     if not words:
@@ -146,10 +146,14 @@ def notes_contains_search(*, query: str, viewer) -> SearchListing:
     for word in words:
         tag = hashtag_normalize(word.lstrip("#＃"))
         tagged = NoteHashtag.objects.filter(note=OuterRef("pk"), hashtag__name__contains=tag)
+        commented = Comment.objects.filter(
+            note=OuterRef("pk"), body__icontains=word, is_hidden=False
+        ).exclude(parent__is_hidden=True)
         conditions.append(
             Q(title__icontains=word)
             | Q(body__icontains=word)
             | Q(location__icontains=word)
+            | Q(Exists(commented))
             | (Q(Exists(tagged)) if tag else Q(pk__in=[]))
         )
     notes = notes_selectors.notes_recent_public(viewer=viewer)

@@ -1,4 +1,4 @@
-"""Admin for notes, their photos, hashtags and boards.
+"""Admin for notes, their photos, hashtags, boards and comments.
 
 People's notes are read-only here: moderators hide, unhide or delete them, and each of those
 goes through the moderation registry (the notes services behind it), so a hidden note leaves
@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from moderation.registry import registry
 
 from . import services
-from .models import Board, Hashtag, ImageStatus, Note, NoteImage, RenditionKind
+from .models import Board, Comment, Hashtag, ImageStatus, Note, NoteImage, RenditionKind
 
 THUMBNAIL_WIDTH = 60
 
@@ -277,6 +277,96 @@ class NoteAdmin(admin.ModelAdmin):
         response["Cache-Control"] = "private, no-store"
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    """Comments, read-only: moderators hide, unhide or delete them through the moderation
+    registry (`notes.services.comments`), which keeps the counters and sends the events."""
+
+    list_display = (
+        "body_excerpt",
+        "author",
+        "note",
+        "parent",
+        "language",
+        "like_count",
+        "reply_count",
+        "is_hidden",
+        "created_at",
+    )
+    list_filter = ("is_hidden", "language", "created_at")
+    search_fields = ("body", "author__handle")
+    list_select_related = ("author", "note", "parent")
+    list_per_page = 50
+    ordering = ("-created_at", "-id")
+    show_full_result_count = False
+    actions = ("hide_comments", "unhide_comments")
+    fields = (
+        "note",
+        "author",
+        "parent",
+        "reply_to",
+        "body",
+        "language",
+        "like_count",
+        "reply_count",
+        "is_hidden",
+        "created_at",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_moderate_permission(self, request) -> bool:
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+
+    @admin.display(description=_("comment"), ordering="body")
+    def body_excerpt(self, comment: Comment) -> str:
+        return comment.body[:80]
+
+    def _moderate(self, request, queryset, *, hide: bool) -> int:
+        actions = registry.actions_for(Comment)
+        act, log = (
+            (actions.hide, gettext("Hidden")) if hide else (actions.unhide, gettext("Unhidden"))
+        )
+        done = 0
+        for comment in queryset.filter(is_hidden=not hide):
+            act(target=comment)
+            self.log_change(request, comment, log)
+            done += 1
+        return done
+
+    @admin.action(description=_("Hide selected comments"), permissions=["moderate"])
+    def hide_comments(self, request, queryset) -> None:
+        done = self._moderate(request, queryset, hide=True)
+        self.message_user(
+            request,
+            ngettext("%(n)d comment hidden.", "%(n)d comments hidden.", done) % {"n": done},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unhide selected comments"), permissions=["moderate"])
+    def unhide_comments(self, request, queryset) -> None:
+        done = self._moderate(request, queryset, hide=False)
+        self.message_user(
+            request,
+            ngettext("%(n)d comment unhidden.", "%(n)d comments unhidden.", done) % {"n": done},
+            messages.SUCCESS,
+        )
+
+    def delete_model(self, request, obj: Comment) -> None:
+        registry.actions_for(Comment).delete(target=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        delete = registry.actions_for(Comment).delete
+        for comment in queryset:
+            delete(target=comment)
 
 
 @admin.register(Hashtag)

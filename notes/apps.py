@@ -10,7 +10,7 @@ class NotesConfig(AppConfig):
         from moderation.registry import registry
 
         from . import events, page_scopes, representation, services
-        from .models import Note
+        from .models import Comment, Note
 
         # A note's cached JSON parts are dropped when it enters or leaves circulation.
         def forget(sender, note_id: int, **kwargs) -> None:
@@ -26,4 +26,10 @@ class NotesConfig(AppConfig):
             hide=services.note_hide,
             unhide=services.note_unhide,
             delete=services.note_moderation_delete,
+        )
+        registry.register(
+            Comment,
+            hide=services.comment_hide,
+            unhide=services.comment_unhide,
+            delete=services.comment_moderation_delete,
         )

@@ -16,6 +16,7 @@ from .models import (
     BOARD_DESCRIPTION_MAX_LENGTH,
     BOARD_NAME_MAX_LENGTH,
     BODY_MAX_LENGTH,
+    COMMENT_MAX_LENGTH,
     LOCATION_MAX_LENGTH,
     MAX_IMAGES,
     TITLE_MAX_LENGTH,
@@ -56,11 +57,18 @@ BOARD_DESCRIPTION_LENGTH = MaxLengthValidator(
     ),
 )
 
+COMMENT_LENGTH = MaxLengthValidator(
+    COMMENT_MAX_LENGTH,
+    gettext_lazy("A comment can have at most %(limit_value)s characters; it has %(show_value)s."),
+)
+
 BOARD_NAME_MISSING = gettext_lazy("Give the board a name.")
 
 # The API's throttle scope (REST_FRAMEWORK rates) for photo uploads; the composer's upload
 # endpoint counts against the same one (`rednote.web.rate_limit_wait`).
 UPLOADS_THROTTLE_SCOPE = "uploads"
+# The throttle scope for posting comments and replies, shared by the API and the note page.
+COMMENTS_THROTTLE_SCOPE = "comments"
 
 
 def length_problems(validator: MaxLengthValidator, value: str) -> list[str]:
@@ -81,6 +89,15 @@ def photo_count_problem(count: int) -> str | None:
             "A note has at most %(n)s photo.", "A note has at most %(n)s photos.", MAX_IMAGES
         ) % {"n": MAX_IMAGES}
     return None
+
+
+def comments_throttled_message(wait: int) -> str:
+    """Past the comment rate, on the page and in the API alike."""
+    return ngettext(
+        "Too many comments in a short time; try again in %(n)s second.",
+        "Too many comments in a short time; try again in %(n)s seconds.",
+        wait,
+    ) % {"n": wait}
 
 
 def uploads_throttled_message(wait: int) -> str:

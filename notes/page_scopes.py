@@ -23,6 +23,8 @@ whatever is new or merely changed elsewhere may show up to `VISITOR_PAGE_CACHE_S
 - A profile saved (name, bio, avatar, handle — the old handle's page too — likes made private...):
   that profile's pages.
 - A board saved or deleted (renamed, made private): its owner's profile pages.
+- A comment posted, deleted or hidden (`comment_deleted`), liked or unliked (the `comment_*`
+  events): its note's page (the thread and the counter are on it).
 
 Not bumped, so late by at most the TTL: new notes, likes and collects, follower and like counts,
 an edit's effect on the card of the note elsewhere than its author's profile (Discover, tags), a
@@ -121,6 +123,10 @@ def on_note_published(*, note_id: int, **_kwargs: Any) -> None:
     scope_bump(note_scope(note_id))
 
 
+def on_comment_changed(*, note_id: int, **_kwargs: Any) -> None:
+    scope_bump(note_scope(note_id))
+
+
 def on_user_suspended(**_kwargs: Any) -> None:
     scope_bump(SITE_SCOPE)
 
@@ -177,6 +183,13 @@ def connect() -> None:
     """Called from `NotesConfig.ready()`."""
     events.note_withdrawn.connect(on_note_withdrawn, dispatch_uid="notes.page_scopes.withdrawn")
     events.note_published.connect(on_note_published, dispatch_uid="notes.page_scopes.published")
+    for signal, name in (
+        (events.comment_created, "created"),
+        (events.comment_deleted, "deleted"),
+        (events.comment_liked, "liked"),
+        (events.comment_unliked, "unliked"),
+    ):
+        signal.connect(on_comment_changed, dispatch_uid=f"notes.page_scopes.comment_{name}")
     accounts_events.user_suspended.connect(
         on_user_suspended, dispatch_uid="notes.page_scopes.suspended"
     )

@@ -10,7 +10,8 @@ letters and of digits inside a mixed token are indexed as well ("iphone15" also 
 and "15"), and every Chinese character by itself, so a one-character query ("猫") finds "小猫咪".
 
 The document is the note's `NoteSearchDocument` row (a GIN index, see notes migration 0003):
-title and hashtags weigh most (A), then the text (B), then the place (C). The notes services
+title and hashtags weigh most (A), then the text (B), then the place (C), then the words of its
+comments (D), so a note is found by what its readers said about it too. The notes services
 keep it current (`note_search_document_update` after a note's text or tags change); the
 migration filled it for the notes that existed before. On SQLite (the quick start) there is no
 full-text search: no row is written and `feeds.search` falls back to a plain contains search.
@@ -33,13 +34,15 @@ from django.db import connection
 from django.db.models import Value
 from django.db.models.expressions import Combinable
 
-from .models import Note, NoteSearchDocument
+from .models import Comment, Note, NoteSearchDocument
 
 jieba.setLogLevel(logging.WARNING)
 
 SEARCH_CONFIG = "simple"
 # A query of more words than this is cut: each word is one more condition on every match.
 MAX_QUERY_TERMS = 12
+# The most comments (the most liked first) whose words a note's document holds.
+MAX_INDEXED_COMMENTS = 200
 
 # A token worth indexing holds a letter or a digit of some script (not only "_" or "%").
 _WORDLIKE = re.compile(r"[^\W_]")
@@ -85,14 +88,24 @@ def search_tokens(text: str) -> list[str]:
 
 
 def search_document_parts(
-    *, title: str, body: str, location: str, tag_names: Iterable[str]
+    *,
+    title: str,
+    body: str,
+    location: str,
+    tag_names: Iterable[str],
+    comments: Iterable[str] = (),
 ) -> dict[str, str]:
-    """The token documents of a note by weight: A (title and hashtags), B (text), C (place)."""
-    return {
+    """The token documents of a note by weight: A (title and hashtags), B (text), C (place),
+    D (the words of its comments, when there are some)."""
+    parts = {
         "A": " ".join(search_tokens(" ".join([title or "", *tag_names]))),
         "B": " ".join(search_tokens(body)),
         "C": " ".join(search_tokens(location)),
     }
+    comment_text = "\n".join(comments)
+    if comment_text:
+        parts["D"] = " ".join(search_tokens(comment_text))
+    return parts
 
 
 def search_vector_expression(parts: dict[str, str]) -> Combinable:
@@ -119,11 +132,25 @@ def search_supported() -> bool:
     return connection.vendor == "postgresql"
 
 
-def note_search_document_update(note: Note) -> None:
-    """Recompute `note`'s search document from its stored title, text, place and hashtags.
+def note_search_comments(note_id: int) -> list[str]:
+    """The comment texts a note is found by: those every reader may see (not hidden, nor
+    under a hidden comment, by an active author), the most liked first, at most
+    MAX_INDEXED_COMMENTS of them (a thread of thousands adds little but weight)."""
+    return list(
+        Comment.objects.filter(note_id=note_id, is_hidden=False, author__is_active=True)
+        .exclude(parent__is_hidden=True)
+        .order_by("-like_count", "-id")
+        .values_list("body", flat=True)[:MAX_INDEXED_COMMENTS]
+    )
 
-    Call after the note's tags are set (`tagging.tags_and_mentions_set`), inside the write's
-    transaction. Nothing to do on a database without full-text search.
+
+def note_search_document_update(note: Note) -> None:
+    """Recompute `note`'s search document from its stored title, text, place, hashtags and
+    comments (`note_search_comments`, weighed least).
+
+    Call after the note's tags are set (`tagging.tags_and_mentions_set`) or its comments
+    changed (`services.comments`), inside the write's transaction. Nothing to do on a database
+    without full-text search.
     """
     if not search_supported():
         return
@@ -132,6 +159,7 @@ def note_search_document_update(note: Note) -> None:
         body=note.body,
         location=note.location,
         tag_names=note.hashtags.values_list("display_name", flat=True),
+        comments=note_search_comments(note.pk),
     )
     vector = search_vector_expression(parts)
     if not NoteSearchDocument.objects.filter(note_id=note.pk).update(vector=vector):

@@ -401,6 +401,7 @@ REST_FRAMEWORK = {
         "auth_signup": "30/hour",
         "social_graph": "120/min",
         "uploads": "60/min",
+        "comments": "20/min",
         **env.dict("API_THROTTLE_RATES", default={}),
     },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,

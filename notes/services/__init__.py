@@ -1,4 +1,5 @@
-"""Writes for notes: uploads, posting, editing, withdrawing, likes, collections and boards.
+"""Writes for notes: uploads, posting, editing, withdrawing, likes, collections, boards and
+comments.
 
 Each function validates its input and raises `ValidationError` keyed by field (the form and the
 API show the same messages); nothing is stored on error. Events and tasks go out after commit.
@@ -16,6 +17,16 @@ from .boards import (
     note_uncollect,
 )
 from .circulation import note_tag_links_follow
+from .comments import (
+    comment_can_delete,
+    comment_create,
+    comment_delete,
+    comment_hide,
+    comment_like,
+    comment_moderation_delete,
+    comment_unhide,
+    comment_unlike,
+)
 from .compose import note_collect_into_new_board, note_compose
 from .images import note_image_process
 from .likes import note_like, note_unlike
@@ -36,6 +47,14 @@ __all__ = [
     "board_delete",
     "board_get_or_create_saved",
     "board_update",
+    "comment_can_delete",
+    "comment_create",
+    "comment_delete",
+    "comment_hide",
+    "comment_like",
+    "comment_moderation_delete",
+    "comment_unhide",
+    "comment_unlike",
     "media_upload",
     "note_collect",
     "note_collect_into_new_board",
