@@ -102,7 +102,7 @@ def test_settings_quick_start_needs_no_services():
 def test_settings_redis_url_switches_cache_and_broker_and_stops_eager():
     loaded = probe(REDIS_URL="redis://127.0.0.1:6379/4")
 
-    assert loaded["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert loaded["cache"] == "rednote.cache.RedisCache"
     assert loaded["cache_location"] == "redis://127.0.0.1:6379/4"
     assert loaded["broker"] == "redis://127.0.0.1:6379/4"
     assert loaded["eager"] is False
