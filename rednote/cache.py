@@ -7,6 +7,8 @@ profile, bench/feeds.py). A client holds no connection of its own — the pool d
 for a fork itself — so keeping one per pool changes nothing else.
 """
 
+from typing import Any
+
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 
@@ -17,15 +19,17 @@ class _Client(RedisCacheClient):
         self._clients: dict = {}
 
     def get_client(self, key=None, *, write=False):
-        index = self._get_connection_pool_index(write)
+        # Django's private attributes, which its type stubs do not declare.
+        django: Any = self
+        index = django._get_connection_pool_index(write)
         client = self._clients.get(index)
         if client is None:
-            if index not in self._pools:
-                self._pools[index] = self._pool_class.from_url(
-                    self._servers[index], **self._pool_options
+            if index not in django._pools:
+                django._pools[index] = django._pool_class.from_url(
+                    django._servers[index], **django._pool_options
                 )
             client = self._clients.setdefault(
-                index, self._client(connection_pool=self._pools[index])
+                index, django._client(connection_pool=django._pools[index])
             )
         return client
 
