@@ -70,7 +70,7 @@ class ProfileForm(ServiceErrorsMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
             "Notes and comments in other languages come with a translation. "
-            "Leave empty to use the languages you speak."
+            "Leave empty to use your interface language and the languages you speak."
         ),
     )
     ui_language = forms.ChoiceField(
@@ -82,6 +82,13 @@ class ProfileForm(ServiceErrorsMixin, forms.Form):
         label=_("Show the notes I liked on my profile"),
         required=False,
         help_text=_("Off: only you see your Liked tab."),
+    )
+    auto_translate = forms.BooleanField(
+        label=_("Translate automatically"),
+        required=False,
+        help_text=_(
+            "On: notes and comments in languages you do not read show their translation at once."
+        ),
     )
 
     def __init__(self, *args, user: User, **kwargs):

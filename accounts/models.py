@@ -12,7 +12,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from rednote.languages import validate_language_list
+from rednote.languages import content_languages_for_ui, validate_language_list
 
 # Length limits, said the same way by the model (so every service), the forms and the API.
 HANDLE_MIN_LENGTH = 2
@@ -194,6 +194,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False,
         help_text=_("Off: only you see your Liked tab."),
     )
+    auto_translate = models.BooleanField(
+        _("translate automatically"),
+        default=False,
+        help_text=_(
+            "On: notes and comments in languages you do not read show their translation at once."
+        ),
+    )
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
@@ -240,8 +247,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def reads(self) -> list[str]:
-        """Languages this person reads: the explicit list, else the ones they speak."""
-        return self.read_languages or self.languages
+        """Languages this person reads ("Languages I read"): the explicit list, else their
+        interface language's content language (when they chose one) and the ones they speak.
+
+        Empty for someone who said nothing and follows the browser: callers then use the
+        request's interface language (`rednote.languages.content_languages_for_ui`)."""
+        if self.read_languages:
+            return self.read_languages
+        reads = content_languages_for_ui(self.ui_language) if self.ui_language else []
+        return [*reads, *(code for code in self.languages if code not in reads)]
 
 
 class Follow(models.Model):

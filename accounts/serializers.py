@@ -170,6 +170,7 @@ class UserPrivateSerializer(_UserBaseSerializer):
             "read_languages",
             "ui_language",
             "likes_public",
+            "auto_translate",
             "is_staff",
             "date_joined",
             "follower_count",
@@ -239,6 +240,12 @@ class ProfileUpdateInputSerializer(serializers.Serializer):
     )
     likes_public = serializers.BooleanField(
         help_text=_("Whether others see the notes you liked (your Liked tab); off by default.")
+    )
+    auto_translate = serializers.BooleanField(
+        help_text=_(
+            "Whether notes and comments in languages you do not read show their translation "
+            "at once; off by default."
+        )
     )
 
 

@@ -10,7 +10,21 @@ from django.utils.translation import gettext_lazy as _
 LANGUAGE_NAMES = {
     "en": _("English"),
     "zh-Hans": _("Simplified Chinese"),
+    "zh-Hant": _("Traditional Chinese"),
+    "ja": _("Japanese"),
+    "ko": _("Korean"),
 }
+
+
+def content_languages_for_ui(ui_language: str) -> list[str]:
+    """The content languages of an interface language ("zh-hans" → ["zh-Hans"], "en" →
+    ["en"]): the exact code, else every content language of the same base language."""
+    code = (ui_language or "").lower()
+    exact = [c for c in settings.CONTENT_LANGUAGES if c.lower() == code]
+    if exact:
+        return exact
+    base = code.split("-")[0]
+    return [c for c in settings.CONTENT_LANGUAGES if c.lower().split("-")[0] == base]
 
 
 def content_language_choices() -> list[tuple[str, str]]:

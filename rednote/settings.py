@@ -283,7 +283,7 @@ USE_TZ = True
 
 # Content languages: what notes and comments are written in and what readers read. Codes are
 # BCP 47 ("zh-Hans"), unlike the UI codes above, because they travel to translation providers.
-CONTENT_LANGUAGES = env.list("CONTENT_LANGUAGES", default=["en", "zh-Hans"])
+CONTENT_LANGUAGES = env.list("CONTENT_LANGUAGES", default=["en", "zh-Hans", "zh-Hant", "ja", "ko"])
 # The share of each Discover page that comes from languages the reader does not read ("from
 # the other side"), between 0 and 1.
 DISCOVER_OTHER_SIDE_SHARE = env.float("DISCOVER_OTHER_SIDE_SHARE", default=0.3)
@@ -354,6 +354,23 @@ AVATAR_MAX_BYTES = 5 * 1024 * 1024
 TRANSLATION_PROVIDER = env("TRANSLATION_PROVIDER", default="")
 TRANSLATION_API_URL = env("TRANSLATION_API_URL", default="")
 TRANSLATION_API_KEY = env("TRANSLATION_API_KEY", default="")
+# For "openai": the model asked (e.g. "gpt-4o-mini", or a local server's model name).
+TRANSLATION_MODEL = env("TRANSLATION_MODEL", default="")
+# True only when the provider runs on infrastructure the operator controls (the compose file's
+# LibreTranslate, a local LLM): followers-only and private text is sent to no other provider.
+TRANSLATION_PROVIDER_SELF_HOSTED = env.bool("TRANSLATION_PROVIDER_SELF_HOSTED", default=False)
+# Seconds one provider call may take (connect and read) before it counts as failed.
+TRANSLATION_TIMEOUT_SECONDS = env.float("TRANSLATION_TIMEOUT_SECONDS", default=10.0)
+# Tries of a queued translation before it is marked unavailable (backoff doubles from
+# TRANSLATION_RETRY_BASE_SECONDS, or waits what a 429's Retry-After asks, capped at 10 min).
+TRANSLATION_MAX_RETRIES = env.int("TRANSLATION_MAX_RETRIES", default=5)
+TRANSLATION_RETRY_BASE_SECONDS = env.float("TRANSLATION_RETRY_BASE_SECONDS", default=5.0)
+# Characters one user may have machine-translated per hour (cache hits are free); 0: no limit.
+TRANSLATION_QUOTA_CHARACTERS_PER_HOUR = env.int(
+    "TRANSLATION_QUOTA_CHARACTERS_PER_HOUR", default=20_000
+)
+# Upvotes that make a community translation replace the machine one (or the author accepts it).
+COMMUNITY_TRANSLATION_ACCEPT_VOTES = env.int("COMMUNITY_TRANSLATION_ACCEPT_VOTES", default=3)
 
 # --- E-mail -------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -27,6 +27,7 @@ PROFILE_FIELDS = (
     "read_languages",
     "ui_language",
     "likes_public",
+    "auto_translate",
 )
 
 
