@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("notes.urls")),
     path("", include("feeds.urls")),
     path("", include("accounts.urls")),
+    path("", include("notifications.urls")),
 ]
 
 if settings.DEBUG and settings.MEDIA_STORAGE == "local":

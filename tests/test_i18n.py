@@ -25,9 +25,7 @@ from tests.factories import UserFactory
 PO_PATH = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 MO_PATH = PO_PATH.with_suffix(".mo")
 
-# "通知" (Notifications) joins these once /notifications/ has a page; the shell leaves it out
-# until then (tests/test_shell.py).
-CHINESE_NAV = ["发现", "关注", "发布", "我"]
+CHINESE_NAV = ["发现", "关注", "发布", "通知", "我"]
 ENGLISH_NAV = re.compile(
     r"\b(Discover|Following|Post|Notifications|Me|Settings|Log in|Log out|Sign up|Search)\b"
 )

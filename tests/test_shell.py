@@ -101,13 +101,13 @@ def test_pages_name_their_icons(client):
         assert client.get(static(name)).status_code == 200, name
 
 
-def test_search_box_is_shown_and_notifications_left_out_until_their_page_exists(client, user):
+def test_search_box_and_notifications_are_shown(client, user):
     client.force_login(user)
     html = client.get("/").content.decode()
     assert '<form class="search" action="/search/" method="get" role="search"' in html
     assert client.get("/search/").status_code == 200
-    assert client.get("/notifications/").status_code == 404
-    assert "/notifications/" not in html
+    assert client.get("/notifications/").status_code == 200
+    assert html.count('href="/notifications/"') == 2  # the sidebar and the phone's tab bar
 
 
 def test_search_box_is_shown_to_visitors_and_keeps_the_query(client):

@@ -47,7 +47,7 @@ def test_phone_tab_bar_has_room_for_every_entry(new_page, db):
     page = new_page(viewport=PHONE)
     page.goto("/")
     tabs = page.locator(".tabbar .tab")
-    assert tabs.count() == 4  # Discover, Following, Post, Me (no notifications page yet)
+    assert tabs.count() == 5  # Discover, Following, Post, Inbox, Me
     width = PHONE["width"]
     for i in range(tabs.count()):
         box = tabs.nth(i).bounding_box()

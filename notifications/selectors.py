@@ -1,0 +1,165 @@
+"""Reads of the inbox, and the one rule for what of it a recipient may see.
+
+`notification_shown_q` is that rule, used by the pages, the API, the unread count and — for
+a notification about to be written — the services (`actor_may_notify`, `note_may_be_shown`):
+the same QuerySet conditions notes and accounts use everywhere (`Note.objects.visible_to`,
+`blocked_either_way`, `muted_by`), so an entry shows exactly when its note and its people
+would show to the recipient elsewhere.
+"""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from accounts.models import User, blocked_either_way, muted_by
+from notes.models import Note, NoteImage
+from rednote.pagination import CursorPage, cursor_page
+
+from .models import Notification, NotificationActor, NotificationTab
+
+# Faces shown per entry ("Mei, Jun and 11 others").
+ACTORS_SHOWN = 3
+# The cached unread counts live this long at most: every change to a person's inbox drops
+# theirs at once; this bounds what no event reaches (a deleted note mentioning them).
+UNREAD_COUNTS_SECONDS = 300
+
+
+def actor_shown_q(recipient, *, user: str = "pk", person: str = "") -> Q:
+    """People whose acts `recipient` hears of: active, in no block with them either way, not
+    muted by them. `user` is the path to the person's id in the query filtered, `person` the
+    path to the person's row ("" on users, "actor__" on entries)."""
+    return (
+        Q(**{f"{person}is_active": True})
+        & ~Q(blocked_either_way(recipient, user=user))
+        & ~Q(muted_by(recipient, user=user))
+    )
+
+
+def _visible_note(recipient, ref: str) -> Exists:
+    return Exists(Note.objects.visible_to(recipient).filter(pk=OuterRef(ref)))
+
+
+def _shown_comment(recipient, ref: str) -> Exists:
+    from notes.models import Comment
+
+    return Exists(Comment.objects.shown_to(recipient).filter(pk=OuterRef(ref)))
+
+
+def notification_shown_q(recipient) -> Q:
+    """The one rule for "this entry may be shown to its recipient": its latest person may
+    reach them (`actor_shown_q`), its note (if any) is visible to them, and its comment (if
+    any) is shown to them. Deleted notes and comments fail it until their entries are gone."""
+    return (
+        actor_shown_q(recipient, user="actor_id", person="actor__")
+        & (Q(note__isnull=True) | _visible_note(recipient, "note_id"))
+        & (Q(comment_id__isnull=True) | _shown_comment(recipient, "comment_id"))
+    )
+
+
+def actor_may_notify(*, recipient: User, actor_id: int) -> bool:
+    """Whether `actor_id`'s act may reach `recipient` now (the write-time side of the rule)."""
+    if actor_id == recipient.pk or not recipient.is_active:
+        return False
+    return User.objects.filter(pk=actor_id).filter(actor_shown_q(recipient)).exists()
+
+
+def note_may_be_shown(*, recipient: User, note_id: int) -> bool:
+    return Note.objects.visible_to(recipient).filter(pk=note_id).exists()
+
+
+def comment_may_be_shown(*, recipient: User, comment_id: int) -> bool:
+    from notes.models import Comment
+
+    return Comment.objects.shown_to(recipient).filter(pk=comment_id).exists()
+
+
+def notifications_of(*, recipient: User, tab: str | None = None) -> QuerySet:
+    """`recipient`'s entries they may see (`notification_shown_q`), of one tab or all, with
+    what a row shows in a constant number of queries: the latest person, up to ACTORS_SHOWN
+    people still reaching them (`shown_actors`, newest first), the note and its photos."""
+    qs = Notification.objects.filter(recipient=recipient)
+    if tab is not None:
+        qs = qs.filter(tab=tab)
+    actors = (
+        NotificationActor.objects.filter(
+            actor_shown_q(recipient, user="actor_id", person="actor__")
+        )
+        .select_related("actor")
+        .order_by("-acted_at", "-id")
+    )
+    return (
+        qs.filter(notification_shown_q(recipient))
+        .select_related("actor", "note")
+        .prefetch_related(
+            Prefetch("actor_links", queryset=actors[:ACTORS_SHOWN], to_attr="shown_actors"),
+            Prefetch("note__images", queryset=NoteImage.objects.order_by("position")),
+        )
+    )
+
+
+def notifications_page(
+    *, recipient: User, tab: str | None, cursor: str | None, size: int
+) -> CursorPage:
+    """One page of the inbox (or a tab), most recently active first. Raises InvalidCursor."""
+    page = cursor_page(
+        notifications_of(recipient=recipient, tab=tab), cursor=cursor, key="updated_at", size=size
+    )
+    _comments_attach(page.items)
+    return page
+
+
+def _comments_attach(entries: list[Notification]) -> None:
+    """Set `comment` (the row, with its text) on entries about a comment: one query."""
+    ids = {entry.comment_id for entry in entries if entry.comment_id}
+    for entry in entries:
+        entry.comment = None
+    if not ids:
+        return
+    from notes.models import Comment
+
+    comments = Comment.objects.in_bulk(ids)
+    for entry in entries:
+        if entry.comment_id:
+            entry.comment = comments.get(entry.comment_id)
+
+
+@dataclass(frozen=True)
+class UnreadCounts:
+    likes: int = 0
+    follows: int = 0
+    comments: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.likes + self.follows + self.comments
+
+    def of(self, tab: str) -> int:
+        return getattr(self, tab)
+
+    def as_dict(self) -> dict[str, int]:
+        return {"total": self.total, **{tab: self.of(tab) for tab in NotificationTab.values}}
+
+
+def unread_counts_key(user_id: int) -> str:
+    return f"notifications:unread:{user_id}"
+
+
+def unread_counts(*, recipient: User) -> UnreadCounts:
+    """Unread entries `recipient` may see, per tab: one cache read; on a miss one grouped
+    COUNT over their unread entries (a partial index holds only those), then cached. Every
+    service that changes their inbox drops the cached value (`unread_counts_forget`)."""
+    key = unread_counts_key(recipient.pk)
+    cached = cache.get(key)
+    if cached is None:
+        rows = (
+            Notification.objects.filter(recipient=recipient, read_at__isnull=True)
+            .filter(notification_shown_q(recipient))
+            .order_by()
+            .values("tab")
+            .annotate(n=Count("id"))
+            .values_list("tab", "n")
+        )
+        cached = dict(rows)
+        cache.set(key, cached, UNREAD_COUNTS_SECONDS)
+    return UnreadCounts(**{tab: cached.get(tab, 0) for tab in NotificationTab.values})
