@@ -8,6 +8,7 @@ from feeds.api import home as home_api
 from feeds.api import search as search_api
 from feeds.api import tags as tags_api
 from notes import api as notes_api
+from notifications import api as notifications_api
 
 app_name = "api"
 
@@ -36,6 +37,19 @@ urlpatterns = [
     path("notes/<int:note_id>/", notes_api.NoteDetailApi.as_view(), name="note-detail"),
     path("notes/<int:note_id>/like/", notes_api.NoteLikeApi.as_view(), name="note-like"),
     path("notes/<int:note_id>/collect/", notes_api.NoteCollectApi.as_view(), name="note-collect"),
+    # Comments: a note's thread, replies, deleting and liking a comment.
+    path(
+        "notes/<int:note_id>/comments/", notes_api.NoteCommentsApi.as_view(), name="note-comments"
+    ),
+    path(
+        "comments/<int:comment_id>/replies/",
+        notes_api.CommentRepliesApi.as_view(),
+        name="comment-replies",
+    ),
+    path("comments/<int:comment_id>/", notes_api.CommentDetailApi.as_view(), name="comment-detail"),
+    path(
+        "comments/<int:comment_id>/like/", notes_api.CommentLikeApi.as_view(), name="comment-like"
+    ),
     path("users/<str:handle>/notes/", notes_api.UserNotesApi.as_view(), name="user-notes"),
     path("users/<str:handle>/boards/", notes_api.UserBoardsApi.as_view(), name="user-boards"),
     path("users/<str:handle>/liked/", notes_api.UserLikedApi.as_view(), name="user-liked"),
@@ -50,4 +64,11 @@ urlpatterns = [
     path("tags/<str:name>/notes/", tags_api.TagNotesApi.as_view(), name="tag-notes"),
     path("tags/<str:name>/follow/", tags_api.TagFollowApi.as_view(), name="tag-follow"),
     path("search/", search_api.SearchApi.as_view(), name="search"),
+    # The inbox.
+    path("notifications/", notifications_api.NotificationsApi.as_view(), name="notifications"),
+    path(
+        "notifications/read/",
+        notifications_api.NotificationsReadApi.as_view(),
+        name="notifications-read",
+    ),
 ]

@@ -5,11 +5,12 @@ Each method parses its input with its own serializer, calls one service (writes)
 serializers. Services raise Django `ValidationError`s by field, which
 `rednote.api.exception_handler` turns into 400s naming the field.
 
-One module per resource: `notes` (photos, notes, likes, collections) and `boards`; what they
-share is in `common`.
+One module per resource: `notes` (photos, notes, likes, collections), `boards` and
+`comments`; what they share is in `common`.
 """
 
 from .boards import BoardDetailApi, BoardNotesApi, BoardsApi, UserBoardsApi
+from .comments import CommentDetailApi, CommentLikeApi, CommentRepliesApi, NoteCommentsApi
 from .notes import (
     MediaUploadApi,
     NoteCollectApi,
@@ -24,9 +25,13 @@ __all__ = [
     "BoardDetailApi",
     "BoardNotesApi",
     "BoardsApi",
+    "CommentDetailApi",
+    "CommentLikeApi",
+    "CommentRepliesApi",
     "MediaUploadApi",
     "NoteCollectApi",
     "NoteDetailApi",
+    "NoteCommentsApi",
     "NoteLikeApi",
     "NotesApi",
     "UserBoardsApi",
