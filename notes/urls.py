@@ -34,6 +34,12 @@ urlpatterns = [
     path("notes/<int:note_id>/unlike/", views.note_unlike, name="unlike"),
     path("notes/<int:note_id>/collect/", views.note_collect, name="collect"),
     path("notes/<int:note_id>/uncollect/", views.note_uncollect, name="uncollect"),
+    path("notes/<int:note_id>/comments/", views.note_comments, name="comments"),
+    path("comments/<int:comment_id>/reply/", views.comment_reply_form, name="comment_reply_form"),
+    path("comments/<int:comment_id>/replies/", views.comment_replies, name="comment_replies"),
+    path("comments/<int:comment_id>/like/", views.comment_like, name="comment_like"),
+    path("comments/<int:comment_id>/unlike/", views.comment_unlike, name="comment_unlike"),
+    path("comments/<int:comment_id>/delete/", views.comment_delete, name="comment_delete"),
     path(
         "notes/<int:note_id>/images/<int:image_id>/<rendition:kind>.webp",
         views.note_image,

@@ -24,6 +24,7 @@ from rednote.web import login_redirect, safe_next, service_refusal
 from .. import selectors, services
 from ..models import ImageStatus, Note, NoteStatus, Visibility
 from ..page_scopes import note_page_scopes
+from .comments import comments_thread_context
 
 # Renditions never change under a URL (the image id is in it); visibility can, so a public
 # note's photos are cached for an hour by anyone, other notes' photos only by the browser.
@@ -47,6 +48,7 @@ def _note_context(request: HttpRequest, note: Note) -> dict:
         "person": note.author,
         "relationship": accounts_selectors.relationship_get(viewer=user, other=note.author),
         "boards": picker_boards(request, note),
+        **comments_thread_context(request, note),
     }
 
 
