@@ -1,0 +1,117 @@
+"""API shapes of the inbox (output only; the read endpoint's input has its own serializer)."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import User
+from accounts.serializers import _UserBaseSerializer
+
+from .models import Notification, NotificationKind, NotificationTab
+
+
+class NotificationActorSerializer(_UserBaseSerializer):
+    class Meta:
+        model = User
+        fields = ("handle", "display_name", "avatar_url", "avatar_color", "url")
+        read_only_fields = fields
+
+
+class NotificationNoteSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    title = serializers.CharField(source="headline", help_text=_("The note's card title."))
+    cover_url = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    def _absolute(self, url: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_cover_url(self, note) -> str | None:
+        cover = note.cover
+        return self._absolute(cover.grid_url) if cover and cover.status == "ready" else None
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, note) -> str:
+        return self._absolute(note.get_absolute_url())
+
+
+class NotificationCommentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    body = serializers.CharField(help_text=_("The comment's text, plain (escape it)."))
+    language = serializers.CharField()
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    """One inbox entry. `actors` are the latest few people behind it (newest first) and
+    `actor_count` all of them: "{actors[0]} and {actor_count - 1} others liked your note"."""
+
+    kind = serializers.ChoiceField(choices=NotificationKind.choices, read_only=True)
+    tab = serializers.ChoiceField(choices=NotificationTab.choices, read_only=True)
+    is_read = serializers.BooleanField(read_only=True)
+    actors = serializers.SerializerMethodField()
+    note = serializers.SerializerMethodField()
+    comment = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = (
+            "id",
+            "kind",
+            "tab",
+            "is_read",
+            "actor_count",
+            "actors",
+            "note",
+            "comment",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(NotificationActorSerializer(many=True))
+    def get_actors(self, entry: Notification) -> list:
+        people = [link.actor for link in getattr(entry, "shown_actors", [])] or [entry.actor]
+        return NotificationActorSerializer(people, many=True, context=self.context).data
+
+    @extend_schema_field(NotificationNoteSerializer(allow_null=True))
+    def get_note(self, entry: Notification) -> dict | None:
+        if entry.note is None:
+            return None
+        return NotificationNoteSerializer(entry.note, context=self.context).data
+
+    @extend_schema_field(NotificationCommentSerializer(allow_null=True))
+    def get_comment(self, entry: Notification) -> dict | None:
+        comment = getattr(entry, "comment", None)
+        return NotificationCommentSerializer(comment).data if comment is not None else None
+
+
+class UnreadCountsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    likes = serializers.IntegerField()
+    follows = serializers.IntegerField()
+    comments = serializers.IntegerField()
+
+
+class NotificationsReadInputSerializer(serializers.Serializer):
+    """Which entries to mark read: all (nothing given), a tab, or some ids (of your own)."""
+
+    tab = serializers.ChoiceField(choices=NotificationTab.choices, required=False)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        allow_empty=False,
+        max_length=100,
+    )
+
+    def validate(self, attrs):
+        if "tab" in attrs and "ids" in attrs:
+            raise serializers.ValidationError({"ids": [_("Give a tab or ids, not both.")]})
+        return attrs
+
+
+class NotificationsReadSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text=_("How many entries were marked read."))
+    unread = UnreadCountsSerializer()
