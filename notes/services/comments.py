@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Block, User
 from rednote.events import send_on_commit
+from translations.detection import language_detect
 
 from .. import events
 from ..limits import COMMENT_LENGTH, length_problems
@@ -58,18 +59,12 @@ def comment_body_clean(body: str) -> str:
 
 
 def comment_language(body: str, *, given: str = "") -> str:
-    """The BCP-47 language to store for a comment: the one given (checked by the caller),
-    else the one detected from its text (`translations.detection`), else empty."""
+    """The BCP-47 language to store for a comment: the one the author gave (checked by the
+    caller), else the one detected from its text (`translations.detection`: "mixed" for text
+    mixing languages, "" when too short to tell)."""
     if given:
         return given
-    try:
-        from translations.detection import language_detect
-    except ImportError:  # the detection module is not there yet: stored as notes do, unset
-        return ""
-    detection = language_detect(body)
-    if detection.mixed:
-        return "mixed"
-    return detection.language or ""
+    return language_detect(body).stored
 
 
 def _refused(field: str, message: str) -> ValidationError:

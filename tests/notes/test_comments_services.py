@@ -326,3 +326,16 @@ def test_a_refused_comment_sends_nothing(
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
         services.comment_create(author=other_user, note=note, body="")
     assert captured_events.sent == []
+
+
+@pytest.mark.parametrize(
+    ("body", "language"),
+    [
+        ("这个窗台面包太标准了，原来俄亥俄的猫也会揣手手", "zh-Hans"),
+        ("I had to look up that word and now I'm obsessed with it", "en"),
+        ("欢迎欢迎！welcome to 小红书, the food posts will make you hungry", "mixed"),
+    ],
+)
+def test_language_is_detected_when_not_given(note, other_user, body, language):
+    comment = services.comment_create(author=other_user, note=note, body=body)
+    assert comment.language == language
