@@ -197,6 +197,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     auto_translate = models.BooleanField(
         _("translate automatically"),
         default=False,
+        # A database default too: code that predates the column (a deploy's old processes, the
+        # historical models of migrations) can still insert users.
+        db_default=False,
         help_text=_(
             "On: notes and comments in languages you do not read show their translation at once."
         ),

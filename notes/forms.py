@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from rednote.images import ACCEPTED_FORMATS
+from rednote.languages import content_language_choices
 from rednote.web import ServiceErrorsMixin
 
 from .limits import (
@@ -99,6 +100,17 @@ class NoteTextFields(forms.Form):
         limit=LOCATION_LENGTH,
         label=_("Location"),
         help_text=_("Optional, and only what you type here: never taken from your photos."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=lambda: [
+            ("auto", _("Detect automatically")),
+            *content_language_choices(),
+            ("mixed", _("Several languages")),
+        ],
+        initial="auto",
+        required=False,
+        help_text=_("Readers of other languages are offered a translation."),
     )
 
 

@@ -306,6 +306,16 @@ class NoteCreateInputSerializer(serializers.Serializer):
         help_text=_("Alt text per photo id, replacing the one given at upload."),
     )
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.PUBLIC)
+    language = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="auto",
+        max_length=16,
+        help_text=_(
+            "A code of the site's content languages, 'mixed', or 'auto' (the default) to have "
+            "it detected from the title and text."
+        ),
+    )
     location = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -336,6 +346,14 @@ class NoteUpdateInputSerializer(serializers.Serializer):
     body = serializers.CharField(allow_blank=True, validators=[BODY_LENGTH])
     visibility = serializers.ChoiceField(choices=Visibility.choices)
     location = serializers.CharField(allow_blank=True, validators=[LOCATION_LENGTH])
+    language = serializers.CharField(
+        allow_blank=True,
+        max_length=16,
+        help_text=_(
+            "A code of the site's content languages or 'mixed' to correct it, 'auto' to have "
+            "it detected again; left out, a detected language follows the new text."
+        ),
+    )
 
 
 @extend_schema_field(OpenApiTypes.INT)

@@ -94,7 +94,8 @@ def _clean(text: str) -> str:
 
 # --- Scripts --------------------------------------------------------------------------------
 def _script(char: str) -> str | None:
-    """ "han", "kana", "hangul", "alpha" (any other alphabet) or None (not a letter)."""
+    """The script of a letter: "han", "kana", "hangul", "alpha" (any other alphabet); None
+    for anything else."""
     code = ord(char)
     if (
         0x4E00 <= code <= 0x9FFF
@@ -194,8 +195,9 @@ _TRADITIONAL_ONLY = frozenset(_TRADITIONAL)
 
 
 def chinese_script(han: str) -> str:
-    """ "Hant" when `han` has more Traditional-only than Simplified-only characters, else
-    "Hans" (also when it has neither: Simplified is what most Chinese readers here write)."""
+    """The Chinese script of `han`: "Hant" when it has more Traditional-only than
+    Simplified-only characters, else "Hans" (also when it has neither: Simplified is what most
+    Chinese readers here write)."""
     simplified = sum(char in _SIMPLIFIED_ONLY for char in han)
     traditional = sum(char in _TRADITIONAL_ONLY for char in han)
     return "Hant" if traditional > simplified else "Hans"

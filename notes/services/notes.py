@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from rednote.tasks import enqueue_on_commit
+from translations.detection import language_detect
 
 from ..limits import (
     BODY_LENGTH,
@@ -43,6 +44,28 @@ logger = logging.getLogger(__name__)
 
 # Enqueued by name: the task module imports services, never the other way round.
 IMAGE_PROCESS_TASK = "notes.image_process"
+
+# The author's choice of language: "auto" (or empty) lets `language_detect` decide.
+AUTO_LANGUAGE = "auto"
+
+
+def note_language_problems(language: str | None) -> list[str]:
+    if language in (None, "", AUTO_LANGUAGE, "mixed") or language in settings.CONTENT_LANGUAGES:
+        return []
+    return [_("Unknown language.")]
+
+
+def note_language_detect(*, title: str, body: str) -> str:
+    """What a note's `language` stores when the author leaves it to detection: a code of
+    CONTENT_LANGUAGES, "mixed", or "" when the text is too short to tell."""
+    return language_detect(f"{title}\n{body}").stored
+
+
+def note_language_choice(note: Note) -> str:
+    """The edit form's language: "auto" when the stored one is what detection gives for the
+    note's text (so new text is detected again), else the language the author chose."""
+    detected = note_language_detect(title=note.title, body=note.body)
+    return AUTO_LANGUAGE if note.language == detected else note.language
 
 
 def note_text_clean(*, title: str, body: str, location: str, visibility: str) -> dict:
@@ -118,11 +141,13 @@ def note_create(
         problems = alt_text_problems(text)
         if problems:
             errors["alt_texts"] = problems
-    if language and language not in settings.CONTENT_LANGUAGES and language != "mixed":
-        errors["language"] = [_("Unknown language.")]
+    if note_language_problems(language):
+        errors["language"] = note_language_problems(language)
     if errors:
         raise ValidationError(errors)
 
+    if language in ("", AUTO_LANGUAGE):
+        language = note_language_detect(title=fields["title"], body=fields["body"])
     note = Note.objects.create(author=author, language=language, **fields)
     for position, image_id in enumerate(ids):
         image = images[image_id]
@@ -147,8 +172,13 @@ def note_update(
     body: str | None = None,
     visibility: str | None = None,
     location: str | None = None,
+    language: str | None = None,
 ) -> Note:
-    """Edit a note's text, tags, visibility or location (photos stay as posted).
+    """Edit a note's text, tags, visibility, location or language (photos stay as posted).
+
+    `language` "auto" detects it from the text; a code (or "mixed") is the author's
+    correction; None keeps the author's correction, or detects the new text again when the
+    language was detected before (`note_language_choice`).
 
     A published note's readers are told what changed (`circulation.edit_send`): widening its
     visibility publishes it, narrowing withdraws it, a hashtag added to a public note publishes
@@ -160,14 +190,22 @@ def note_update(
         location=note.location if location is None else location,
         visibility=note.visibility if visibility is None else visibility,
     )
+    problems = note_language_problems(language)
+    if problems:
+        raise ValidationError({"language": problems})
+    if language is None:
+        language = note_language_choice(note)
+    if language == AUTO_LANGUAGE or language == "":
+        language = note_language_detect(title=fields["title"], body=fields["body"])
     # Locked, so two edits (or an edit and the publication) compare against the stored state.
     current = _lock(note)
     if current is None:
         raise Note.DoesNotExist
     for name, value in fields.items():
         setattr(note, name, value)
+    note.language = language
     note.status, note.is_hidden = current["status"], current["is_hidden"]
-    note.save(update_fields=[*fields, "updated_at"])
+    note.save(update_fields=[*fields, "language", "updated_at"])
     old_tag_ids = set(note.hashtags.values_list("pk", flat=True))
     new_mention_ids = tags_and_mentions_set(note)
     tags_added = bool(set(note.hashtags.values_list("pk", flat=True)) - old_tag_ids)

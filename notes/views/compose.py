@@ -46,6 +46,7 @@ def note_create(request: HttpRequest) -> HttpResponse:
                 body=data["body"],
                 visibility=data["visibility"],
                 location=data["location"],
+                language=data["language"],
             )
         except ValidationError as exc:
             form.add_service_errors(exc)
@@ -133,6 +134,7 @@ def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
                 "body": note.body,
                 "visibility": note.visibility,
                 "location": note.location,
+                "language": services.note_language_choice(note),
             }
         )
         return render(request, "notes/edit.html", {"note": note, "form": form})
