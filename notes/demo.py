@@ -5,8 +5,11 @@ phone JPEGs carrying EXIF, GPS and an orientation (demo/photo_stamp.py). They ar
 through the same services as a person's upload — `media_upload`, then `note_create` — so the
 image pipeline turns them and strips their metadata like any other: in-process on the quick
 start, by the `images` worker on the full stack. Notes are matched by author, title and body,
-likes and board entries by their pairs, so loading twice adds nothing. The seed's
-`translation` fields belong to the translations app.
+likes and board entries by their pairs, comments by note, author and text, so loading twice adds
+nothing. Comments are posted through `comment_create` in the seed's order, as two-level threads:
+a row's `parent` is its top-level comment and `reply_to` the person it answers — the author of
+the latest earlier reply of that person in the thread when there is one (a reply to a reply),
+else the top-level comment, with `reply_to` then set as the seed says. The seed's `translation` fields belong to the translations app.
 """
 
 import hashlib
@@ -22,9 +25,10 @@ from accounts.demo import demo_user
 from accounts.models import User
 from rednote.demo import DemoContext, SectionResult, register
 
-from .models import Board, BoardNote, Note, NoteImage, NoteLike
+from .models import Board, BoardNote, Comment, Note, NoteImage, NoteLike
 from .services import (
     board_create,
+    comment_create,
     media_upload,
     note_collect,
     note_create,
@@ -150,6 +154,70 @@ def boards_load(context: DemoContext) -> SectionResult:
     return result
 
 
+def comments_load(context: DemoContext) -> SectionResult:
+    result = SectionResult()
+    comments: dict[str, Comment] = {}
+    per_note: dict[str, int] = {}
+    for row in context.data.get("comments", []):
+        note = _demo_note(context, row["note"])
+        if note is None:
+            continue
+        result.total += 1
+        author = demo_user(context, row["author"])
+        comment = Comment.objects.filter(note=note, author=author, body=row["body"]).first()
+        if comment is None:
+            comment = _comment_create(context, row, note, author, comments)
+            result.created += 1
+            position = per_note[row["note"]] = per_note.get(row["note"], 0) + 1
+            if row["note"] in context.loaded["notes_published"]:
+                created_at = _comment_at(context, row["note"], position)
+                Comment.objects.filter(pk=comment.pk).update(created_at=created_at)
+        comments[row["key"]] = comment
+    return result
+
+
+def _comment_create(
+    context: DemoContext, row: dict, note: Note, author: User, comments: dict[str, Comment]
+) -> Comment:
+    parent = None
+    if row.get("parent"):
+        if row["parent"] not in comments:
+            raise ValidationError({"parent": [f"Unknown demo comment {row['parent']!r}."]})
+        top = comments[row["parent"]]
+        parent = top
+        answered = row.get("reply_to")
+        if answered and answered.lower() != top.author.handle.lower():
+            earlier = (
+                Comment.objects.filter(parent=top, author__handle__iexact=answered)
+                .order_by("-id")
+                .first()
+            )
+            parent = earlier or top
+    comment = comment_create(
+        author=author,
+        note=note,
+        body=row["body"],
+        parent=parent,
+        language=row.get("language", ""),
+    )
+    answered = row.get("reply_to")
+    if parent is not None and answered and comment.reply_to.handle.lower() != answered.lower():
+        # The person answered has not written in this thread yet (the note's author, say):
+        # the data set says whom the reply is for.
+        comment.reply_to = demo_user(context, answered)
+        Comment.objects.filter(pk=comment.pk).update(reply_to=comment.reply_to)
+    return comment
+
+
+def _comment_at(context: DemoContext, key: str, position: int) -> datetime:
+    """The position-th comment (from 1) on note `key`: a stable while after the note was
+    published, each later than the one before, never in the future."""
+    published_at = context.loaded["notes_published"][key]
+    digest = hashlib.sha256(f"{key}|comment".encode()).digest()
+    step = timedelta(minutes=7 + int.from_bytes(digest[:2], "big") % 53)
+    return min(published_at + step * position, timezone.now())
+
+
 def _reaction_at(context: DemoContext, key: str, handle: str) -> datetime:
     """A like or a collect some time (stable per pair) after the note was published, within
     a day and a half and never in the future."""
@@ -171,3 +239,4 @@ def _demo_note(context: DemoContext, key: str) -> Note | None:
 register("notes", order=30, load=notes_load)
 register("likes", order=40, load=likes_load)
 register("boards", order=50, load=boards_load)
+register("comments", order=55, load=comments_load)
