@@ -18,6 +18,8 @@ entries (and whose unread count to refresh) and deletes them; reads meanwhile le
 entries whose note or comment is gone or no longer visible to the recipient.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -86,6 +88,9 @@ class Notification(models.Model):
     # When the last person joined: the inbox is ordered by it.
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    # Set on a page's entries by `selectors.notifications_page`: the comment's row, or None.
+    comment: Any
 
     class Meta:
         verbose_name = _("notification")

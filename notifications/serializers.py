@@ -1,5 +1,7 @@
 """API shapes of the inbox (output only; the read endpoint's input has its own serializer)."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -72,7 +74,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     @extend_schema_field(NotificationActorSerializer(many=True))
-    def get_actors(self, entry: Notification) -> list:
+    def get_actors(self, entry: Notification) -> Any:
         people = [link.actor for link in getattr(entry, "shown_actors", [])] or [entry.actor]
         return NotificationActorSerializer(people, many=True, context=self.context).data
 

@@ -189,7 +189,7 @@ def _recipient(user_id: int | None) -> User | None:
 def note_like_notify(*, note_id: int, user_id: int) -> Notification | None:
     """`user_id` liked a note: its author hears of it, if the like still stands."""
     like = NoteLike.objects.filter(note_id=note_id, user_id=user_id).select_related("note").first()
-    recipient = like and _recipient(like.note.author_id)
+    recipient = _recipient(like.note.author_id) if like is not None else None
     if like is None or recipient is None:
         return None
     return notification_actor_add(
@@ -218,7 +218,7 @@ def note_collect_notify(*, note_id: int, user_id: int) -> Notification | None:
         .order_by("created_at")
         .first()
     )
-    recipient = first and _recipient(first.note.author_id)
+    recipient = _recipient(first.note.author_id) if first is not None else None
     if first is None or recipient is None:
         return None
     return notification_actor_add(
@@ -262,7 +262,7 @@ def note_mention_notify(*, note_id: int, user_ids: list[int]) -> int:
 def follow_notify(*, follower_id: int, followee_id: int) -> Notification | None:
     """A new follower: the person followed hears of it, if the follow still stands."""
     follow = Follow.objects.filter(follower_id=follower_id, followee_id=followee_id).first()
-    recipient = follow and _recipient(followee_id)
+    recipient = _recipient(followee_id) if follow is not None else None
     if follow is None or recipient is None:
         return None
     return notification_actor_add(
@@ -317,6 +317,15 @@ def notifications_of_note_recount(*, note_id: int) -> None:
     )
 
 
+def note_withdrawn_notify(*, note_id: int, author_id: int) -> None:
+    """A note left some readers: a deleted one's entries go; a hidden or narrowed one's stay
+    (filtered on read, shown again if it comes back) and their recipients' counts are redone."""
+    if Note.objects.filter(pk=note_id).exists():
+        notifications_of_note_recount(note_id=note_id)
+    else:
+        notifications_of_note_forget(note_id=note_id, author_id=author_id)
+
+
 @transaction.atomic
 def notifications_read(
     *, recipient: User, tab: str | None = None, ids: list[int] | None = None
@@ -351,6 +360,7 @@ def comment_created_notify(
     if comment is None:
         return 0
     told: set[int] = set()
+    heads: list[tuple[str, int | None]]
     if comment.parent_id is None:
         heads = [(NotificationKind.COMMENT, comment.note.author_id)]
     else:
@@ -396,7 +406,7 @@ def comment_like_notify(*, comment_id: int, user_id: int) -> Notification | None
         .select_related("comment")
         .first()
     )
-    recipient = like and _recipient(like.comment.author_id)
+    recipient = _recipient(like.comment.author_id) if like is not None else None
     if like is None or recipient is None:
         return None
     return notification_actor_add(

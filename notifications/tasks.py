@@ -36,11 +36,7 @@ def note_mentioned_task(note_id: int, user_ids: list[int]) -> None:
 
 @shared_task(name="notifications.note_withdrawn", acks_late=True, **RETRY_POLICY)
 def note_withdrawn_task(note_id: int, author_id: int) -> None:
-    """A deleted note's entries go; a hidden or narrowed one's stay, filtered on read."""
-    if services.Note.objects.filter(pk=note_id).exists():
-        services.notifications_of_note_recount(note_id=note_id)
-    else:
-        services.notifications_of_note_forget(note_id=note_id, author_id=author_id)
+    services.note_withdrawn_notify(note_id=note_id, author_id=author_id)
 
 
 @shared_task(name="notifications.follow_changed", acks_late=True, **RETRY_POLICY)

@@ -161,3 +161,14 @@ def test_load_more_pages_with_htmx(run_events, mei):
     more = client.get(next_url, HTTP_HX_REQUEST="true").content.decode()
     assert more.count('data-testid="notification"') == 1
     assert "<html" not in more
+
+
+def test_one_or_two_people_read_naturally(run_events, mei):
+    note = NoteFactory(author=mei)
+    ann, bo = UserFactory(display_name="Ann"), UserFactory(display_name="Bo")
+    run_events(notes_services.note_collect, user=ann, note=note)
+    html = signed_in(mei).get(INBOX).content.decode()
+    assert ">Ann</a>\n      collected your note" in html
+    run_events(notes_services.note_collect, user=bo, note=note)
+    html = signed_in(mei).get(INBOX).content.decode()
+    assert ">Bo</a>\n      and 1 other collected your note" in html
