@@ -89,8 +89,10 @@ class Notification(models.Model):
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
-    # Set on a page's entries by `selectors.notifications_page`: the comment's row, or None.
+    # Set on a page's entries by `selectors.notifications_page`: the comment's row (or None),
+    # and how the recipient and the latest person stand (`accounts.selectors.Relationship`).
     comment: Any
+    relationship: Any
 
     class Meta:
         verbose_name = _("notification")

@@ -67,6 +67,11 @@ def on_user_unmuted(*, muter_id: int, **_kwargs: Any) -> None:
     enqueue_on_commit("notifications.unread_recount", user_ids=[muter_id])
 
 
+def on_user_suspended(*, user_id: int, **_kwargs: Any) -> None:
+    # Suspended or restored alike: their entries hide or show with them.
+    enqueue_on_commit("notifications.person_acts_recount", user_id=user_id)
+
+
 def on_comment_created(
     *,
     comment_id: int,
@@ -120,6 +125,8 @@ def connect() -> None:
         (accounts_events.user_unblocked, on_user_unblocked),
         (accounts_events.user_muted, on_user_muted),
         (accounts_events.user_unmuted, on_user_unmuted),
+        (accounts_events.user_suspended, on_user_suspended),
+        (accounts_events.user_unsuspended, on_user_suspended),
     ]
     for signal, receiver in connections:
         signal.connect(receiver, dispatch_uid=f"notifications.{receiver.__name__}")

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from accounts.models import User, blocked_either_way, muted_by
+from accounts.models import Follow, User, blocked_either_way, muted_by
+from accounts.selectors import Relationship
 from notes.models import Note, NoteImage
 from rednote.pagination import CursorPage, cursor_page
 
@@ -76,8 +77,9 @@ def comment_may_be_shown(*, recipient: User, comment_id: int) -> bool:
 
 def notifications_of(*, recipient: User, tab: str | None = None) -> QuerySet:
     """`recipient`'s entries they may see (`notification_shown_q`), of one tab or all, with
-    what a row shows in a constant number of queries: the latest person, up to ACTORS_SHOWN
-    people still reaching them (`shown_actors`, newest first), the note and its photos."""
+    what a row shows in a constant number of queries: the latest person and whether each
+    follows the other (`actor_followed`, `actor_follows`), up to ACTORS_SHOWN people still
+    reaching them (`shown_actors`, newest first), the note and its photos."""
     qs = Notification.objects.filter(recipient=recipient)
     if tab is not None:
         qs = qs.filter(tab=tab)
@@ -90,6 +92,15 @@ def notifications_of(*, recipient: User, tab: str | None = None) -> QuerySet:
     )
     return (
         qs.filter(notification_shown_q(recipient))
+        .annotate(
+            # For the follow-back button of a follower's row, in the same query.
+            actor_followed=Exists(
+                Follow.objects.filter(follower=recipient, followee=OuterRef("actor_id"))
+            ),
+            actor_follows=Exists(
+                Follow.objects.filter(follower=OuterRef("actor_id"), followee=recipient)
+            ),
+        )
         .select_related("actor", "note")
         .prefetch_related(
             Prefetch("actor_links", queryset=actors[:ACTORS_SHOWN], to_attr="shown_actors"),
@@ -106,6 +117,10 @@ def notifications_page(
         notifications_of(recipient=recipient, tab=tab), cursor=cursor, key="updated_at", size=size
     )
     _comments_attach(page.items)
+    for entry in page.items:
+        entry.relationship = Relationship(
+            following=entry.actor_followed, followed_by=entry.actor_follows
+        )
     return page
 
 

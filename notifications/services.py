@@ -274,8 +274,11 @@ def follow_notify(*, follower_id: int, followee_id: int) -> Notification | None:
 
 
 def unfollow_notify(*, follower_id: int, followee_id: int) -> bool:
+    """An unfollow: out of the followee's unread entries, unless they follow again. The
+    follower may no longer see the followee's followers-only notes: their counts are redone."""
     if Follow.objects.filter(follower_id=follower_id, followee_id=followee_id).exists():
         return False
+    unread_counts_forget(follower_id)
     return notification_actor_remove(
         kind=NotificationKind.FOLLOW, recipient_id=followee_id, actor_id=follower_id
     )
@@ -314,6 +317,16 @@ def notifications_of_note_recount(*, note_id: int) -> None:
     their recipients' unread counts are read afresh."""
     unread_counts_forget(
         *Notification.objects.filter(note_id=note_id).values_list("recipient_id", flat=True)
+    )
+
+
+def person_acts_recount(*, user_id: int) -> None:
+    """A person was suspended or restored: the entries they are in show or hide with them, so
+    the counts of everyone they reached are redone."""
+    unread_counts_forget(
+        *NotificationActor.objects.filter(actor_id=user_id)
+        .values_list("notification__recipient_id", flat=True)
+        .distinct()
     )
 
 

@@ -60,6 +60,12 @@ def unread_recount_task(user_ids: list[int]) -> None:
     services.unread_counts_forget(*user_ids)
 
 
+@shared_task(name="notifications.person_acts_recount", acks_late=True, **RETRY_POLICY)
+def person_acts_recount_task(user_id: int) -> None:
+    """A suspension or its lifting: the counts of the people `user_id` reached."""
+    services.person_acts_recount(user_id=user_id)
+
+
 @shared_task(name="notifications.comment_created", acks_late=True, **RETRY_POLICY)
 def comment_created_task(
     comment_id: int, reply_to_user_id: int | None, mentioned_user_ids: list[int]

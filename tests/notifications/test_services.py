@@ -218,3 +218,25 @@ def test_unread_counts_are_cached_and_dropped_on_change(run_events, django_asser
         assert selectors.unread_counts(recipient=author).total == 1
     run_events(notes_services.note_unlike, user=fan, note=note)
     assert selectors.unread_counts(recipient=author).total == 0
+
+
+def test_a_suspended_person_drops_out_of_the_counts_and_comes_back(run_events):
+    from accounts.services.users import user_suspend, user_unsuspend
+
+    author, fan = UserFactory(), UserFactory()
+    run_events(notes_services.note_like, user=fan, note=NoteFactory(author=author))
+    assert selectors.unread_counts(recipient=author).total == 1
+    run_events(user_suspend, user=fan)
+    assert shown(author) == [] and selectors.unread_counts(recipient=author).total == 0
+    run_events(user_unsuspend, user=fan)
+    assert selectors.unread_counts(recipient=author).total == 1
+
+
+def test_an_unfollow_redoes_the_followers_counts(run_events):
+    author, reader = UserFactory(), UserFactory(handle="reader")
+    run_events(accounts_services.follow_create, follower=reader, followee=author)
+    note = NoteFactory(author=author, visibility="private", body="")
+    run_events(notes_services.note_update, note=note, visibility="followers", body="@reader hi")
+    assert selectors.unread_counts(recipient=reader).comments == 1
+    run_events(accounts_services.follow_delete, follower=reader, followee=author)
+    assert selectors.unread_counts(recipient=reader).total == 0

@@ -172,3 +172,24 @@ def test_one_or_two_people_read_naturally(run_events, mei):
     run_events(notes_services.note_collect, user=bo, note=note)
     html = signed_in(mei).get(INBOX).content.decode()
     assert ">Bo</a>\n      and 1 other collected your note" in html
+
+
+def test_follows_tab_offers_follow_back(run_events, mei):
+    ann = UserFactory(handle="ann")
+    run_events(accounts_services.follow_create, follower=ann, followee=mei)
+    client = signed_in(mei)
+    html = client.get(INBOX, {"tab": "follows"}).content.decode()
+    assert 'action="/@ann/follow/"' in html and "Follow back" in html
+
+    run_events(accounts_services.follow_create, follower=mei, followee=ann)
+    html = client.get(INBOX, {"tab": "follows"}).content.decode()
+    assert 'action="/@ann/unfollow/"' in html
+
+
+def test_admin_lists_notifications_read_only(run_events, mei, admin_client):
+    run_events(accounts_services.follow_create, follower=UserFactory(), followee=mei)
+    entry = Notification.objects.get(recipient=mei)
+    assert admin_client.get("/admin/notifications/notification/").status_code == 200
+    assert (
+        admin_client.get(f"/admin/notifications/notification/{entry.pk}/change/").status_code == 200
+    )
