@@ -9,7 +9,8 @@ likes and board entries by their pairs, comments by note, author and text, so lo
 nothing. Comments are posted through `comment_create` in the seed's order, as two-level threads:
 a row's `parent` is its top-level comment and `reply_to` the person it answers — the author of
 the latest earlier reply of that person in the thread when there is one (a reply to a reply),
-else the top-level comment, with `reply_to` then set as the seed says. The seed's `translation` fields belong to the translations app.
+else the top-level comment, with `reply_to` then set as the seed says. The seed's
+`translation` fields belong to the translations app.
 """
 
 import hashlib
@@ -201,7 +202,8 @@ def _comment_create(
         language=row.get("language", ""),
     )
     answered = row.get("reply_to")
-    if parent is not None and answered and comment.reply_to.handle.lower() != answered.lower():
+    replied = comment.reply_to.handle if comment.reply_to is not None else ""
+    if parent is not None and answered and replied.lower() != answered.lower():
         # The person answered has not written in this thread yet (the note's author, say):
         # the data set says whom the reply is for.
         comment.reply_to = demo_user(context, answered)

@@ -7,6 +7,7 @@ two, so the rules are the same everywhere.
 """
 
 import math
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -108,7 +109,7 @@ class NoteCommentsApi(generics.ListAPIView):
     )
     def get(self, request, note_id: int):
         note = selectors.note_row_get_visible(viewer=request.user, note_id=note_id)
-        paginator = self.paginator
+        paginator = cast(CursorPagination, self.paginator)
 
         def read(cursor, size):
             page = comments_selectors.note_thread(
@@ -182,7 +183,7 @@ class CommentRepliesApi(generics.ListAPIView):
     )
     def get(self, request, comment_id: int):
         comment = comments_selectors.comment_get_visible(viewer=request.user, comment_id=comment_id)
-        paginator = self.paginator
+        paginator = cast(CursorPagination, self.paginator)
 
         def read(cursor, size):
             page = comments_selectors.comment_replies(

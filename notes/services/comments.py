@@ -185,7 +185,8 @@ def _counted_weight(current: Comment) -> int:
         return 0
     if current.parent_id is None:
         return 1 + _counted_replies(current.pk)
-    return 0 if current.parent.is_hidden else 1
+    parent = current.parent
+    return 1 if parent is not None and not parent.is_hidden else 0
 
 
 @transaction.atomic
