@@ -4,11 +4,14 @@ whole number gives the default — never a 400. The rule and its OpenAPI help ar
 here the default and maximum are made small (2 and 3) so four rows show every case on every
 list."""
 
+from urllib.parse import parse_qsl
+
 import pytest
 from django.urls import reverse
 
 from feeds import ranking
 from notes.models import BoardNote, Hashtag, NoteLike
+from rednote import page_size
 from rednote.page_size import PAGE_SIZE_DESCRIPTION, PageSizeField, api_page_size
 from rednote.pagination import CursorPagination
 from tests.factories import BoardFactory, FollowFactory, NoteFactory, UserFactory
@@ -23,6 +26,8 @@ DEFAULT, MAXIMUM = 2, 3
 def small_pages(monkeypatch):
     monkeypatch.setattr(CursorPagination, "page_size", DEFAULT)
     monkeypatch.setattr(CursorPagination, "max_page_size", MAXIMUM)
+    monkeypatch.setattr(page_size, "API_PAGE_SIZE", DEFAULT)  # search's PageSizeField
+    monkeypatch.setattr(page_size, "API_MAX_PAGE_SIZE", MAXIMUM)
 
 
 @pytest.fixture
@@ -39,11 +44,12 @@ def lists(user, other_user):
         NoteFactory(author=user)
     for _ in range(ROWS - 1):  # with `board`, ROWS boards
         BoardFactory(owner=user)
-    for _ in range(ROWS - 1):  # with `other_user`, ROWS people each way
-        person = UserFactory()
+    for n in range(ROWS - 1):  # with `other_user`, ROWS people each way
+        person = UserFactory(handle=f"bench{n}")
         FollowFactory(follower=person, followee=user)
         FollowFactory(follower=user, followee=person)
     FollowFactory(follower=other_user, followee=user)
+    UserFactory(handle="bench9")  # with the three above, ROWS people found by "bench"
     ranking.discover_ranks_recompute(since=None)
     return {
         "notes": reverse("api:notes"),
@@ -57,6 +63,7 @@ def lists(user, other_user):
         "tag-notes": reverse("api:tag-notes", args=["tea"]),
         "feeds-home": reverse("api:feeds-home"),
         "feeds-discover": reverse("api:feeds-discover"),
+        "search": reverse("api:search") + "?type=users&q=bench",
     }
 
 
@@ -68,8 +75,9 @@ def lists(user, other_user):
 def test_every_list_reads_page_size_by_one_rule(
     small_pages, lists, auth_api_client, asked, expected
 ):
-    for name, path in lists.items():
-        params = {} if asked is None else {"page_size": asked}
+    for name, url in lists.items():
+        path, _, query = url.partition("?")
+        params = dict(parse_qsl(query)) | ({} if asked is None else {"page_size": asked})
         response = auth_api_client.get(path, params)
         assert response.status_code == 200, (name, response.content)
         assert len(response.json()["results"]) == expected, name
@@ -94,8 +102,8 @@ def test_page_size_field_reads_by_the_rule(asked, expected):
     assert query.validated_data["page_size"] == expected
 
 
-def test_paged_lists_document_the_rule(auth_api_client):
-    """Every list the paginator pages names the rule in its OpenAPI `page_size` help."""
+def test_every_list_documents_the_rule(auth_api_client):
+    """Every list names the rule in its OpenAPI `page_size` help."""
     schema = auth_api_client.get(reverse("api-schema"), {"format": "json"}).json()
     described = {
         path: parameter["description"]
@@ -103,10 +111,5 @@ def test_paged_lists_document_the_rule(auth_api_client):
         for parameter in operations.get("get", {}).get("parameters", [])
         if parameter["name"] == "page_size"
     }
-    assert "/api/v1/notes/" in described and "/api/v1/users/{handle}/followers/" in described
-    paged = {
-        path: text
-        for path, text in described.items()
-        if not path.startswith(("/api/v1/feeds/", "/api/v1/search/"))
-    }
-    assert set(paged.values()) == {str(PAGE_SIZE_DESCRIPTION)}
+    assert {"/api/v1/notes/", "/api/v1/feeds/home/", "/api/v1/search/"} <= set(described)
+    assert set(described.values()) == {str(PAGE_SIZE_DESCRIPTION)}

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.utils.urls import replace_query_param
 
 from rednote.cursors import InvalidCursor
+from rednote.page_size import PAGE_SIZE_DESCRIPTION
 from rednote.pagination import CursorPagination
 
 TAG_FEEDS = "feeds"
@@ -25,7 +26,7 @@ FORWARD_PAGE_PARAMETERS = [
     OpenApiParameter(
         "page_size",
         OpenApiTypes.INT,
-        description=gettext_lazy("Number of results per page (1 to 100, default 20)."),
+        description=PAGE_SIZE_DESCRIPTION,
     ),
 ]
 

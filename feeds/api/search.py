@@ -22,13 +22,13 @@ from rest_framework.views import APIView
 from accounts.serializers import UserCardSerializer
 from notes.serializers import NoteSerializer
 from rednote.api import error_responses
+from rednote.page_size import PageSizeField
 from rednote.pagination import CursorPagination, InvalidCursor, cursor_page
 
 from .. import search
 
 TAG_SEARCH = "search"
 INVALID_CURSOR = CursorPagination.invalid_cursor_message
-PAGE_SIZE, MAX_PAGE_SIZE = 20, 100
 
 
 class SearchInputSerializer(serializers.Serializer):
@@ -50,13 +50,7 @@ class SearchInputSerializer(serializers.Serializer):
         max_length=64,
         help_text=gettext_lazy("The cursor of the page to fetch, from `next` or `previous`."),
     )
-    page_size = serializers.IntegerField(
-        required=False,
-        default=PAGE_SIZE,
-        min_value=1,
-        max_value=MAX_PAGE_SIZE,
-        help_text=gettext_lazy("Number of results per page (1 to 100, default 20)."),
-    )
+    page_size = PageSizeField()
 
     def validate_q(self, value: str) -> str:
         try:

@@ -85,7 +85,9 @@ class TrendingSerializer(serializers.Serializer):
 
 
 class TagLatestPagination(CursorPagination):
-    ordering = ("-published_at", "-id")
+    # `tagged_at`: the tag link's copy of the note's publication time (`tag_selectors.TAG_TABS`),
+    # so the keyset is a range of the links' (hashtag, published_at, note) index.
+    ordering = (f"-{tag_selectors.TAG_TABS[tag_selectors.LATEST]}", "-id")
 
 
 class TagTopPagination(CursorPagination):
