@@ -220,3 +220,53 @@ def test_note_page_queries_do_not_grow_with_the_thread(
     with django_assert_max_num_queries(14):
         reader.get(reverse("notes:detail", kwargs={"note_id": note.pk}))
     assert Note.objects.get(pk=note.pk).comment_count == count * 4
+
+
+# --- Rate limit and admin -------------------------------------------------------------------
+
+
+def test_posting_on_the_page_shares_the_api_comment_rate(reader, note, settings):
+    from rest_framework.throttling import ScopedRateThrottle
+
+    rates = ScopedRateThrottle.THROTTLE_RATES
+    ScopedRateThrottle.THROTTLE_RATES = {**rates, "comments": "2/min"}
+    try:
+        for n in range(2):
+            reader.post(_comments_url(note), {"body": f"c{n}"}, **HTMX)
+        response = reader.post(_comments_url(note), {"body": "one too many"}, **HTMX)
+    finally:
+        ScopedRateThrottle.THROTTLE_RATES = rates
+    assert "Too many comments in a short time" in response.content.decode()
+    assert Comment.objects.count() == 2
+
+
+@pytest.fixture
+def admin_client(client, db):
+    from accounts.models import User
+
+    staff = User.objects.create_superuser("root_admin", "root@example.com", "admin-pass-123")
+    client.force_login(staff)
+    return client
+
+
+def test_admin_lists_comments_escaped_and_hides_them_through_the_services(
+    admin_client, note, other_user, captured_events, django_capture_on_commit_callbacks
+):
+    comment = services.comment_create(author=other_user, note=note, body="<i>spam</i>")
+    changelist = reverse("admin:notes_comment_changelist")
+    html = admin_client.get(changelist).content.decode()
+    assert "&lt;i&gt;spam&lt;/i&gt;" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            changelist, {"action": "hide_comments", "_selected_action": [comment.pk]}, follow=True
+        )
+    assert "1 comment hidden." in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.is_hidden
+    assert Note.objects.get(pk=note.pk).comment_count == 0
+    assert [e["comment_id"] for e in captured_events.of("comment_deleted")] == [comment.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            changelist, {"action": "unhide_comments", "_selected_action": [comment.pk]}
+        )
+    assert Note.objects.get(pk=note.pk).comment_count == 1
