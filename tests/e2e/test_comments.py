@@ -69,3 +69,25 @@ def test_comment_reply_and_expand_without_reload(new_page, live_server):
 
     assert page.evaluate("window.__sameDocument") is True
     assert not Comment.objects.filter(body="Same here!").exists()
+
+
+def test_comment_in_the_discover_overlay(new_page, live_server):
+    from feeds.ranking import discover_ranks_recompute
+
+    note = NoteFactory(author=UserFactory(handle="mei"), title="Overlay note")
+    discover_ranks_recompute(since=None)
+    UserFactory(handle="sam")
+    page = new_page()
+    log_in(page, "sam", next_url="/")
+    page.evaluate("window.__sameDocument = true")
+    page.locator(f"[data-testid=note-card][data-note-id='{note.pk}'] .note-card-title").click()
+    overlay = page.get_by_test_id("note-overlay")
+    expect(overlay.get_by_test_id("comments-empty")).to_be_visible()
+    overlay.get_by_test_id("comment-input").fill("Hello from the overlay")
+    overlay.get_by_test_id("comment-send").click()
+    expect(overlay.get_by_test_id("comment")).to_have_count(1)
+    expect(overlay.get_by_test_id("comment")).to_contain_text("Hello from the overlay")
+    expect(overlay.get_by_test_id("comments-empty")).to_be_hidden()
+    expect(overlay.get_by_test_id("comment-count")).to_have_text("1")
+    assert page.evaluate("window.__sameDocument") is True
+    assert Comment.objects.get().note_id == note.pk
