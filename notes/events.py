@@ -39,7 +39,7 @@ Comments (two levels: a top-level comment and its replies):
   of the comment replied to; None for a top-level comment); `mentioned_user_ids` lists the people
   newly mentioned (never the commenter, never someone in a block with them; may be empty).
 - comment_deleted(comment_id, note_id, author_id): a comment is gone (with its replies when it
-  was a top-level comment).
+  was a top-level comment): deleted, or hidden by moderators (unhiding announces nothing).
 - comment_liked(comment_id, note_id, user_id, author_id) / comment_unliked(comment_id, note_id,
   user_id, author_id): `user_id` added or removed their like of `author_id`'s comment.
 """
