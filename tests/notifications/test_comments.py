@@ -106,3 +106,33 @@ def test_comments_tab_shows_the_snippet_escaped(run_events, people):
     api = client.get("/api/v1/notifications/", {"tab": "comments"}).json()
     [entry] = api["results"]
     assert entry["comment"]["body"] == '<b onmouseover="x">hi</b> 太好了'
+
+
+def test_comments_tab_queries_do_not_grow_with_the_page(
+    run_events, people, django_assert_max_num_queries
+):
+    from django.db import reset_queries
+
+    mei = people["mei"]
+    client = Client()
+    client.force_login(mei)
+
+    def fill(count):
+        for _ in range(count):
+            note = NoteFactory(author=mei, images=2)
+            top = comment(run_events, UserFactory(), note, "Nice @mei")
+            mine = comment(run_events, mei, note, "Thanks", parent=top)
+            comment(run_events, UserFactory(), note, "Me too", parent=mine)
+
+    fill(1)
+    client.get("/notifications/", {"tab": "comments"})
+    reset_queries()
+    with django_assert_max_num_queries(12) as small:
+        client.get("/notifications/", {"tab": "comments"})
+    budget = len(small)
+    fill(8)
+    client.get("/notifications/", {"tab": "comments"})
+    reset_queries()
+    with django_assert_max_num_queries(budget):
+        html = client.get("/notifications/", {"tab": "comments"}).content.decode()
+    assert html.count('data-testid="notification"') == 18  # a comment and a reply to mei each
