@@ -31,8 +31,8 @@ _LIST_DESCRIPTION = gettext_lazy(
     "one of RedNote's three tabs: `likes` (likes and collects of your notes, likes of your "
     "comments), `follows` (new followers), `comments` (comments, replies and mentions). Likes "
     "and collects of one note group into one entry while unread (`actor_count` people, the "
-    "latest few in `actors`). `unread` counts the unread entries per tab. Reading the list "
-    "marks nothing read: use `notifications/read/`."
+    "latest few in `actors`). `unread` counts the unread entries per tab, each up to 100. "
+    "Reading the list marks nothing read: use `notifications/read/`."
 )
 
 

@@ -10,7 +10,7 @@ would show to the recipient elsewhere.
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import Follow, User, blocked_either_way, muted_by
 from accounts.selectors import Relationship
@@ -24,6 +24,9 @@ ACTORS_SHOWN = 3
 # The cached unread counts live this long at most: every change to a person's inbox drops
 # theirs at once; this bounds what no event reaches (a deleted note mentioning them).
 UNREAD_COUNTS_SECONDS = 300
+# Each tab's unread entries are counted up to this many: the badge shows "99+" past 99, and a
+# person with thousands unread costs no more than one with a hundred.
+UNREAD_COUNT_CAP = 100
 
 
 def actor_shown_q(recipient, *, user: str = "pk", person: str = "") -> Q:
@@ -161,20 +164,19 @@ def unread_counts_key(user_id: int) -> str:
 
 
 def unread_counts(*, recipient: User) -> UnreadCounts:
-    """Unread entries `recipient` may see, per tab: one cache read; on a miss one grouped
-    COUNT over their unread entries (a partial index holds only those), then cached. Every
-    service that changes their inbox drops the cached value (`unread_counts_forget`)."""
+    """Unread entries `recipient` may see, per tab, each counted up to UNREAD_COUNT_CAP (the
+    badge says "99+" beyond): one cache read; on a miss one bounded COUNT per tab over their
+    unread entries (a partial index holds only those), then cached. Every service that
+    changes their inbox drops the cached value (`services.unread_counts_forget`)."""
     key = unread_counts_key(recipient.pk)
     cached = cache.get(key)
     if cached is None:
-        rows = (
-            Notification.objects.filter(recipient=recipient, read_at__isnull=True)
-            .filter(notification_shown_q(recipient))
-            .order_by()
-            .values("tab")
-            .annotate(n=Count("id"))
-            .values_list("tab", "n")
+        unread = Notification.objects.filter(recipient=recipient, read_at__isnull=True).filter(
+            notification_shown_q(recipient)
         )
-        cached = dict(rows)
+        cached = {
+            tab: unread.filter(tab=tab).order_by()[:UNREAD_COUNT_CAP].count()
+            for tab in NotificationTab.values
+        }
         cache.set(key, cached, UNREAD_COUNTS_SECONDS)
     return UnreadCounts(**{tab: cached.get(tab, 0) for tab in NotificationTab.values})
