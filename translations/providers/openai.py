@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import requests
 
@@ -119,7 +120,7 @@ class OpenAIChatProvider:
 
     def translate(self, texts: list[str], *, source: str | None, target: str) -> list[str]:
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
-        payload = {
+        payload: dict[str, Any] = {
             "model": self.model,
             "temperature": 0,
             "messages": self._messages(texts, source, target),
