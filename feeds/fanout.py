@@ -74,7 +74,12 @@ def follower_count(author_id: int) -> int:
 def pull_authors(store: FeedStore) -> set[int]:
     """Authors with more than FEED_PULL_THRESHOLD followers (kept in the store; computed from
     the database, in one query, when the store lost it)."""
-    known = store.pull_authors()
+    return pull_authors_known(store, store.pull_authors())
+
+
+def pull_authors_known(store: FeedStore, known: set[int] | None) -> set[int]:
+    """`pull_authors` from what the store answered (`FeedStore.pull_authors`, maybe read in
+    one round trip with a timeline): computed and stored again when that was None."""
     if known is None:
         known = set(
             Follow.objects.values("followee")

@@ -31,7 +31,7 @@ from rednote.cursors import InvalidCursor, cursor_decode, cursor_encode
 from rednote.pagination import CursorPage
 from rednote.prepared import PreparedQuery
 
-from .fanout import pull_authors
+from .fanout import pull_authors_known
 from .sources import home_reach, reader_entries
 from .store import Entry, FeedStore, StoreError, get_store, store_configured
 
@@ -138,12 +138,15 @@ def _stored_sources(
     """The timeline's entries after `before` (rebuilt first when missing) and, when the viewer
     follows authors merged at read time, their newest notes."""
     expire_at = timeline_expiry(viewer)
-    read = store.timeline_page(viewer.pk, before=before, count=2 * size, expire_at=expire_at)
+    # The timeline's page and the pull authors in one round trip.
+    read, known = store.timeline_page_and_pull_authors(
+        viewer.pk, before=before, count=2 * size, expire_at=expire_at
+    )
     if read is None:
         timeline_rebuild(viewer, store)
         read = store.timeline_page(viewer.pk, before=before, count=2 * size) or ([], False)
     sources = [read]
-    pulled_authors = pull_authors(store)
+    pulled_authors = pull_authors_known(store, known)
     if pulled_authors:
         pulled = reader_entries(
             viewer, before=before, limit=size + 1, author_ids=pulled_authors, include_tags=False

@@ -42,6 +42,8 @@ BATCH_SIZE = 1000
 UNBUILT_TTL_SECONDS = 8 * 24 * 3600
 PULL_AUTHORS_KEY = "feed:pull-authors"
 _PULL_BUILT = b"-"  # the member that says the set of pull authors was computed
+# A timeline read asks for this many entries more than it needs (see `FeedStore._page`).
+_PAGE_SLACK = 8
 
 # KEYS: timelines; ARGV: score, note id, max length, ttl for a timeline the push creates.
 _PUSH = """
@@ -100,6 +102,14 @@ class Entry:
 
     score: int
     note_id: int
+
+
+def _pull_authors(members: Iterable[bytes]) -> set[int] | None:
+    """The pull authors from the set's members; None when the set was not computed."""
+    members = set(members)
+    if _PULL_BUILT not in members:
+        return None
+    return {_int(m) for m in members if m != _PULL_BUILT}
 
 
 def _int(value: bytes | str | float) -> int:
@@ -268,16 +278,60 @@ class FeedStore:
         """Up to `count` entries strictly after position `before` (score, note id), newest
         first, and whether more may follow; None when the timeline is not built. Reading
         moves both keys' expiry to `expire_at` when given."""
+        return self._page(reader_id, before, count, expire_at, None)
+
+    def timeline_page_and_pull_authors(
+        self,
+        reader_id: int,
+        *,
+        before: tuple[int, int] | None,
+        count: int,
+        expire_at: int | None = None,
+    ) -> tuple[tuple[list[Entry], bool] | None, set[int] | None]:
+        """`timeline_page` and `pull_authors` in one round trip (a pipeline; on a cluster one
+        per node, the two keys' slots differ): a home feed read needs both."""
+        keys, args = self._page_call(reader_id, before, count + _PAGE_SLACK, expire_at)
+        for attempt in (1, 2):
+            pipe = self._pipeline()
+            self._evalsha(pipe, "page", keys, args)
+            pipe.smembers(PULL_AUTHORS_KEY)
+            try:
+                reply, members = pipe.execute()
+                break
+            except NoScriptError:  # the server restarted or its scripts were flushed
+                if attempt == 2:
+                    raise
+                self._scripts["page"].sha = None
+        page = None if reply is None else self._page(reader_id, before, count, expire_at, reply)
+        return page, _pull_authors(members)
+
+    def _page_call(
+        self, reader_id: int, before: tuple[int, int] | None, ask: int, expire_at: int | None
+    ) -> tuple[list[str], list]:
         keys = [self.timeline_key(reader_id), self.marker_key(reader_id)]
         top = "+inf" if before is None else str(before[0])
+        return keys, [top, ask, "" if expire_at is None else expire_at]
+
+    def _page(
+        self,
+        reader_id: int,
+        before: tuple[int, int] | None,
+        count: int,
+        expire_at: int | None,
+        reply: Any,
+    ) -> tuple[list[Entry], bool] | None:
+        """The page from the script's `reply` to a read of `count + _PAGE_SLACK` entries (made
+        here when `reply` is None), read further while the cursor's score group fills it."""
         # Room for ties at the cursor's score, and for the lowest score's group that a full
         # read leaves out (below): asking for `count` alone made every full page a second
         # round trip.
-        ask = count + 8
+        ask = count + _PAGE_SLACK
         while True:
-            reply = self._call("page", keys, [top, ask, "" if expire_at is None else expire_at])
             if reply is None:
-                return None
+                keys, args = self._page_call(reader_id, before, ask, expire_at)
+                reply = self._call("page", keys, args)
+                if reply is None:
+                    return None
             raw = [Entry(_int(reply[i + 1]), _int(reply[i])) for i in range(0, len(reply), 2)]
             full = len(raw) == ask
             if full:
@@ -291,6 +345,7 @@ class FeedStore:
             if len(entries) >= count or not full:
                 return entries[:count], full or len(entries) > count
             ask *= 2  # many entries share the cursor's score: read further
+            reply = None
 
     def memory_per_entry(self, reader_id: int) -> float | None:
         """Bytes of Redis memory per entry of one timeline (MEMORY USAGE / ZCARD), for the
@@ -306,10 +361,7 @@ class FeedStore:
 
     def pull_authors(self) -> set[int] | None:
         """Authors whose notes are merged in at read time; None when not computed yet."""
-        members = self.client.smembers(PULL_AUTHORS_KEY)
-        if _PULL_BUILT not in members:
-            return None
-        return {_int(m) for m in members if m != _PULL_BUILT}
+        return _pull_authors(self.client.smembers(PULL_AUTHORS_KEY))
 
     def pull_authors_replace(self, author_ids: Iterable[int]) -> None:
         pipe = self.client.pipeline(transaction=not self.cluster)

@@ -140,3 +140,31 @@ def test_store_pages_cut_in_equal_scores_lose_nothing(feed_store, count):
             break
         before = (page[-1].score, page[-1].note_id)
     assert seen == sorted(entries, reverse=True)
+
+
+def test_store_page_and_pull_authors_in_one_round_trip(feed_store, monkeypatch):
+    """A home feed read gets its timeline page and the pull authors in one pipeline, with the
+    same answers as the two reads apart: missing, built, computed or not."""
+    read = feed_store.timeline_page_and_pull_authors
+    assert read(9, before=None, count=2) == (None, None)
+    entries = [Entry(100, 1), Entry(200, 2), Entry(300, 3)]
+    feed_store.timeline_rebuild(9, entries, expire_at=4_102_444_800)
+    feed_store.pull_authors_replace([4, 5])
+    feed_store.client.script_flush()  # the script is loaded again, the pipeline rerun
+    calls = []
+    pipeline = feed_store._pipeline
+    monkeypatch.setattr(feed_store, "_pipeline", lambda: calls.append(1) or pipeline())
+    monkeypatch.setattr(feed_store, "_call", lambda *a: pytest.fail("a second round trip"))
+    assert read(9, before=None, count=2) == (([Entry(300, 3), Entry(200, 2)], True), {4, 5})
+    assert read(9, before=(200, 2), count=2, expire_at=4_102_444_801) == (
+        ([Entry(100, 1)], False),
+        {4, 5},
+    )
+    assert len(calls) == 3  # the first one found the script flushed
+    monkeypatch.undo()
+    assert feed_store.client.ttl(feed_store.marker_key(9)) > 0
+    feed_store.client.delete(PULL_AUTHORS_KEY)
+    assert read(9, before=None, count=5) == (
+        feed_store.timeline_page(9, before=None, count=5),
+        None,
+    )
