@@ -532,9 +532,12 @@ def _community_results(
         for index, request, text in with_content
         if request.content is not None
     }
+    by_type: dict[int, set[int]] = defaultdict(set)
+    for content_type_id, object_id, _hash in keys.values():
+        by_type[content_type_id].add(object_id)
     condition = models.Q()
-    for content_type_id, object_id, _hash in set(keys.values()):
-        condition |= models.Q(content_type_id=content_type_id, object_id=object_id)
+    for content_type_id, object_ids in by_type.items():
+        condition |= models.Q(content_type_id=content_type_id, object_id__in=object_ids)
     votes = int(settings.COMMUNITY_TRANSLATION_ACCEPT_VOTES)
     candidates = (
         CommunityTranslation.objects.filter(condition, language=target, is_hidden=False)

@@ -242,3 +242,21 @@ def test_admin_lists_translations_and_feedback(admin_client, note):
         ).status_code
         == 200
     )
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_a_thread_costs_the_same_queries_whatever_its_size(
+    db,
+    size,
+    libretranslate_server,
+    django_assert_max_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    notes = [NoteFactory(body=f"{ZH} {n}") for n in range(size)]
+    requests = [TranslationRequest(text=n.body, source="zh-Hans", content=n) for n in notes]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.translations_get_many(requests=requests, target="en")
+    # Cached now: a community lookup and a cache read, whatever the number of texts.
+    with django_assert_max_num_queries(3):
+        results = services.translations_get_many(requests=requests, target="en")
+    assert all(r.is_done and r.cached for r in results)
