@@ -200,6 +200,8 @@ def _comment_create(
         body=row["body"],
         parent=parent,
         language=row.get("language", ""),
+        # Posted with their notes, whose photos are processed after the seed commits.
+        before_publication=True,
     )
     answered = row.get("reply_to")
     replied = comment.reply_to.handle if comment.reply_to is not None else ""

@@ -20,7 +20,7 @@ likes. Events (`notes.events.comment_*`) go out after commit.
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 
@@ -30,7 +30,15 @@ from translations.detection import language_detect
 
 from .. import events
 from ..limits import COMMENT_LENGTH, length_problems
-from ..models import Comment, CommentLike, Note, comment_shown_q
+from ..models import (
+    Comment,
+    CommentLike,
+    Note,
+    NoteStatus,
+    comment_shown_q,
+    note_published_q,
+    note_visible_q,
+)
 from ..parsing import mentions_parse
 from ..search import note_search_document_update
 from .tagging import _mentionable, control_character_problems
@@ -71,15 +79,42 @@ def _refused(field: str, message: str) -> ValidationError:
     return ValidationError({field: [message]})
 
 
+def _note_open_to(author: User, note: Note, *, before_publication: bool) -> bool:
+    """Whether `author` may comment on `note`: it is published and visible to them
+    (`note_visible_q`, the notes' one rule). `before_publication` judges the note as it will be
+    once published (its photos still processing), by the same rule."""
+    notes = Note.objects.filter(pk=note.pk)
+    if not before_publication:
+        return notes.filter(note_visible_q(author) & note_published_q()).exists()
+    notes = notes.annotate(
+        as_published_status=Value(NoteStatus.PUBLISHED, output_field=CharField()),
+        as_published_visibility=F("visibility"),
+        as_published_is_hidden=F("is_hidden"),
+    )
+    state = "as_published_"
+    return notes.filter(
+        note_visible_q(author, state=state) & note_published_q(state=state)
+    ).exists()
+
+
 @transaction.atomic
 def comment_create(
-    *, author: User, note: Note, body: str, parent: Comment | None = None, language: str = ""
+    *,
+    author: User,
+    note: Note,
+    body: str,
+    parent: Comment | None = None,
+    language: str = "",
+    before_publication: bool = False,
 ) -> Comment:
     """Post a comment on `note`, or a reply under `parent` (any comment of the note: a reply
     to a reply is filed under its top-level comment). Returns the comment.
 
     `language` (a code of CONTENT_LANGUAGES or "mixed") is what the author says; by default it
-    is detected. Locks the top-level comment's row while counting a reply."""
+    is detected. Locks the top-level comment's row while counting a reply.
+    `before_publication` is for the demo seed, which posts comments in the transaction that
+    posts their notes, before the photos are processed: the note is judged as it will be once
+    published (visibility, blocks, hidden), never on its current processing state."""
     errors: dict[str, list[str]] = {}
     try:
         body = comment_body_clean(body)
@@ -87,7 +122,7 @@ def comment_create(
         errors.update(exc.message_dict)
     if language and language not in settings.CONTENT_LANGUAGES and language != "mixed":
         errors["language"] = [_("Unknown language.")]
-    if not Note.objects.visible_to(author).published().filter(pk=note.pk).exists():
+    if not _note_open_to(author, note, before_publication=before_publication):
         raise _refused("note", _("This note cannot be commented on."))
     top: Comment | None = None
     reply_to_id: int | None = None

@@ -31,7 +31,10 @@ from ..models import Comment, Note
 
 def comments_thread_context(request: HttpRequest, note: Note, cursor: str | None = None) -> dict:
     """What `notes/_comments.html` shows: a page of the thread as the reader sees it, the
-    mentions of every comment on it loaded in one query."""
+    mentions of every comment on it loaded in one query. `note` is fresh from the database:
+    a note whose counter says it has no comments anyone may see costs no query at all."""
+    if not note.comment_count and cursor is None:
+        return {"note": note, "thread": comments_selectors.ThreadPage([], None)}
     thread = comments_selectors.note_thread(viewer=request.user, note=note, cursor=cursor)
     shown = [c for top in thread.comments for c in (top, *top.previews)]
     prefetch_related_objects(shown, "mentions")

@@ -182,7 +182,7 @@ def test_rank_of_a_note_gone_or_unpublished_is_dropped():
 
 def test_seed_demo_ranks_the_demo_notes(django_capture_on_commit_callbacks):
     """The quick start's Discover is ranked from the first page: every demo note has a rank
-    that takes in its demo likes and collects."""
+    that takes in its demo likes, collects and comments."""
     from io import StringIO
 
     from django.core.management import call_command
@@ -191,7 +191,8 @@ def test_seed_demo_ranks_the_demo_notes(django_capture_on_commit_callbacks):
         call_command("seed_demo", "--notes", "4", stdout=StringIO())
     notes = Note.objects.filter(status="published")
     assert notes.count() == 4
+    assert any(note.comment_count for note in notes)
     for note in notes:
-        counts = {"like_count": note.like_count, "collect_count": note.collect_count}
+        counts = {name: getattr(note, name) for name in ranking.ENGAGEMENT_WEIGHTS}
         expected = ranking.discover_score(published_at=note.published_at, counts=counts)
         assert NoteRank.objects.get(note=note).score == expected

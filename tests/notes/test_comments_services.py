@@ -339,3 +339,22 @@ def test_a_refused_comment_sends_nothing(
 def test_language_is_detected_when_not_given(note, other_user, body, language):
     comment = services.comment_create(author=other_user, note=note, body=body)
     assert comment.language == language
+
+
+def test_before_publication_judges_the_note_as_it_will_be_published(user, other_user):
+    processing = NoteFactory(author=user, processing=True)
+    with pytest.raises(ValidationError):
+        services.comment_create(author=other_user, note=processing, body="early")
+    assert services.comment_create(
+        author=other_user, note=processing, body="seeded", before_publication=True
+    )
+    private = NoteFactory(author=user, processing=True, visibility=Visibility.PRIVATE)
+    followers = NoteFactory(author=user, processing=True, visibility=Visibility.FOLLOWERS)
+    for note in (private, followers):
+        with pytest.raises(ValidationError):
+            services.comment_create(author=other_user, note=note, body="x", before_publication=True)
+    BlockFactory(blocker=user, blocked=other_user)
+    with pytest.raises(ValidationError):
+        services.comment_create(
+            author=other_user, note=processing, body="x", before_publication=True
+        )
