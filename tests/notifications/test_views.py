@@ -98,7 +98,7 @@ def test_mark_read_with_htmx_swaps_the_badges(run_events, mei):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="unread-badge-nav" data-testid="unread-badge" hx-swap-oob="true" hidden' in html
-    assert 'id="notice-tabs"' in html and 'data-testid="tab-unread"' not in html
+    assert 'id="inbox-tabs"' in html and 'data-testid="tab-unread"' not in html
     assert Notification.objects.filter(recipient=mei, read_at__isnull=True).count() == 0
 
 
