@@ -47,14 +47,14 @@ REPLY_PREVIEW = 2
 _SEQUENCE_TOP = 2**62
 
 
-def comments_shown(*, viewer) -> QuerySet:
+def comments_shown(*, viewer, under_shown: bool = False) -> QuerySet:
     """Comments `viewer` may see under a note they may see, with what a comment shows (its
-    author, the person it answers) and the viewer's flags (`viewer_liked`, `collapsed`)."""
-    return (
-        Comment.objects.shown_to(viewer)
-        .annotate_viewer(viewer)
-        .select_related("author", "reply_to")
-    )
+    author, the person it answers) and the viewer's flags (`viewer_liked`, `collapsed`).
+    `under_shown`: only top-level comments, or replies under a top-level comment already
+    checked, will be asked for (`CommentQuerySet.shown_under`)."""
+    comments = Comment.objects.all()
+    shown = comments.shown_under(viewer) if under_shown else comments.shown_to(viewer)
+    return shown.annotate_viewer(viewer).select_related("author", "reply_to")
 
 
 def comment_get_visible(*, viewer, comment_id: int) -> Comment:
@@ -73,7 +73,7 @@ def comment_get_visible(*, viewer, comment_id: int) -> Comment:
 
 def _replies_shown_count(viewer) -> Coalesce:
     shown = (
-        Comment.objects.shown_to(viewer)
+        Comment.objects.shown_under(viewer)
         .filter(parent=OuterRef("pk"))
         .order_by()
         .values("parent")
@@ -99,7 +99,7 @@ def note_thread(
     """A page of `note`'s thread as `viewer` sees it (the caller got `note` through
     `note_get_visible`). Two queries. Raises InvalidCursor for a bad cursor."""
     top = (
-        comments_shown(viewer=viewer)
+        comments_shown(viewer=viewer, under_shown=True)
         .filter(note_id=note.pk, parent__isnull=True)
         .annotate(shown_replies=_replies_shown_count(viewer))
     )
@@ -110,7 +110,7 @@ def note_thread(
         comment.previews = []
     if comments:
         previews = (
-            comments_shown(viewer=viewer)
+            comments_shown(viewer=viewer, under_shown=True)
             .filter(parent_id__in=list(by_id))
             .annotate(
                 position=Window(RowNumber(), partition_by=[F("parent_id")], order_by=F("id").asc())
@@ -146,7 +146,7 @@ def comment_replies(
     (the caller got `comment` through `comment_get_visible`). One query. Raises InvalidCursor
     for a bad cursor."""
     replies = (
-        comments_shown(viewer=viewer)
+        comments_shown(viewer=viewer, under_shown=True)
         .filter(parent_id=comment.pk)
         .annotate(
             sequence=ExpressionWrapper(

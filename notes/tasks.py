@@ -1,11 +1,12 @@
-"""Image tasks: thin, by id; they import the services, never the other way round (services
-enqueue `notes.image_process` by name)."""
+"""Notes tasks: thin, by id; they import the services, never the other way round (services
+enqueue `notes.image_process` and `notes.search_document_refresh` by name)."""
 
 from celery import shared_task
 
 from rednote.tasks import RETRY_POLICY
 
-from .models import NoteImage
+from .models import Note, NoteImage
+from .search import note_search_document_update
 from .services import note_image_process
 
 
@@ -24,3 +25,13 @@ def note_image_process_task(image_id: int) -> None:
     if image is None:  # deleted with its note, or never attached
         return
     note_image_process(image=image)
+
+
+@shared_task(name="notes.search_document_refresh", acks_late=True, **RETRY_POLICY)
+def note_search_document_refresh_task(note_id: int) -> None:
+    """Rebuild a note's search document after its comments changed (idempotent: it reads the
+    note and its comments as they are now)."""
+    note = Note.objects.filter(pk=note_id).first()
+    if note is None:  # deleted meanwhile
+        return
+    note_search_document_update(note)

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Block, User
 from rednote.events import send_on_commit
+from rednote.tasks import enqueue_on_commit
 from translations.detection import language_detect
 
 from .. import events
@@ -40,7 +41,6 @@ from ..models import (
     note_visible_q,
 )
 from ..parsing import mentions_parse
-from ..search import note_search_document_update
 from .tagging import _mentionable, control_character_problems
 
 MAX_MENTIONS_PER_COMMENT = 10
@@ -336,8 +336,11 @@ def comment_unlike(*, user: User, comment: Comment) -> bool:
     return bool(deleted)
 
 
+# Enqueued by name: the task module imports services, never the other way round.
+SEARCH_DOCUMENT_TASK = "notes.search_document_refresh"
+
+
 def _search_refresh(note_id: int) -> None:
-    """The note's search document holds its comments' words (`notes.search`)."""
-    note = Note.objects.filter(pk=note_id).first()
-    if note is not None:
-        note_search_document_update(note)
+    """The note's search document holds its comments' words (`notes.search`): rebuilt after
+    commit by a task (segmenting up to 200 comments is no work for the request)."""
+    enqueue_on_commit(SEARCH_DOCUMENT_TASK, note_id=note_id)
