@@ -144,3 +144,23 @@ def test_schema_documents_both_operations(client):
     assert {"200", "400", "401"} <= set(listing["responses"])
     read = schema["paths"]["/api/v1/notifications/read/"]["post"]
     assert {"200", "400", "401"} <= set(read["responses"])
+
+
+def test_page_and_api_list_the_same_entries(api, run_events, mei):
+    import re
+
+    from django.test import Client
+
+    fans = [UserFactory() for _ in range(3)]
+    for fan in fans:
+        run_events(notes_services.note_like, user=fan, note=NoteFactory(author=mei))
+        run_events(accounts_services.follow_create, follower=fan, followee=mei)
+    accounts_services.mute_create(muter=mei, muted=fans[0])  # filtered on read, task or not
+    page = Client()
+    page.force_login(mei)
+    for tab in ("likes", "follows", "comments"):
+        html = page.get("/notifications/", {"tab": tab}).content.decode()
+        shown = [int(i) for i in re.findall(r'data-entry="(\d+)"', html)]
+        listed = [e["id"] for e in api.get(LIST, {"tab": tab}).json()["results"]]
+        assert shown == listed, tab
+        assert len(listed) == (0 if tab == "comments" else 2)

@@ -34,6 +34,7 @@ def pages(user):
         ("/search/?q=city&type=tags", POSITION),
         (f"/@{note.author.handle}/", POSITION),
         ("/@liker/liked/", POSITION),
+        ("/notifications/", POSITION),
     ]
 
 
