@@ -23,10 +23,20 @@ def sections(monkeypatch):
 def test_demo_sections_every_app_registers_its_own_in_load_order():
     names = [section.name for section in demo_sections()]
 
-    assert names == ["users", "follows", "notes", "likes", "boards", "discover_ranks", "admin"]
+    assert names == [
+        "users",
+        "follows",
+        "notes",
+        "likes",
+        "boards",
+        "comments",
+        "discover_ranks",
+        "admin",
+    ]
     assert [s.load.__module__ for s in demo_sections()] == [
         "accounts.demo",
         "accounts.demo",
+        "notes.demo",
         "notes.demo",
         "notes.demo",
         "notes.demo",
