@@ -86,13 +86,19 @@ class CommunityTranslation(models.Model):
 
     It replaces the machine translation once the content's author accepts it or it has
     `COMMUNITY_TRANSLATION_ACCEPT_VOTES` upvotes, and only while the content's text is the one
-    it translated (`source_hash`): an edit makes it stale. One per reader, content and
+    it translated (`source_hash`): an edit makes it stale. One per reader, content, part and
     language; a new suggestion replaces the reader's previous one (and its votes).
     """
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     content = GenericForeignKey("content_type", "object_id")
+    part = models.CharField(
+        _("part"),
+        max_length=16,
+        blank=True,
+        help_text=_("Which of the content's texts, when it has several (a note's title, body)."),
+    )
     language = models.CharField(_("language"), max_length=16)
     source_hash = models.CharField(_("hash of the translated text"), max_length=64)
     text = models.TextField(
@@ -117,7 +123,7 @@ class CommunityTranslation(models.Model):
         verbose_name_plural = _("community translations")
         constraints = [
             models.UniqueConstraint(
-                fields=["content_type", "object_id", "language", "author"],
+                fields=["content_type", "object_id", "part", "language", "author"],
                 name="translations_community_one_per_reader",
             ),
         ]

@@ -125,13 +125,14 @@ class TranslationResult:
 @dataclass(frozen=True)
 class TranslationRequest:
     """One text to translate in a batch: its source language (None or "mixed": the provider
-    detects it), whether it is private, and the note or comment it is, for community
-    translations."""
+    detects it), whether it is private, and the note or comment it is (with `part` naming
+    which of its texts, e.g. a note's "title" or "body"), for community translations."""
 
     text: str
     source: str | None = None
     private: bool = False
     content: models.Model | None = None
+    part: str = ""
 
 
 class QuotaExceeded(Exception):
@@ -228,11 +229,15 @@ def translation_get(
     private: bool = False,
     user: User | None = None,
     content: models.Model | None = None,
+    part: str = "",
 ) -> TranslationResult:
     """`text` in `target` for `user` (see the module docstring for the steps). `source` is
     the text's language (None or "mixed": the provider detects it); `private` marks text that
-    is not public; `content` is the note or comment, whose community translation wins."""
-    request = TranslationRequest(text=text, source=source, private=private, content=content)
+    is not public; `content` is the note or comment (`part`: which of its texts), whose
+    community translation wins."""
+    request = TranslationRequest(
+        text=text, source=source, private=private, content=content, part=part
+    )
     return translations_get_many(requests=[request], target=target, user=user)[0]
 
 
@@ -528,12 +533,12 @@ def _community_results(
     if not with_content:
         return {}
     keys = {
-        index: (*_content_key(request.content), text_hash(text))
+        index: (*_content_key(request.content), request.part, text_hash(text))
         for index, request, text in with_content
         if request.content is not None
     }
     by_type: dict[int, set[int]] = defaultdict(set)
-    for content_type_id, object_id, _hash in keys.values():
+    for content_type_id, object_id, _part, _hash in keys.values():
         by_type[content_type_id].add(object_id)
     condition = models.Q()
     for content_type_id, object_ids in by_type.items():
@@ -545,9 +550,14 @@ def _community_results(
         .select_related("author")
         .order_by("-is_accepted", "-upvote_count", "created_at")
     )
-    best: dict[tuple[int, int, str], CommunityTranslation] = {}
+    best: dict[tuple[int, int, str, str], CommunityTranslation] = {}
     for candidate in candidates:
-        key = (candidate.content_type_id, candidate.object_id, candidate.source_hash)
+        key = (
+            candidate.content_type_id,
+            candidate.object_id,
+            candidate.part,
+            candidate.source_hash,
+        )
         best.setdefault(key, candidate)
     results = {}
     for index, request, _text in with_content:
@@ -568,11 +578,18 @@ def _community_results(
 
 @transaction.atomic
 def community_translation_suggest(
-    *, user: User, content: models.Model, source_text: str, language: str, text: str
+    *,
+    user: User,
+    content: models.Model,
+    source_text: str,
+    language: str,
+    text: str,
+    part: str = "",
 ) -> CommunityTranslation:
-    """`user`'s translation of `content` (whose current text is `source_text`) into
-    `language`. Replaces the user's earlier suggestion for it, whose votes and acceptance go:
-    they were for other words. The caller has checked that `user` may see `content`."""
+    """`user`'s translation of `content` (of its text `part`, whose current words are
+    `source_text`) into `language`. Replaces the user's earlier suggestion for it, whose votes
+    and acceptance go: they were for other words. The caller has checked that `user` may see
+    `content`."""
     text = text_normalize(text)
     errors: dict[str, list[str]] = {}
     if not text:
@@ -592,6 +609,7 @@ def community_translation_suggest(
     suggestion, created = CommunityTranslation.objects.select_for_update().get_or_create(
         content_type_id=content_type_id,
         object_id=object_id,
+        part=part,
         language=language,
         author=user,
         defaults={"text": text, "source_hash": text_hash(source_text), "created_at": now},
@@ -648,6 +666,7 @@ def community_translation_accept(
     CommunityTranslation.objects.filter(
         content_type_id=suggestion.content_type_id,
         object_id=suggestion.object_id,
+        part=suggestion.part,
         language=suggestion.language,
         is_accepted=True,
     ).exclude(pk=suggestion.pk).update(is_accepted=False)

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.factories import NoteFactory, UserFactory
-from translations import services
+from translations import selectors, services
 from translations.models import (
     CommunityTranslation,
     FeedbackKind,
@@ -260,3 +260,51 @@ def test_a_thread_costs_the_same_queries_whatever_its_size(
     with django_assert_max_num_queries(3):
         results = services.translations_get_many(requests=requests, target="en")
     assert all(r.is_done and r.cached for r in results)
+
+
+def test_a_notes_title_and_body_have_their_own_community_translations(db):
+    note = NoteFactory(title="周末去苏州", body=ZH)
+    for part, text, human in (
+        ("title", note.title, "A weekend in Suzhou"),
+        ("body", note.body, HUMAN),
+    ):
+        suggestion = services.community_translation_suggest(
+            user=UserFactory(), content=note, source_text=text, language="en", text=human, part=part
+        )
+        services.community_translation_accept(
+            user=note.author, suggestion=suggestion, content_author_id=note.author_id
+        )
+    results = services.translations_get_many(
+        requests=[
+            TranslationRequest(text=note.title, source="zh-Hans", content=note, part="title"),
+            TranslationRequest(text=note.body, source="zh-Hans", content=note, part="body"),
+        ],
+        target="en",
+    )
+    assert [r.text for r in results] == ["A weekend in Suzhou", HUMAN]
+    assert CommunityTranslation.objects.filter(is_accepted=True).count() == 2
+
+
+def test_community_translations_list_for_a_reader(note, django_assert_num_queries):
+    first, second = _suggest(note, text="one"), _suggest(note, text="two")
+    hidden = _suggest(note, text="hidden")
+    services.community_translations_hide(ids=[hidden.pk])
+    reader = UserFactory()
+    services.community_translation_vote(user=reader, suggestion=second)
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.get_for_model(note)  # cached for the process, as in a request
+    with django_assert_num_queries(1):
+        listed = [
+            (t.text, t.voted, t.author.handle)
+            for t in selectors.community_translations_list(
+                content=note, language="en", viewer=reader
+            )
+        ]
+    assert listed == [("two", True, second.author.handle), ("one", False, first.author.handle)]
+    assert [
+        t.voted for t in selectors.community_translations_list(content=note, language="en")
+    ] == [
+        False,
+        False,
+    ]
