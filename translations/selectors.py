@@ -15,6 +15,7 @@ def community_translations_list(
     `voted` (whether `viewer` upvoted it), in one query. The caller has checked that the
     viewer may see `content`."""
     content_type = ContentType.objects.get_for_model(content)
+    voted: Exists | Value
     if viewer is not None and viewer.is_authenticated:
         voted = Exists(
             CommunityTranslationVote.objects.filter(translation=OuterRef("pk"), user=viewer)
