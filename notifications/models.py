@@ -65,8 +65,12 @@ GROUPED_KINDS = frozenset(
 
 
 class Notification(models.Model):
+    # No index of its own: the page and unread indexes below start with it.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
     # The kind's tab (TAB_OF_KIND), stored so a tab's page walks one index.
@@ -107,8 +111,6 @@ class Notification(models.Model):
                 condition=Q(read_at__isnull=True),
                 name="notification_unread",
             ),
-            models.Index(fields=["note"], name="notification_note"),
-            models.Index(fields=["comment_id"], name="notification_comment"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -140,8 +142,9 @@ class Notification(models.Model):
 class NotificationActor(models.Model):
     """One person behind an entry, and when they acted."""
 
+    # No index of its own: the (notification, acted_at) index starts with it.
     notification = models.ForeignKey(
-        Notification, on_delete=models.CASCADE, related_name="actor_links"
+        Notification, on_delete=models.CASCADE, related_name="actor_links", db_index=False
     )
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     acted_at = models.DateTimeField(default=timezone.now)
@@ -154,7 +157,6 @@ class NotificationActor(models.Model):
         ]
         indexes = [
             models.Index(fields=["notification", "-acted_at"], name="notification_actor_latest"),
-            models.Index(fields=["actor"], name="notification_actor_by"),
         ]
 
     def __str__(self) -> str:
