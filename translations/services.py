@@ -121,6 +121,22 @@ class TranslationResult:
     def is_unavailable(self) -> bool:
         return self.state == State.UNAVAILABLE
 
+    def as_json(self) -> dict:
+        """The API's shape (`notes/<id>/translation/` and the like): `text`,
+        `source_language`, `target_language`, `provider`, `kind`, `cached`; `detail` when
+        unavailable. The state decides the status code (200, 202 pending, 503)."""
+        data = {
+            "text": self.text,
+            "source_language": self.source_language,
+            "target_language": self.target_language,
+            "provider": self.provider,
+            "kind": self.kind,
+            "cached": self.cached,
+        }
+        if self.is_unavailable:
+            data["detail"] = self.detail
+        return data
+
 
 @dataclass(frozen=True)
 class TranslationRequest:

@@ -1,5 +1,7 @@
 """The translations queue: thin, by id; services enqueue `translations.translate` by name."""
 
+import time
+
 from celery import shared_task
 from django.conf import settings
 
@@ -18,12 +20,18 @@ def machine_translations_make_task(self, ids: list[int]) -> None:
     "translation unavailable". Running twice is harmless: rows no longer pending are skipped.
 
     Eager (the quick start, no worker: the reader's request runs this) the tries follow each
-    other at once, as many as a worker would make: Celery's eager retry would raise instead.
+    other at once (Celery's eager retry would raise instead), and the last one starts once
+    the tries have taken TRANSLATION_TIMEOUT_SECONDS: the reader waits at most about twice
+    the timeout, not one per try.
     """
     max_retries = int(settings.TRANSLATION_MAX_RETRIES)
     retries = self.request.retries or 0
+    started = time.monotonic()
     while True:
-        plan = machine_translations_make(ids=ids, final=retries >= max_retries)
+        out_of_time = self.request.is_eager and time.monotonic() - started >= float(
+            settings.TRANSLATION_TIMEOUT_SECONDS
+        )
+        plan = machine_translations_make(ids=ids, final=retries >= max_retries or out_of_time)
         if not plan.ids:
             return
         if not self.request.is_eager:

@@ -282,3 +282,27 @@ def test_the_cache_is_per_provider(settings):
         assert result.provider == "DeepL" and result.text == fake_translation(ZH, "EN-US")
         assert len(second.calls) == 1
     assert MachineTranslation.objects.count() == 2
+
+
+def test_without_workers_a_reader_waits_about_two_timeouts_at_most(libretranslate_server, settings):
+    settings.TRANSLATION_TIMEOUT_SECONDS = 0.3
+    settings.TRANSLATION_MAX_RETRIES = 5
+    libretranslate_server.answer = lambda call: Reply(delay=1.0, body={"translatedText": ["late"]})
+    result = translation_get(text=ZH, source="zh-Hans", target="en")
+    assert result.is_unavailable and result.reason == Reason.FAILED
+    assert len(libretranslate_server.calls) == 2  # not one per retry
+
+
+def test_result_as_json(libretranslate_server, settings):
+    result = translation_get(text=ZH, source="zh-Hans", target="en")
+    assert result.as_json() == {
+        "text": fake_translation(ZH, "en"),
+        "source_language": "zh-Hans",
+        "target_language": "en",
+        "provider": "LibreTranslate",
+        "kind": "machine",
+        "cached": False,
+    }
+    settings.TRANSLATION_PROVIDER = ""
+    off = translation_get(text=f"{ZH}!", source="zh-Hans", target="en").as_json()
+    assert off["detail"] == "Machine translation is not set up on this site."
