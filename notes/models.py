@@ -547,7 +547,13 @@ class Comment(models.Model):
         verbose_name_plural = _("comments")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["note", "parent", "-created_at", "-id"], name="comment_thread"),
+            # A thread's top-level comments, newest first. Partial: PostgreSQL does not take
+            # `parent IS NULL` as fixing a column of a (note, parent, ...) index for the order.
+            models.Index(
+                fields=["note", "-created_at", "-id"],
+                condition=Q(parent__isnull=True),
+                name="comment_top_level",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(like_count__gte=0), name="comment_like_count_gte_0"),

@@ -53,7 +53,13 @@ def notes_annotate_viewer(queryset: QuerySet, *, viewer) -> QuerySet:
 def note_get_visible(*, viewer, note_id: int) -> Note:
     """The note if `viewer` may see it (with author, images, tags and viewer flags), else 404."""
     qs = notes_annotate_viewer(
-        Note.objects.visible_to(viewer).for_cards().prefetch_related("hashtags", "mentions"),
+        Note.objects.visible_to(viewer)
+        .for_cards()
+        .prefetch_related(
+            Prefetch("images", queryset=NoteImage.objects.order_by("position")),
+            "hashtags",
+            "mentions",
+        ),
         viewer=viewer,
     )
     note = qs.filter(pk=note_id).first()
