@@ -284,16 +284,23 @@ def language_detect(text: str) -> Detection:
     else:
         add(chinese or (japanese if han else None), han)
     add(_code_for("ko", configured), letters.hangul)
+    unsure = 0.0  # alphabetic text lingua could not place among several languages
     if letters.alpha_letters:
         alpha_weight = letters.alpha_letters / LETTERS_PER_UNIT
         if alpha_weight >= MIN_WEIGHT:
-            add(_alphabetic_language(letters.alpha, configured), alpha_weight)
+            if _alphabetic_codes(configured):
+                alphabetic = _alphabetic_language(letters.alpha, configured)
+                if alphabetic:
+                    add(alphabetic, alpha_weight)
+                else:
+                    unsure = alpha_weight
 
-    total = sum(weights.values())
-    if total < MIN_WEIGHT:
+    total = sum(weights.values()) + unsure
+    if not weights or total < MIN_WEIGHT:
         return UNKNOWN
     ranked = sorted(weights.items(), key=lambda item: item[1], reverse=True)
     main = ranked[0][0]
-    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    # A second language makes the text mixed, even one lingua could not name ("ate, no cap").
+    second = max([weight for _code, weight in ranked[1:]] + [unsure])
     mixed = second >= MIXED_MIN_WEIGHT and second >= MIXED_SHARE * total
     return Detection(language=main, mixed=mixed, main=main)

@@ -120,6 +120,8 @@ def test_several_alphabetic_languages_are_told_apart_by_lingua(settings):
     assert language_detect("wo ist das beste Restaurant der Stadt?").language == "de"
     mixed = language_detect("这家店真的太好吃了 c'est magnifique")
     assert (mixed.main, mixed.mixed) == ("zh-Hans", True)
+    # Slang lingua cannot place among the three still makes the Chinese text mixed.
+    assert language_detect("懂了！你的评论 ate，no cap 😂").stored == "mixed"
 
 
 def _seed_items():
