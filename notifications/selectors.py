@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import Follow, User, blocked_either_way, muted_by
 from accounts.selectors import Relationship
-from notes.models import Note, NoteImage
+from notes.models import Comment, Note, NoteImage
 from rednote.pagination import CursorPage, cursor_page
 
 from .models import Notification, NotificationActor, NotificationTab
@@ -22,7 +22,7 @@ from .models import Notification, NotificationActor, NotificationTab
 # Faces shown per entry ("Mei, Jun and 11 others").
 ACTORS_SHOWN = 3
 # The cached unread counts live this long at most: every change to a person's inbox drops
-# theirs at once; this bounds what no event reaches (a deleted note mentioning them).
+# theirs at once; this bounds what no event reaches (a comment unhidden by moderators).
 UNREAD_COUNTS_SECONDS = 300
 # Each tab's unread entries are counted up to this many: the badge shows "99+" past 99, and a
 # person with thousands unread costs no more than one with a hundred.
@@ -45,8 +45,6 @@ def _visible_note(recipient, ref: str) -> Exists:
 
 
 def _shown_comment(recipient, ref: str) -> Exists:
-    from notes.models import Comment
-
     return Exists(Comment.objects.shown_to(recipient).filter(pk=OuterRef(ref)))
 
 
@@ -73,8 +71,6 @@ def note_may_be_shown(*, recipient: User, note_id: int) -> bool:
 
 
 def comment_may_be_shown(*, recipient: User, comment_id: int) -> bool:
-    from notes.models import Comment
-
     return Comment.objects.shown_to(recipient).filter(pk=comment_id).exists()
 
 
@@ -134,8 +130,6 @@ def _comments_attach(entries: list[Notification]) -> None:
         entry.comment = None
     if not ids:
         return
-    from notes.models import Comment
-
     comments = Comment.objects.in_bulk(ids)
     for entry in entries:
         if entry.comment_id:

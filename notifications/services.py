@@ -400,14 +400,17 @@ def comment_created_notify(
 
 
 def notifications_of_comments_forget(*, note_id: int) -> int:
-    """Comments under a note were deleted (a top-level one takes its replies along, whose ids
-    the event does not carry): the entries about comments of that note that are gone go too.
-    Returns how many entries were deleted."""
-    entries = Notification.objects.filter(note_id=note_id, comment_id__isnull=False).exclude(
+    """Comments under a note were deleted or hidden (a top-level one takes its replies along,
+    whose ids the event does not carry): the entries about comments of that note that are gone
+    go too. Returns how many entries were deleted."""
+    about_comments = Notification.objects.filter(note_id=note_id, comment_id__isnull=False)
+    # Hiding a comment is told with the same event: its entries stay (filtered on read, shown
+    # again if unhidden), and every recipient's counts are redone.
+    recipients = set(about_comments.values_list("recipient_id", flat=True))
+    gone = about_comments.exclude(
         comment_id__in=Comment.objects.filter(note_id=note_id).values("pk")
     )
-    recipients = set(entries.values_list("recipient_id", flat=True))
-    _total, deleted = entries.delete()
+    _total, deleted = gone.delete()
     unread_counts_forget(*recipients)
     return deleted.get(Notification._meta.label, 0)
 

@@ -136,3 +136,12 @@ def test_comments_tab_queries_do_not_grow_with_the_page(
     with django_assert_max_num_queries(budget):
         html = client.get("/notifications/", {"tab": "comments"}).content.decode()
     assert html.count('data-testid="notification"') == 18  # a comment and a reply to mei each
+
+
+def test_hiding_a_comment_redoes_the_counts(run_events, people):
+    mei, ann = people["mei"], people["ann"]
+    note = NoteFactory(author=mei)
+    spam = comment(run_events, ann, note, "Spam")
+    assert selectors.unread_counts(recipient=mei).comments == 1
+    run_events(comment_services.comment_hide, target=spam)
+    assert selectors.unread_counts(recipient=mei).comments == 0
