@@ -281,7 +281,7 @@ def translations_get_many(
         results[index] = result
     open_indexes = [i for i in open_indexes if results[i] is None]
 
-    provider = provider_get()
+    provider = _provider()
     if provider is None:
         for index in open_indexes:
             results[index] = _unavailable(target, requests[index].source, Reason.NOT_CONFIGURED)
@@ -320,6 +320,8 @@ def translations_get_many(
                 if keys[index] in missing:
                     results[index] = _unavailable(target, requests[index].source, Reason.QUOTA)
             missing = {}
+    if requeue:  # its message seems lost; the next reader waits for this one
+        MachineTranslation.objects.filter(pk__in=requeue).update(updated_at=now)
     if missing or requeue:
         queued = _pending_rows_create(missing, target, provider.key)
         enqueue_on_commit(TRANSLATE_TASK, ids=sorted({*queued, *requeue}))
@@ -333,6 +335,17 @@ def translations_get_many(
                 rows.get(keys[index]), provider, target, requests[index].source, cached
             )
     return _finished(results)
+
+
+def _provider() -> TranslationProvider | None:
+    """The configured provider; None, with an error logged, when its settings are incomplete
+    (the system check `translations.E001` says which): readers then see "not set up", never
+    a 500."""
+    try:
+        return provider_get()
+    except ValueError:
+        logger.exception("machine translation is misconfigured")
+        return None
 
 
 def _finished(results: list[TranslationResult | None]) -> list[TranslationResult]:
@@ -453,7 +466,7 @@ def machine_translations_make(*, ids: Iterable[int], final: bool = False) -> Ret
     plan = RetryPlan()
     if not rows:
         return plan
-    provider = provider_get()
+    provider = _provider()
     groups: dict[tuple[str, str], list[MachineTranslation]] = defaultdict(list)
     for row in rows:
         if provider is None or row.provider != provider.key:
@@ -738,7 +751,7 @@ def translation_feedback_record(
         limit = _("At most {limit} characters.").format(limit=FEEDBACK_COMMENT_MAX_LENGTH)
         raise ValidationError({"comment": [limit]})
     content_type_id, object_id = _content_key(content)
-    provider = provider_get()
+    provider = _provider()
     machine = None
     if (
         kind == FeedbackKind.BAD_TRANSLATION

@@ -306,3 +306,31 @@ def test_result_as_json(libretranslate_server, settings):
     settings.TRANSLATION_PROVIDER = ""
     off = translation_get(text=f"{ZH}!", source="zh-Hans", target="en").as_json()
     assert off["detail"] == "Machine translation is not set up on this site."
+
+
+def test_an_incomplete_configuration_is_a_system_check_error_not_a_500(settings):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    settings.TRANSLATION_PROVIDER = "openai"
+    settings.TRANSLATION_API_URL = "http://127.0.0.1:9/v1"
+    settings.TRANSLATION_MODEL = ""
+    with pytest.raises(SystemCheckError, match="translations.E001"):
+        call_command("check")
+    result = translation_get(text=ZH, source="zh-Hans", target="en")
+    assert result.is_unavailable and result.reason == Reason.NOT_CONFIGURED
+    settings.TRANSLATION_PROVIDER = "babelfish"
+    assert translation_get(text=ZH, source="zh-Hans", target="en").reason == Reason.NOT_CONFIGURED
+
+
+def test_a_lost_pending_translation_is_enqueued_again(libretranslate_server):
+    MachineTranslation.objects.create(
+        text_hash=services.text_hash(ZH),
+        source_language="zh-Hans",
+        target_language="en",
+        provider="libretranslate",
+        pending_text=ZH,
+        updated_at=services.timezone.now() - services.PENDING_STALE_AFTER * 2,
+    )
+    result = translation_get(text=ZH, source="zh-Hans", target="en")
+    assert result.is_done and libretranslate_server.texts_sent() == [ZH]
