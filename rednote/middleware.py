@@ -10,6 +10,7 @@ allowed in the query and form fields, where multi-line text is legitimate.
 import re
 from collections.abc import Callable
 
+from django.contrib.messages.middleware import MessageMiddleware
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.utils.translation import gettext as _
@@ -64,3 +65,25 @@ class ControlCharacterMiddleware:
                 )
             return bad_request(request, exception=SuspiciousOperation(message))
         return self.get_response(request)
+
+
+# --- Middleware that only pages need ---------------------------------------------------------
+
+_READ_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
+
+
+def api_read(request: HttpRequest) -> bool:
+    """A read of the API (`GET`, `HEAD`, `OPTIONS` under `/api/`): no page, no sign-in."""
+    return request.method in _READ_METHODS and is_api_request(request)
+
+
+class PageMessageMiddleware(MessageMiddleware):
+    """Django's flash messages, except on API reads, which neither show nor queue any (the
+    API signs in and up by POST, where allauth's messages are queued and kept as before; the
+    browsable API's context has no messages then, as for any request without them). Saves
+    building the message storage (cookie and session backends) on every API read; Django's
+    `process_response` already passes a request without storage by."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        if not api_read(request):
+            super().process_request(request)

@@ -78,7 +78,8 @@ MIDDLEWARE = [
     "accounts.middleware.UserLanguageMiddleware",
     # After authentication: signed-in people's last activity, for home feed pushes.
     "accounts.middleware.UserActivityMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Django's messages, skipped on API reads (`rednote.middleware.api_read`).
+    "rednote.middleware.PageMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
