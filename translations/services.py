@@ -205,21 +205,30 @@ def _content_key(content: models.Model) -> tuple[int, int]:
 
 
 # --- Quota ------------------------------------------------------------------------------------
-def _quota_key(user_id: int) -> str:
+def _quota_key(who: str) -> str:
     hour = timezone.now().strftime("%Y%m%d%H")
-    return f"translations:quota:{user_id}:{hour}"
+    return f"translations:quota:{who}:{hour}"
 
 
-def translation_quota_use(*, user: User | None, characters: int) -> None:
+def _quota_who(user: User | None, visitor: str | None) -> str | None:
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return f"visitor:{visitor}" if visitor else None
+
+
+def translation_quota_use(
+    *, user: User | None, characters: int, visitor: str | None = None
+) -> None:
     """Count `characters` sent to the provider for `user` this hour; QuotaExceeded (nothing
-    counted) when that would pass TRANSLATION_QUOTA_CHARACTERS_PER_HOUR. Visitors (None) are
-    not counted here: the pages and API that translate for them throttle them.
+    counted) when that would pass TRANSLATION_QUOTA_CHARACTERS_PER_HOUR. A visitor (no user)
+    is counted by `visitor` (e.g. the client address) when the caller gives one, else not.
 
-    The counter lives in the cache (Redis on the full stack), one key per user and hour."""
+    The counter lives in the cache (Redis on the full stack), one key per person and hour."""
     limit = int(settings.TRANSLATION_QUOTA_CHARACTERS_PER_HOUR)
-    if user is None or not user.is_authenticated or limit <= 0 or characters <= 0:
+    who = _quota_who(user, visitor)
+    if who is None or limit <= 0 or characters <= 0:
         return
-    key = _quota_key(user.pk)
+    key = _quota_key(who)
     cache.add(key, 0, timeout=3600)
     try:
         used = cache.incr(key, characters)
@@ -233,7 +242,7 @@ def translation_quota_use(*, user: User | None, characters: int) -> None:
 
 def translation_quota_left(*, user: User) -> int:
     limit = int(settings.TRANSLATION_QUOTA_CHARACTERS_PER_HOUR)
-    return max(0, limit - int(cache.get(_quota_key(user.pk)) or 0))
+    return max(0, limit - int(cache.get(_quota_key(f"user:{user.pk}")) or 0))
 
 
 # --- Reading translations ---------------------------------------------------------------------
@@ -246,19 +255,24 @@ def translation_get(
     user: User | None = None,
     content: models.Model | None = None,
     part: str = "",
+    visitor: str | None = None,
 ) -> TranslationResult:
     """`text` in `target` for `user` (see the module docstring for the steps). `source` is
     the text's language (None or "mixed": the provider detects it); `private` marks text that
     is not public; `content` is the note or comment (`part`: which of its texts), whose
-    community translation wins."""
+    community translation wins; `visitor` counts a signed-out reader's quota (their address)."""
     request = TranslationRequest(
         text=text, source=source, private=private, content=content, part=part
     )
-    return translations_get_many(requests=[request], target=target, user=user)[0]
+    return translations_get_many(requests=[request], target=target, user=user, visitor=visitor)[0]
 
 
 def translations_get_many(
-    *, requests: Sequence[TranslationRequest], target: str, user: User | None = None
+    *,
+    requests: Sequence[TranslationRequest],
+    target: str,
+    user: User | None = None,
+    visitor: str | None = None,
 ) -> list[TranslationResult]:
     """Many texts into `target` at once (a thread), in the order given: one query per step,
     one task and one provider call per batch for every text not cached. Each text's result is
@@ -314,7 +328,9 @@ def translations_get_many(
 
     if missing:
         try:
-            translation_quota_use(user=user, characters=sum(map(len, missing.values())))
+            translation_quota_use(
+                user=user, visitor=visitor, characters=sum(map(len, missing.values()))
+            )
         except QuotaExceeded:
             for index in open_indexes:
                 if keys[index] in missing:

@@ -334,3 +334,11 @@ def test_a_lost_pending_translation_is_enqueued_again(libretranslate_server):
     )
     result = translation_get(text=ZH, source="zh-Hans", target="en")
     assert result.is_done and libretranslate_server.texts_sent() == [ZH]
+
+
+def test_a_visitor_is_counted_by_the_address_given(libretranslate_server, settings):
+    settings.TRANSLATION_QUOTA_CHARACTERS_PER_HOUR = 20
+    assert translation_get(text="a" * 15, source="en", target="ja", visitor="198.51.100.7").is_done
+    over = translation_get(text="b" * 15, source="en", target="ja", visitor="198.51.100.7")
+    assert over.reason == Reason.QUOTA
+    assert translation_get(text="b" * 15, source="en", target="ja", visitor="203.0.113.9").is_done
