@@ -200,11 +200,17 @@ def notes_liked_by(*, person, viewer) -> QuerySet:
     like first (`liked_at`, annotated). A 404 when `likes_shown` says no."""
     if not likes_shown(person=person, viewer=viewer):
         raise Http404("No such page.")
+    return notes_liked_by_shown(person_id=person.pk, viewer=viewer)
+
+
+def notes_liked_by_shown(*, person_id: int, viewer) -> QuerySet:
+    """`notes_liked_by` once `likes_shown` has said yes: built from the person's id alone (the
+    API's prepared pages compile it once)."""
     qs = (
         Note.objects.visible_to(viewer)
         .published()
         .without_muted_by(viewer)
-        .filter(likes__user=person)
+        .filter(likes__user=person_id)
         .for_cards()
     )
     return (

@@ -11,6 +11,7 @@ from accounts.selectors import user_get_by_handle
 from rednote.api import error_responses
 
 from .. import selectors, services
+from ..models import Board
 from ..serializers import (
     BoardCreateInputSerializer,
     BoardSerializer,
@@ -24,6 +25,7 @@ from .common import (
     BoardPagination,
     NoteListApi,
     board_response,
+    note_pages,
 )
 
 # --- Boards -------------------------------------------------------------------------------
@@ -146,6 +148,19 @@ class BoardNotesApi(NoteListApi):
             viewer=self.request.user, board_id=self.kwargs["board_id"]
         )
         return selectors.board_notes(board=board, viewer=self.request.user)
+
+    def prepared_pages(self):
+        board = selectors.board_get_visible(
+            viewer=self.request.user, board_id=self.kwargs["board_id"]
+        )
+        return _BOARD_PAGES, (board.pk,)
+
+
+_BOARD_PAGES = note_pages(
+    BoardNotesPagination,
+    lambda viewer, board_id: selectors.board_notes(board=Board(pk=board_id), viewer=viewer),
+    ids=1,
+)
 
 
 @extend_schema_view(

@@ -2,6 +2,7 @@
 
 import math
 
+from django.http import Http404
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -10,6 +11,7 @@ from rest_framework import exceptions, parsers, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from accounts.selectors import user_get_by_handle
 from rednote.api import error_responses
 
@@ -283,6 +285,16 @@ class UserNotesApi(NoteListApi):
         author = user_get_by_handle(handle=self.kwargs["handle"])
         return selectors.notes_of_author(author=author, viewer=self.request.user)
 
+    def prepared_pages(self):
+        return _AUTHOR_PAGES, (user_get_by_handle(handle=self.kwargs["handle"]).pk,)
+
+
+_AUTHOR_PAGES = note_pages(
+    AuthorNotesPagination,
+    lambda viewer, author_id: selectors.notes_of_author(author=User(pk=author_id), viewer=viewer),
+    ids=1,
+)
+
 
 @extend_schema_view(
     get=extend_schema(
@@ -308,3 +320,16 @@ class UserLikedApi(NoteListApi):
     def notes(self):
         person = user_get_by_handle(handle=self.kwargs["handle"])
         return selectors.notes_liked_by(person=person, viewer=self.request.user)
+
+    def prepared_pages(self):
+        person = user_get_by_handle(handle=self.kwargs["handle"])
+        if not selectors.likes_shown(person=person, viewer=self.request.user):
+            raise Http404("No such page.")
+        return _LIKED_PAGES, (person.pk,)
+
+
+_LIKED_PAGES = note_pages(
+    LikedNotesPagination,
+    lambda viewer, person_id: selectors.notes_liked_by_shown(person_id=person_id, viewer=viewer),
+    ids=1,
+)
