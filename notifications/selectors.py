@@ -10,7 +10,7 @@ would show to the recipient elsewhere.
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import Follow, User, blocked_either_way, muted_by
 from accounts.selectors import Relationship
@@ -159,18 +159,21 @@ def unread_counts_key(user_id: int) -> str:
 
 def unread_counts(*, recipient: User) -> UnreadCounts:
     """Unread entries `recipient` may see, per tab, each counted up to UNREAD_COUNT_CAP (the
-    badge says "99+" beyond): one cache read; on a miss one bounded COUNT per tab over their
+    badge says "99+" beyond): one cache read; on a miss one query, bounded per tab, over their
     unread entries (a partial index holds only those), then cached. Every service that
     changes their inbox drops the cached value (`services.unread_counts_forget`)."""
     key = unread_counts_key(recipient.pk)
     cached = cache.get(key)
     if cached is None:
-        unread = Notification.objects.filter(recipient=recipient, read_at__isnull=True).filter(
-            notification_shown_q(recipient)
+        mine = Notification.objects.filter(recipient=recipient, read_at__isnull=True)
+        shown = mine.filter(notification_shown_q(recipient)).order_by().values("pk")
+        # One query: each tab's first UNREAD_COUNT_CAP shown entries (a bounded subquery each,
+        # where the rule is checked), counted among the person's unread entries.
+        capped = Q()
+        for tab in NotificationTab.values:
+            capped |= Q(pk__in=shown.filter(tab=tab)[:UNREAD_COUNT_CAP])
+        cached = mine.filter(capped).aggregate(
+            **{tab: Count("pk", filter=Q(tab=tab)) for tab in NotificationTab.values}
         )
-        cached = {
-            tab: unread.filter(tab=tab).order_by()[:UNREAD_COUNT_CAP].count()
-            for tab in NotificationTab.values
-        }
         cache.set(key, cached, UNREAD_COUNTS_SECONDS)
     return UnreadCounts(**{tab: cached.get(tab, 0) for tab in NotificationTab.values})

@@ -193,3 +193,27 @@ def test_admin_lists_notifications_read_only(run_events, mei, admin_client):
     assert (
         admin_client.get(f"/admin/notifications/notification/{entry.pk}/change/").status_code == 200
     )
+
+
+def test_counts_stop_at_100_per_tab_and_the_badge_says_99_plus(mei, django_assert_num_queries):
+    fans = UserFactory.create_batch(105)
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=mei, kind="follow", tab="follows", group_key=f"user:{fan.pk}", actor=fan
+        )
+        for fan in fans
+    )
+    note = NoteFactory(author=mei)
+    Notification.objects.create(
+        recipient=mei,
+        kind="like",
+        tab="likes",
+        group_key=f"note:{note.pk}",
+        actor=fans[0],
+        note=note,
+    )
+    with django_assert_num_queries(1):  # a cache miss: one query, bounded per tab
+        counts = selectors.unread_counts(recipient=mei)
+    assert (counts.follows, counts.likes, counts.comments) == (100, 1, 0)
+    html = signed_in(mei).get("/").content.decode()
+    assert 'aria-hidden="true">99+</span>' in html
