@@ -185,9 +185,9 @@ def home_feed_page(
     by_id = {note.id: note for note in _load(viewer, [entry.note_id for entry in window], prepare)}
     shown = [by_id[entry.note_id] for entry in window if entry.note_id in by_id]
     if store is not None:
-        stored = sources[0][0]
+        stored, in_window = sources[0][0], set(window)
         stale = [
-            entry.note_id for entry in stored if entry in window and entry.note_id not in by_id
+            entry.note_id for entry in stored if entry in in_window and entry.note_id not in by_id
         ]
         if stale:  # withdrawn, or left behind by a fan-out that raced a change
             try:
