@@ -7,6 +7,7 @@ import accounts.urls  # noqa: F401 - registers the `handle` path converter
 
 from . import views
 from .models import RenditionKind
+from .views import translations as translation_views
 
 
 class RenditionKindConverter:
@@ -40,6 +41,42 @@ urlpatterns = [
     path("comments/<int:comment_id>/like/", views.comment_like, name="comment_like"),
     path("comments/<int:comment_id>/unlike/", views.comment_unlike, name="comment_unlike"),
     path("comments/<int:comment_id>/delete/", views.comment_delete, name="comment_delete"),
+    # The bilingual view: translations and community translations (notes.views.translations).
+    path(
+        "notes/<int:note_id>/translation/",
+        translation_views.note_translation,
+        name="note_translation",
+    ),
+    path(
+        "comments/<int:comment_id>/translation/",
+        translation_views.comment_translation,
+        name="comment_translation",
+    ),
+    path(
+        "notes/<int:note_id>/comments/translation/",
+        translation_views.thread_translation,
+        name="thread_translation",
+    ),
+    path(
+        "translations/<str:kind>/<int:object_id>/suggest/",
+        translation_views.translation_suggest,
+        name="translation_suggest",
+    ),
+    path(
+        "translations/<str:kind>/<int:object_id>/feedback/",
+        translation_views.translation_feedback,
+        name="translation_feedback",
+    ),
+    path(
+        "translations/community/<int:suggestion_id>/vote/",
+        translation_views.translation_vote,
+        name="translation_vote",
+    ),
+    path(
+        "translations/community/<int:suggestion_id>/accept/",
+        translation_views.translation_accept,
+        name="translation_accept",
+    ),
     path(
         "notes/<int:note_id>/images/<int:image_id>/<rendition:kind>.webp",
         views.note_image,

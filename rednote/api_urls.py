@@ -8,6 +8,7 @@ from feeds.api import home as home_api
 from feeds.api import search as search_api
 from feeds.api import tags as tags_api
 from notes import api as notes_api
+from notes.api import translations as translations_api
 from notifications import api as notifications_api
 
 app_name = "api"
@@ -49,6 +50,22 @@ urlpatterns = [
     path("comments/<int:comment_id>/", notes_api.CommentDetailApi.as_view(), name="comment-detail"),
     path(
         "comments/<int:comment_id>/like/", notes_api.CommentLikeApi.as_view(), name="comment-like"
+    ),
+    # The bilingual view: translations of a note, a comment, a thread.
+    path(
+        "notes/<int:note_id>/translation/",
+        translations_api.NoteTranslationApi.as_view(),
+        name="note-translation",
+    ),
+    path(
+        "comments/<int:comment_id>/translation/",
+        translations_api.CommentTranslationApi.as_view(),
+        name="comment-translation",
+    ),
+    path(
+        "notes/<int:note_id>/comments/translation/",
+        translations_api.ThreadTranslationApi.as_view(),
+        name="note-comments-translation",
     ),
     path("users/<str:handle>/notes/", notes_api.UserNotesApi.as_view(), name="user-notes"),
     path("users/<str:handle>/boards/", notes_api.UserBoardsApi.as_view(), name="user-boards"),

@@ -24,21 +24,31 @@ from rednote.web import (
     service_refusal,
 )
 
-from .. import comments_selectors, selectors, services
+from .. import bilingual, comments_selectors, selectors, services
 from ..limits import COMMENTS_THROTTLE_SCOPE, comments_throttled_message
 from ..models import Comment, Note
 
 
-def comments_thread_context(request: HttpRequest, note: Note, cursor: str | None = None) -> dict:
+def comments_thread_context(
+    request: HttpRequest, note: Note, cursor: str | None = None, *, with_note: bool = False
+) -> dict:
     """What `notes/_comments.html` shows: a page of the thread as the reader sees it, the
-    mentions of every comment on it loaded in one query. `note` is fresh from the database:
-    a note whose counter says it has no comments anyone may see costs no query at all."""
+    mentions of every comment on it loaded in one query, and each comment's translation block
+    (`notes.bilingual`; with `with_note`, the note's too, in the same lookup). `note` is fresh
+    from the database: a note whose counter says it has no comments anyone may see costs no
+    query for its thread."""
     if not note.comment_count and cursor is None:
-        return {"note": note, "thread": comments_selectors.ThreadPage([], None)}
-    thread = comments_selectors.note_thread(viewer=request.user, note=note, cursor=cursor)
-    shown = [c for top in thread.comments for c in (top, *top.previews)]
-    prefetch_related_objects(shown, "mentions")
-    return {"note": note, "thread": thread}
+        thread = comments_selectors.ThreadPage([], None)
+        shown: list[Comment] = []
+    else:
+        thread = comments_selectors.note_thread(viewer=request.user, note=note, cursor=cursor)
+        shown = [c for top in thread.comments for c in (top, *top.previews)]
+        prefetch_related_objects(shown, "mentions")
+    reader = bilingual.reader_get(request)
+    bilingual.page_bilingual_attach(
+        reader, note=note if with_note else None, comments=shown, thread_note=note
+    )
+    return {"note": note, "thread": thread, "reader": reader}
 
 
 def _note_for_comments(request: HttpRequest, note_id: int) -> Note:
@@ -71,6 +81,9 @@ def _counters(request: HttpRequest, note_id: int) -> dict:
 def _comment_shown(request: HttpRequest, comment_id: int) -> Comment:
     comment = comments_selectors.comment_get_visible(viewer=request.user, comment_id=comment_id)
     prefetch_related_objects([comment], "mentions", "parent")
+    bilingual.page_bilingual_attach(
+        bilingual.reader_get(request), note=None, comments=[comment], thread_note=comment.note
+    )
     return comment
 
 
@@ -151,6 +164,9 @@ def comment_replies(request: HttpRequest, comment_id: int) -> HttpResponse:
     except InvalidCursor:
         return invalid_cursor_response()
     prefetch_related_objects(page.replies, "mentions")
+    bilingual.page_bilingual_attach(
+        bilingual.reader_get(request), note=None, comments=page.replies, thread_note=top.note
+    )
     context = {"note": top.note, "top": top, "page": page}
     return render(request, "notes/_replies_page.html", context)
 

@@ -48,7 +48,7 @@ def _note_context(request: HttpRequest, note: Note) -> dict:
         "person": note.author,
         "relationship": accounts_selectors.relationship_get(viewer=user, other=note.author),
         "boards": picker_boards(request, note),
-        **comments_thread_context(request, note),
+        **comments_thread_context(request, note, with_note=True),
     }
 
 

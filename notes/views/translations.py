@@ -1,0 +1,220 @@
+"""The bilingual view's htmx actions on the note page (and the Discover overlay): translate a
+note or a comment ("Translate"), the visible comments at once ("Translate thread"), and the
+community translations: suggest one, upvote, the author's "accept", and "bad translation /
+wrong language".
+
+Each answers with the block to swap in (`notes/_translation.html`). Reads and writes go through
+`notes.bilingual` and `translations.services`, as the API's do; the note or comment is read
+through the same permission-checked getters (404 for what the reader may not see).
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from rednote.pagecache import scope_bump
+from rednote.web import login_redirect
+from translations import services as translation_services
+from translations.models import CommunityTranslation
+from translations.selectors import community_translations_list
+
+from .. import bilingual, comments_selectors, selectors
+from ..models import Comment, Note
+from ..page_scopes import note_scope
+
+
+def _reader(request: HttpRequest) -> bilingual.Reader:
+    lang = request.GET.get("lang") or request.POST.get("lang") or ""
+    target = lang if lang in settings.CONTENT_LANGUAGES else None
+    return bilingual.reader_get(request, target=target)
+
+
+def _block_response(request: HttpRequest, block: bilingual.Bilingual) -> HttpResponse:
+    status = 202 if block.show == bilingual.Show.PENDING else 200
+    return render(request, "notes/_translation.html", {"b": block}, status=status)
+
+
+@require_GET
+def note_translation(request: HttpRequest, note_id: int) -> HttpResponse:
+    """The note's title and body translated (`?lang=`, default the reader's language)."""
+    note = selectors.note_row_get_visible(viewer=request.user, note_id=note_id)
+    return _block_response(request, bilingual.note_block(reader=_reader(request), note=note))
+
+
+@require_GET
+def comment_translation(request: HttpRequest, comment_id: int) -> HttpResponse:
+    comment = comments_selectors.comment_get_visible(viewer=request.user, comment_id=comment_id)
+    block = bilingual.comment_blocks(reader=_reader(request), note=comment.note, comments=[comment])
+    return _block_response(request, block[0])
+
+
+@require_POST
+def thread_translation(request: HttpRequest, note_id: int) -> HttpResponse:
+    """ "Translate thread": the comments shown on the page (`ids`, those not translated yet) in
+    one batch; the answer swaps each one's block in out of band."""
+    note = selectors.note_row_get_visible(viewer=request.user, note_id=note_id)
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    comments = bilingual.thread_comments_get(viewer=request.user, note=note, ids=ids)
+    blocks = bilingual.comment_blocks(reader=_reader(request), note=note, comments=comments)
+    pending = any(block.show == bilingual.Show.PENDING for block in blocks)
+    context = {"blocks": blocks, "note": note}
+    return render(
+        request, "notes/_translation_thread.html", context, status=202 if pending else 200
+    )
+
+
+# --- Community translations ----------------------------------------------------------------------
+def _content(request: HttpRequest, kind: str, object_id: int) -> tuple[Note | Comment, Note]:
+    """The note or comment (and its note) if the reader may see it, else 404."""
+    if kind == "note":
+        note = selectors.note_row_get_visible(viewer=request.user, note_id=object_id)
+        return note, note
+    if kind == "comment":
+        comment = comments_selectors.comment_get_visible(viewer=request.user, comment_id=object_id)
+        return comment, comment.note
+    raise Http404
+
+
+def _texts(content: Note | Comment) -> list[tuple[str, str]]:
+    """(part, text) of what may be translated."""
+    if isinstance(content, Note):
+        return [
+            (part, text)
+            for part, text in (("title", content.title), ("body", content.body))
+            if text
+        ]
+    return [("", content.body)]
+
+
+def _panel(request: HttpRequest, kind: str, content, note: Note, *, errors=None, status=200):
+    reader = _reader(request)
+    suggestions = {
+        part: list(
+            community_translations_list(
+                content=content, language=reader.target, viewer=request.user, part=part
+            )
+        )
+        for part, _text in _texts(content)
+    }
+    context = {
+        "kind": kind,
+        "content": content,
+        "parts": [
+            {"part": part, "text": text, "suggestions": suggestions[part]}
+            for part, text in _texts(content)
+        ],
+        "target": reader.target,
+        "is_content_author": request.user.is_authenticated and request.user.pk == content.author_id,
+        "errors": errors or [],
+        "note": note,
+    }
+    return render(request, "notes/_translation_panel.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def translation_suggest(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
+    """GET: the community translations of a note or comment into the reader's language, with
+    votes and the form to suggest one; POST: suggest (or replace your suggestion)."""
+    content, note = _content(request, kind, object_id)
+    if not request.user.is_authenticated:
+        return login_redirect(request, note.get_absolute_url())
+    if request.method == "GET":
+        return _panel(request, kind, content, note)
+    reader = _reader(request)
+    errors = []
+    try:
+        with_text = False
+        for part, text in _texts(content):
+            suggestion = request.POST.get(f"text_{part or 'body'}", "")
+            if not suggestion.strip():
+                continue
+            with_text = True
+            translation_services.community_translation_suggest(
+                user=request.user,
+                content=content,
+                source_text=text,
+                language=reader.target,
+                text=suggestion,
+                part=part,
+            )
+        if not with_text:
+            raise ValidationError({"text": [_("Write the translation.")]})
+    except ValidationError as exc:
+        errors = exc.messages
+    else:
+        scope_bump(note_scope(note.pk))  # a suggestion replacing an accepted one
+    return _panel(request, kind, content, note, errors=errors)
+
+
+def _suggestion(request: HttpRequest, suggestion_id: int):
+    suggestion = get_object_or_404(CommunityTranslation, pk=suggestion_id, is_hidden=False)
+    model = ContentType.objects.get_for_id(suggestion.content_type_id).model_class()
+    kind = {Note: "note", Comment: "comment"}.get(model)  # type: ignore[call-overload]
+    if kind is None:
+        raise Http404
+    content, note = _content(request, kind, suggestion.object_id)
+    return suggestion, kind, content, note
+
+
+@require_POST
+def translation_vote(request: HttpRequest, suggestion_id: int) -> HttpResponse:
+    """Upvote a community translation (again: take the vote back)."""
+    suggestion, kind, content, note = _suggestion(request, suggestion_id)
+    if not request.user.is_authenticated:
+        return login_redirect(request, note.get_absolute_url())
+    errors = []
+    try:
+        if not translation_services.community_translation_vote(
+            user=request.user, suggestion=suggestion
+        ):
+            translation_services.community_translation_unvote(
+                user=request.user, suggestion=suggestion
+            )
+    except ValidationError as exc:
+        errors = exc.messages
+    scope_bump(note_scope(note.pk))
+    return _panel(request, kind, content, note, errors=errors)
+
+
+@require_POST
+def translation_accept(request: HttpRequest, suggestion_id: int) -> HttpResponse:
+    """The content's author accepts a community translation: every reader sees it."""
+    suggestion, kind, content, note = _suggestion(request, suggestion_id)
+    if not request.user.is_authenticated:
+        return login_redirect(request, note.get_absolute_url())
+    errors = []
+    try:
+        translation_services.community_translation_accept(
+            user=request.user, suggestion=suggestion, content_author_id=content.author_id
+        )
+    except PermissionDenied as exc:
+        errors = [str(exc)]
+    scope_bump(note_scope(note.pk))
+    return _panel(request, kind, content, note, errors=errors)
+
+
+@require_POST
+def translation_feedback(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
+    """ "Bad translation" / "wrong language" (`kind` in the form as `feedback`)."""
+    content, note = _content(request, kind, object_id)
+    if not request.user.is_authenticated:
+        return login_redirect(request, note.get_absolute_url())
+    reader = _reader(request)
+    try:
+        bilingual.translation_feedback(
+            reader=reader, content=content, note=note, kind=request.POST.get("feedback", "")
+        )
+        message = _("Thank you: moderators will have a look.")
+    except ValidationError as exc:
+        message = " ".join(exc.messages)
+    return HttpResponse(
+        format_html(
+            '<span class="translation-thanks" data-testid="translation-feedback-done">{}</span>',
+            message,
+        )
+    )
