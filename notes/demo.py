@@ -157,7 +157,8 @@ def boards_load(context: DemoContext) -> SectionResult:
 
 def comments_load(context: DemoContext) -> SectionResult:
     result = SectionResult()
-    comments: dict[str, Comment] = {}
+    # Shared with later sections by seed key (translations loads the comments' translations).
+    comments: dict[str, Comment] = context.loaded["comments"]
     per_note: dict[str, int] = {}
     for row in context.data.get("comments", []):
         note = _demo_note(context, row["note"])

@@ -30,6 +30,7 @@ def test_demo_sections_every_app_registers_its_own_in_load_order():
         "likes",
         "boards",
         "comments",
+        "translations",
         "discover_ranks",
         "admin",
     ]
@@ -40,6 +41,7 @@ def test_demo_sections_every_app_registers_its_own_in_load_order():
         "notes.demo",
         "notes.demo",
         "notes.demo",
+        "translations.demo",
         "feeds.demo",
         "accounts.demo",
     ]
