@@ -35,7 +35,7 @@ class HashtagAdmin(NotesHashtagAdmin):
     it out of trending or let it back in."""
 
     list_display = (*NotesHashtagAdmin.list_display, "in_trending")
-    actions = ("keep_out_of_trending", "allow_in_trending")
+    actions = (*NotesHashtagAdmin.actions, "keep_out_of_trending", "allow_in_trending")
 
     def get_queryset(self, request):
         excluded = TrendingExclusion.objects.filter(hashtag=OuterRef("pk"))

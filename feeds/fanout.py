@@ -8,9 +8,10 @@ change (a note narrowed, then widened again) still leaves each timeline right, a
 it at most once (ZADD of a member already there changes nothing).
 
 - A note (`note_fan_out`, on `note_published` and `note_withdrawn`): its readers are the
-  author's followers and, for a public note, the followers of its hashtags. They are taken
-  1,000 at a time by id, one task per chunk (`note_sync_chunk`, run at once when there is one
-  chunk); each chunk adds the note for those who may see it and were active in the last
+  author's followers and, for a public note, the followers of its hashtags and of the tags
+  linked with them (a tag's group, `notes.HashtagGroup`: following #美食 follows #food). They are
+  taken 1,000 at a time by id, one task per chunk (`note_sync_chunk`, run at once when there is
+  one chunk); each chunk adds the note for those who may see it and were active in the last
   `FEED_ACTIVE_DAYS` days, and takes it out for those who may not. Authors with more than
   `FEED_PULL_THRESHOLD` followers are not pushed to their followers: `feeds.home` merges their
   notes in at read time.
@@ -32,12 +33,12 @@ from django.db.models import Count, Exists, OuterRef, QuerySet, Value
 from django.utils import timezone
 
 from accounts.models import Block, Follow, Mute, User
-from notes.models import Note, NoteStatus, Visibility
+from notes.models import Note, NoteHashtag, NoteStatus, Visibility
 from rednote.cursors import datetime_score
 from rednote.tasks import enqueue_on_commit
 
 from .models import HashtagFollow
-from .sources import home_reach
+from .sources import hashtags_with_groups, home_reach
 from .store import Entry, FeedStore, get_store
 
 CHUNK_SIZE = 1000
@@ -95,10 +96,17 @@ def pull_authors_known(store: FeedStore, known: set[int] | None) -> set[int]:
 
 
 def _note_tag_ids(note: Note | None) -> list[int]:
-    """All the note's hashtags: their followers may hold it from when it was public."""
+    """All the note's hashtags and the tags linked with them: their followers may hold it from
+    when it was public. One query."""
     if note is None:
         return []
-    return list(note.hashtags.values_list("pk", flat=True))
+    return _with_groups(NoteHashtag.objects.filter(note=note).values("hashtag_id"))
+
+
+def _with_groups(hashtag_ids) -> list[int]:
+    """The tags `hashtag_ids` (a subquery or a list of ids) and the tags linked with them, by
+    id: who follows any of them follows the topic (`sources.hashtags_with_groups`)."""
+    return sorted(hashtags_with_groups(hashtag_ids).values_list("pk", flat=True))
 
 
 def note_fan_out(
@@ -122,7 +130,7 @@ def note_fan_out(
     public = note is not None and note.visibility == Visibility.PUBLIC
     tag_ids = _note_tag_ids(note) if public or not active_only else []
     if note is None and not active_only:
-        tag_ids = sorted({int(tag_id) for tag_id in hashtag_ids or []})
+        tag_ids = _with_groups(sorted({int(tag_id) for tag_id in hashtag_ids or []}))
     readers = _candidate_ids(
         author_id, tag_ids, followers=push_followers, since=active_since() if active_only else None
     )
@@ -246,13 +254,18 @@ def reader_author_sync(*, reader_id: int, author_id: int) -> None:
 
 
 def reader_tag_sync(*, reader_id: int, hashtag_id: int) -> None:
-    """After a reader followed or unfollowed a hashtag: its notes in their timeline are the
-    ones they still receive (through the tag, or from people they follow)."""
+    """After a reader followed or unfollowed a hashtag: the notes of its topic (the tag and
+    those linked with it) in their timeline are the ones they still receive (through a tag
+    they follow, or from people they follow)."""
     store = get_store()
     reader = User.objects.filter(pk=reader_id).first()
     if store is None or reader is None:
         return
-    _reader_sync(reader, Note.objects.filter(hashtags__pk=hashtag_id), store)
+    topic = _with_groups([hashtag_id])
+    notes = Note.objects.filter(
+        pk__in=NoteHashtag.objects.filter(hashtag_id__in=topic).values("note_id")
+    )
+    _reader_sync(reader, notes, store)
 
 
 # --- A suspended author ---------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.dispatch import Signal
 
 from rednote.tasks import enqueue_on_commit
 
+from . import tag_selectors, trending
 from .store import store_configured
 
 
@@ -57,6 +58,18 @@ def on_hashtag_follow_changed(*, user_id: int, hashtag_id: int, **_kwargs: Any) 
     _enqueue("feeds.reader_tag_sync", reader_id=user_id, hashtag_id=hashtag_id)
 
 
+def on_hashtag_groups_changed(
+    *, hashtag_ids: list[int], group_ids: list[int], **_kwargs: Any
+) -> None:
+    """Tags linked or unlinked: their topics' cached lists and counts, and trending (which
+    counts a group once), are computed afresh. Timelines stay as they are: delivery expands a
+    followed tag to its group when a note is published (`feeds.fanout`) and when a feed is
+    read from the database (`feeds.sources`), so no follow or timeline is rewritten. Cache
+    keys only, no task: as cheap as the enqueue would be."""
+    tag_selectors.tag_topics_forget(hashtag_ids=hashtag_ids, group_ids=group_ids)
+    trending.trending_forget()
+
+
 def connect() -> None:
     """Called from `FeedsConfig.ready()`."""
     from accounts import events as accounts_events
@@ -76,6 +89,7 @@ def connect() -> None:
         (accounts_events.user_unsuspended, on_user_unsuspended),
         (feeds_events.hashtag_followed, on_hashtag_follow_changed),
         (feeds_events.hashtag_unfollowed, on_hashtag_follow_changed),
+        (notes_events.hashtag_groups_changed, on_hashtag_groups_changed),
     ]
     for signal, receiver in connections:
         signal.connect(receiver, dispatch_uid=f"feeds.home.{receiver.__name__}")

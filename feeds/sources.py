@@ -9,6 +9,11 @@ with what one reader follows, never with the size of the notes table, and the wo
 close to the typical one. Other databases (the SQLite quick start) get the same rows from an
 ordinary query.
 
+A followed tag stands for its whole group (tags moderators linked across languages,
+`notes.HashtagGroup`): following #美食 brings the public notes tagged #food. The group is read
+here, at delivery (`followed_hashtag_ids`), never copied into the follows, so linking or
+unlinking tags takes effect without rewriting anyone's follows.
+
 The candidates here already leave out what a reader cannot see (hidden, private, inactive,
 muted or blocked authors), so pages come out full; the page itself is still loaded through
 `Note.objects.visible_to(viewer).without_muted_by(viewer)`, the one rule.
@@ -20,10 +25,10 @@ from collections.abc import Collection
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Block, Follow, Mute, User, blocked_either_way, muted_by
-from notes.models import Note, NoteHashtag, NoteStatus, Visibility
+from notes.models import Hashtag, Note, NoteHashtag, NoteStatus, Visibility
 from rednote.cursors import datetime_score, score_datetime
 
 from .models import HashtagFollow
@@ -34,14 +39,27 @@ def _entry(note_id: int, published_at: datetime) -> Entry:
     return Entry(datetime_score(published_at), int(note_id))
 
 
+def hashtags_with_groups(hashtag_ids: QuerySet) -> QuerySet:
+    """The ids of the tags `hashtag_ids` (a subquery of ids) and of every tag linked with one of
+    them: a subquery, for `__in`."""
+    groups = Hashtag.objects.filter(pk__in=hashtag_ids, group__isnull=False).values("group_id")
+    return Hashtag.objects.filter(Q(pk__in=hashtag_ids) | Q(group_id__in=groups)).values("pk")
+
+
+def followed_hashtag_ids(reader: User) -> QuerySet:
+    """The tags whose public notes reach `reader`: those they follow and the tags of those
+    tags' groups (a subquery of ids)."""
+    return hashtags_with_groups(HashtagFollow.objects.filter(user=reader).values("hashtag_id"))
+
+
 def home_reach(reader: User) -> Q:
     """The notes that reach `reader`'s home feed: by people they follow, or public and carrying
-    a hashtag they follow (who may *see* a note is `Note.objects.visible_to`'s business)."""
+    a hashtag they follow or one linked with it (`followed_hashtag_ids`). Who may *see* a note
+    is `Note.objects.visible_to`'s business."""
     follows = Exists(Follow.objects.filter(follower=reader, followee=OuterRef("author_id")))
     tagged = Exists(
         NoteHashtag.objects.filter(
-            note_id=OuterRef("pk"),
-            hashtag_id__in=HashtagFollow.objects.filter(user=reader).values("hashtag_id"),
+            note_id=OuterRef("pk"), hashtag_id__in=followed_hashtag_ids(reader)
         )
     )
     return Q(follows) | Q(tagged, visibility=Visibility.PUBLIC)
@@ -93,6 +111,7 @@ def _tables() -> dict[str, str]:
     return {
         "note": Note._meta.db_table,
         "note_tags": NoteHashtag._meta.db_table,
+        "hashtag": Hashtag._meta.db_table,
         "follow": Follow._meta.db_table,
         "tag_follow": HashtagFollow._meta.db_table,
         "user": User._meta.db_table,
@@ -123,8 +142,15 @@ WHERE f.follower_id = %(reader)s {only_authors} AND {author_ok}
 
 # A followed tag's newest links (`notes.NoteHashtag`, index (hashtag, published_at, note)),
 # filtered on the note's state they carry; the note is read for the author's conditions only.
+# The followed tags are expanded to their groups first (`followed_hashtag_ids`): each tag of a
+# group gets its own index walk, and a note carrying two of them comes out once (the UNION).
 _TAGGED = """
-SELECT n.id, n.published_at FROM {tag_follow} hf
+SELECT n.id, n.published_at FROM (
+    SELECT hf.hashtag_id FROM {tag_follow} hf WHERE hf.user_id = %(reader)s
+    UNION
+    SELECT m.id FROM {tag_follow} hf JOIN {hashtag} h ON h.id = hf.hashtag_id
+    JOIN {hashtag} m ON m.group_id = h.group_id WHERE hf.user_id = %(reader)s
+) hf
 CROSS JOIN LATERAL (
     SELECT nt.note_id AS id, nt.published_at FROM {note_tags} nt
     JOIN {note} n ON n.id = nt.note_id
@@ -132,7 +158,6 @@ CROSS JOIN LATERAL (
       AND nt.visibility = %(public)s AND n.author_id <> %(reader)s {after} AND {author_ok}
     ORDER BY nt.published_at DESC, nt.note_id DESC LIMIT %(limit)s
 ) n
-WHERE hf.user_id = %(reader)s
 """
 
 

@@ -16,9 +16,17 @@ note climbing into the top few hundred shows within those minutes; followers-onl
 under Latest only.
 
 The note count in the head stops at NOTE_COUNT_CAP ("1,000+"), which bounds its cost too.
+
+A tag moderators linked with others across languages (`notes.HashtagGroup`: #美食 ↔ #food) is
+one topic: its page, its API and its Top list show the notes of the whole group, each once, and
+the caches here are kept per topic (`tag_topic_key`), so #美食 and #food share them. The head
+also counts the topic's public notes per language (`tag_language_counts`: "1,234 Simplified
+Chinese · 567 English") — the same for every reader, so computed once per
+LANGUAGE_COUNT_CACHE_SECONDS per topic (a GROUP BY over the topic's public notes: bench/feeds.py
+--part tags) — and names the group's other tags.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Value
@@ -29,6 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from notes import selectors as notes_selectors
 from notes.models import Hashtag
 from notes.parsing import hashtag_normalize
+from rednote.languages import LANGUAGE_NAMES
 
 from .models import HashtagFollow
 from .recompute import cached_value, cached_value_forget
@@ -44,6 +53,17 @@ TOP_SIZE = 500
 TOP_CACHE_SECONDS = 300
 NOTE_COUNT_CAP = 1000
 NOTE_COUNT_CACHE_SECONDS = 60
+LANGUAGE_COUNT_CACHE_SECONDS = 300
+# Notes whose language is none of LANGUAGE_NAMES ("mixed", not detected, a code not named).
+OTHER_LANGUAGES = "other"
+
+
+def tag_topic_key(*, hashtag: Hashtag) -> str:
+    """What the tag's caches are kept under: its group's when moderators linked it with others
+    ("g12"), else its own ("t34")."""
+    if hashtag.group_id is not None:
+        return f"g{hashtag.group_id}"
+    return f"t{hashtag.pk}"
 
 
 def _engagement(notes: QuerySet) -> QuerySet:
@@ -53,7 +73,15 @@ def _engagement(notes: QuerySet) -> QuerySet:
 
 
 def _top_key(hashtag: Hashtag) -> str:
-    return f"feeds:tag-top:v1:{hashtag.pk}"
+    return f"feeds:tag-top:v2:{tag_topic_key(hashtag=hashtag)}"
+
+
+def _count_key(hashtag: Hashtag) -> str:
+    return f"feeds:tag-count:v2:{tag_topic_key(hashtag=hashtag)}"
+
+
+def _languages_key(hashtag: Hashtag) -> str:
+    return f"feeds:tag-languages:v1:{tag_topic_key(hashtag=hashtag)}"
 
 
 def tag_top_forget(*, hashtag: Hashtag) -> None:
@@ -61,9 +89,21 @@ def tag_top_forget(*, hashtag: Hashtag) -> None:
     cached_value_forget(_top_key(hashtag))
 
 
+def tag_topics_forget(*, hashtag_ids: list[int], group_ids: list[int]) -> None:
+    """Forget what is cached for these tags' own topics and these groups' (Top lists, visitors'
+    note counts, counts per language): moderators linked or unlinked them
+    (`notes.events.hashtag_groups_changed`), so each now reads another set of notes."""
+    topics = [Hashtag(pk=pk) for pk in hashtag_ids]
+    topics += [Hashtag(group_id=group_id) for group_id in group_ids]
+    for topic in topics:
+        cached_value_forget(_top_key(topic))
+        cached_value_forget(_languages_key(topic))
+    cache.delete_many([_count_key(topic) for topic in topics])
+
+
 def tag_top_ids(*, hashtag: Hashtag) -> list[int]:
-    """The ids of the tag's TOP_SIZE most liked and collected public notes: cached, and
-    recomputed by one request at a time (`feeds.recompute`)."""
+    """The ids of the TOP_SIZE most liked and collected public notes of the tag's topic:
+    cached, and recomputed by one request at a time (`feeds.recompute`)."""
 
     def compute() -> list[int]:
         public = notes_selectors.notes_of_hashtag(hashtag=hashtag, viewer=None)
@@ -96,18 +136,64 @@ def tag_note_count(*, hashtag: Hashtag, viewer) -> int:
 
     if viewer is not None and viewer.is_authenticated:
         return count()
-    key = f"feeds:tag-count:v1:{hashtag.pk}"
-    return int(cache.get_or_set(key, count, NOTE_COUNT_CACHE_SECONDS) or 0)
+    return int(cache.get_or_set(_count_key(hashtag), count, NOTE_COUNT_CACHE_SECONDS) or 0)
+
+
+@dataclass(frozen=True)
+class LanguageCount:
+    """How many public notes of a topic are written in `language` (a BCP 47 code, or
+    OTHER_LANGUAGES), with the language's name in the reader's interface language."""
+
+    language: str
+    count: int
+
+    @property
+    def name(self) -> str:
+        if self.language == OTHER_LANGUAGES:
+            return str(_("Other languages"))
+        return str(LANGUAGE_NAMES[self.language])
+
+
+def tag_language_counts(*, hashtag: Hashtag) -> list[LanguageCount]:
+    """The public notes of the tag's topic (its group's, when linked) by language, most first,
+    each note counted once; the languages LANGUAGE_NAMES does not name are summed as
+    OTHER_LANGUAGES, last. What a visitor may see, so the same for every reader: cached per
+    topic for LANGUAGE_COUNT_CACHE_SECONDS and recomputed by one request at a time."""
+
+    def compute() -> list[tuple[str, int]]:
+        public = notes_selectors.notes_of_hashtag(hashtag=hashtag, viewer=None)
+        rows = public.order_by().values_list("language").annotate(n=Count("pk"))
+        counts: dict[str, int] = {}
+        for language, n in rows:
+            key = language if language in LANGUAGE_NAMES else OTHER_LANGUAGES
+            counts[key] = counts.get(key, 0) + n
+        return sorted(
+            counts.items(), key=lambda item: (item[0] == OTHER_LANGUAGES, -item[1], item[0])
+        )
+
+    rows = cached_value(_languages_key(hashtag), compute, seconds=LANGUAGE_COUNT_CACHE_SECONDS)
+    return [LanguageCount(language=language, count=n) for language, n in rows]
+
+
+def tag_group_others(*, hashtag: Hashtag) -> list[Hashtag]:
+    """The other tags of the tag's group, by name (none when it is in no group): one query."""
+    if hashtag.group_id is None:
+        return []
+    return list(
+        Hashtag.objects.filter(group_id=hashtag.group_id).exclude(pk=hashtag.pk).order_by("name")
+    )
 
 
 @dataclass(frozen=True)
 class TagHead:
     """What a tag page shows above its grid: the tag (with `follower_count` and
-    `viewer_follows`, see `hashtag_get_with_follow`) and how many of its notes the reader may
-    see."""
+    `viewer_follows`, see `hashtag_get_with_follow`), how many of its topic's notes the reader
+    may see, the topic's public notes per language, and the other tags of its group."""
 
     hashtag: Hashtag
     note_count: int
+    languages: list[LanguageCount] = field(default_factory=list)
+    group_tags: list[Hashtag] = field(default_factory=list)
 
     @property
     def note_count_capped(self) -> bool:
@@ -144,7 +230,14 @@ def hashtag_get_with_follow(*, name: str, viewer) -> Hashtag:
 
 
 def tag_head(*, name: str, viewer) -> TagHead:
-    """The tag (404 when unknown), the number of its notes `viewer` may see, its followers and
-    whether `viewer` follows it: two queries."""
+    """The tag (404 when unknown), the number of its topic's notes `viewer` may see, its
+    followers and whether `viewer` follows it, its topic's public notes per language and the
+    other tags of its group: two queries, one more for a linked tag, one more when the counts
+    per language are due."""
     tag = hashtag_get_with_follow(name=name, viewer=viewer)
-    return TagHead(hashtag=tag, note_count=tag_note_count(hashtag=tag, viewer=viewer))
+    return TagHead(
+        hashtag=tag,
+        note_count=tag_note_count(hashtag=tag, viewer=viewer),
+        languages=tag_language_counts(hashtag=tag),
+        group_tags=tag_group_others(hashtag=tag),
+    )

@@ -34,8 +34,10 @@ def _tab(request: HttpRequest) -> str:
 @require_GET
 @visitor_page_cache(scopes=tag_page_scopes, query=(TAB_PARAMETER, "cursor"))
 def tag(request: HttpRequest, name: str) -> HttpResponse:
-    """`/tags/<name>/`: the notes of a topic, newest first (`?tab=top`: most liked and
-    collected first), the number of notes the reader may see, and the follow button."""
+    """`/tags/<name>/`: the notes of a topic — the tag's, or its group's when moderators
+    linked it with others — newest first (`?tab=top`: most liked and collected first), the
+    number of notes the reader may see, the public ones per language, the group's other tags
+    and the follow button."""
     tab = _tab(request)
     if request.htmx and request.GET.get("cursor"):
         # "Load more" renders only the next cards: the tag is enough, no counts.
@@ -49,6 +51,8 @@ def tag(request: HttpRequest, name: str) -> HttpResponse:
             "hashtag": hashtag,
             "note_count": head.note_count,
             "note_count_capped": head.note_count_capped,
+            "languages": head.languages,
+            "group_tags": head.group_tags,
             "tab": tab,
             "tabs": [
                 (key, label, tag_url if key == tag_selectors.LATEST else f"{tag_url}?tab={key}")

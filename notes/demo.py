@@ -10,7 +10,9 @@ nothing. Comments are posted through `comment_create` in the seed's order, as tw
 a row's `parent` is its top-level comment and `reply_to` the person it answers — the author of
 the latest earlier reply of that person in the thread when there is one (a reply to a reply),
 else the top-level comment, with `reply_to` then set as the seed says. The seed's
-`translation` fields belong to the translations app.
+`translation` fields belong to the translations app. The seed's `hashtag_groups` (lists of tag
+names: `["美食", "food"]`) are linked as moderators link them (`hashtags_link`), after the notes,
+so the quick start's tag pages show each topic across languages; a tag no note uses yet is made.
 """
 
 import hashlib
@@ -26,10 +28,12 @@ from accounts.demo import demo_user
 from accounts.models import User
 from rednote.demo import DemoContext, SectionResult, register
 
-from .models import Board, BoardNote, Comment, Note, NoteImage, NoteLike
+from .models import Board, BoardNote, Comment, Hashtag, Note, NoteImage, NoteLike
+from .parsing import hashtag_normalize
 from .services import (
     board_create,
     comment_create,
+    hashtags_link,
     media_upload,
     note_collect,
     note_create,
@@ -232,6 +236,31 @@ def _reaction_at(context: DemoContext, key: str, handle: str) -> datetime:
     return min(published_at + delay, timezone.now())
 
 
+def hashtag_groups_load(context: DemoContext) -> SectionResult:
+    """Each row of `hashtag_groups` linked as one group; a row whose tags are linked together
+    already is left as it is (not new)."""
+    result = SectionResult()
+    for names in context.data.get("hashtag_groups", []):
+        result.total += 1
+        tags = [_demo_hashtag(name) for name in names]
+        group_ids = {tag.group_id for tag in tags}
+        if len(group_ids) == 1 and None not in group_ids:
+            continue
+        hashtags_link(hashtags=tags, name=" · ".join(tag.display_name for tag in tags))
+        result.created += 1
+    return result
+
+
+def _demo_hashtag(name: str) -> Hashtag:
+    key = hashtag_normalize(name.lstrip("#＃"))
+    if not key:
+        raise ValidationError({"hashtag_groups": [f"Not a tag: {name!r}."]})
+    tag, _created = Hashtag.objects.get_or_create(
+        name=key, defaults={"display_name": name.lstrip("#＃")}
+    )
+    return tag
+
+
 def _demo_note(context: DemoContext, key: str) -> Note | None:
     """The loaded note with this seed key; None for a note left out by `notes_limit`."""
     if key in context.loaded["notes"]:
@@ -245,3 +274,4 @@ register("notes", order=30, load=notes_load)
 register("likes", order=40, load=likes_load)
 register("boards", order=50, load=boards_load)
 register("comments", order=55, load=comments_load)
+register("hashtag_groups", order=58, load=hashtag_groups_load)

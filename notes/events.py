@@ -32,6 +32,11 @@ hidden, and public or followers-only. The two circulation events say who may rea
 
 Board deletion sends no per-note `note_uncollected`.
 
+Hashtag groups (`notes.services.hashtag_groups`):
+- hashtag_groups_changed(hashtag_ids, group_ids): moderators linked or unlinked tags; the tags
+  `hashtag_ids` changed group, from or to the groups `group_ids` (some may be gone: merged or
+  dissolved). Every tag page of those tags and of the groups' tags now shows other notes.
+
 Comments (two levels: a top-level comment and its replies):
 - comment_created(comment_id, note_id, note_author_id, author_id, parent_id, reply_to_user_id,
   mentioned_user_ids): a comment was posted. `parent_id` is None for a top-level comment, else
@@ -57,3 +62,4 @@ comment_created = Signal()
 comment_deleted = Signal()
 comment_liked = Signal()
 comment_unliked = Signal()
+hashtag_groups_changed = Signal()

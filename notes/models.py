@@ -40,12 +40,54 @@ class NoteStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class HashtagGroup(models.Model):
+    """Hashtags moderators linked as one topic across languages (#美食 ↔ #food): each tag's
+    page shows the notes of the whole group, and following one tag follows the group.
+
+    A tag belongs to at most one group (`Hashtag.group`); the links of its notes carry a copy of
+    that group (`NoteHashtag.group`) so a group's page walks one index, newest first. Written
+    only through `notes.services.hashtag_groups`, which keeps those copies right."""
+
+    name = models.CharField(
+        _("name"),
+        max_length=100,
+        blank=True,
+        help_text=_("For moderators only; the tags' pages show the tags themselves."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("hashtag group")
+        verbose_name_plural = _("hashtag groups")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name or gettext("Hashtag group %(id)s") % {"id": self.pk}
+
+
 class Hashtag(models.Model):
-    """A topic. `name` is the normalised key (NFKC + casefold); `display_name` as first typed."""
+    """A topic. `name` is the normalised key (NFKC + casefold); `display_name` as first typed.
+    `group`: the tags it is linked with across languages, if any (`HashtagGroup`)."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     display_name = models.CharField(_("display name"), max_length=100)
     created_at = models.DateTimeField(default=timezone.now)
+    group = models.ForeignKey(
+        HashtagGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hashtags",
+        verbose_name=_("group"),
+    )
 
     class Meta:
         verbose_name = _("hashtag")
@@ -207,9 +249,15 @@ class NoteHashtagQuerySet(models.QuerySet):
             "pk", *NOTE_STATE_COLUMNS
         )
         by_note = {state.pop("pk"): state for state in states}
+        groups = dict(
+            Hashtag.objects.filter(
+                pk__in={link.hashtag_id for link in objs}, group__isnull=False
+            ).values_list("pk", "group_id")
+        )
         for link in objs:
             for column, value in by_note.get(link.note_id, {}).items():
                 setattr(link, column, value)
+            link.group_id = groups.get(link.hashtag_id)
         return super().bulk_create(objs, *args, **kwargs)
 
     def follow_notes(self, note_ids) -> int:
@@ -244,6 +292,18 @@ class NoteHashtag(models.Model):
         max_length=10, choices=Visibility.choices, db_default=Visibility.PRIVATE
     )
     is_hidden = models.BooleanField(db_default=True)
+    # A copy of the hashtag's group (`Hashtag.group`), so the page of a linked tag walks the
+    # group's links newest first in one index (`note_hashtag_group_latest`) instead of merging
+    # each tag's. Written when the link is made (`bulk_create`) and whenever moderators link or
+    # unlink the tag (`notes.services.hashtag_groups`).
+    group = models.ForeignKey(
+        HashtagGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
 
     objects = NoteHashtagQuerySet.as_manager()
 
@@ -253,6 +313,11 @@ class NoteHashtag(models.Model):
         unique_together = [("note", "hashtag")]
         indexes = [
             models.Index(fields=["hashtag", "-published_at", "-note"], name="note_hashtag_latest"),
+            models.Index(
+                fields=["group", "-published_at", "-note"],
+                condition=Q(group__isnull=False),
+                name="note_hashtag_group_latest",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,10 @@ whatever is new or merely changed elsewhere may show up to `VISITOR_PAGE_CACHE_S
   keeps an unhidden note's page fresh).
 - A note saved (an edit of its text, location, visibility or status): its page and its author's
   profile. A tag taken off a note: that tag's page.
+- A tag's page shows the notes of its whole group (tags moderators linked, `HashtagGroup`), so
+  wherever a tag's page is bumped above, so are the pages of the other tags of its group; and
+  linking or unlinking tags (`hashtag_groups_changed`) bumps the pages of those tags and of
+  every tag of the groups they left or joined.
 - `user_suspended`, an account deactivated or deleted: `SITE_SCOPE`, everything (the person's
   notes may be on any page).
 - A profile saved (name, bio, avatar, handle — the old handle's page too — likes made private...):
@@ -39,6 +43,7 @@ business flow (as `accounts.authentication` keeps its token cache), and it catch
 
 from typing import Any
 
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from accounts import events as accounts_events
@@ -101,7 +106,11 @@ def _profile_scopes_of(user_id: int) -> list[str]:
 
 
 def _tag_scopes(hashtags) -> list[str]:
-    return [tag_scope(name) for name in hashtags.values_list("name", flat=True)]
+    """The pages of `hashtags` (a queryset) and of the other tags of their groups, which show
+    the same notes: one query."""
+    groups = hashtags.filter(group__isnull=False).values("group_id")
+    linked = Hashtag.objects.filter(Q(pk__in=hashtags.values("pk")) | Q(group_id__in=groups))
+    return [tag_scope(name) for name in linked.values_list("name", flat=True)]
 
 
 def on_note_withdrawn(
@@ -147,6 +156,14 @@ def on_note_tags_changed(sender, instance, action: str, pk_set=None, reverse=Fal
         scope_bump(*_tag_scopes(Hashtag.objects.filter(pk__in=pk_set)))
 
 
+def on_hashtag_groups_changed(
+    *, hashtag_ids: list[int], group_ids: list[int], **_kwargs: Any
+) -> None:
+    """Tags linked or unlinked: their pages and those of every tag of the groups involved."""
+    hashtags = Hashtag.objects.filter(Q(pk__in=hashtag_ids) | Q(group_id__in=group_ids))
+    scope_bump(*_tag_scopes(hashtags))
+
+
 def on_user_pre_save(sender, instance: User, update_fields=None, **_kwargs) -> None:
     """Remember the stored handle and active flag when this save may change them."""
     if instance._state.adding or instance.pk is None:
@@ -190,6 +207,9 @@ def connect() -> None:
         (events.comment_unliked, "unliked"),
     ):
         signal.connect(on_comment_changed, dispatch_uid=f"notes.page_scopes.comment_{name}")
+    events.hashtag_groups_changed.connect(
+        on_hashtag_groups_changed, dispatch_uid="notes.page_scopes.hashtag_groups"
+    )
     accounts_events.user_suspended.connect(
         on_user_suspended, dispatch_uid="notes.page_scopes.suspended"
     )

@@ -29,6 +29,7 @@ from .models import (
     BoardNote,
     Hashtag,
     Note,
+    NoteHashtag,
     NoteImage,
     NoteLike,
     note_published_q,
@@ -160,10 +161,11 @@ _TAG_LINK = "hashtag_links__"
 
 
 def notes_of_hashtag(*, hashtag: Hashtag, viewer) -> QuerySet:
-    """A tag page: the published notes carrying `hashtag` (a stored one: `hashtag_get`) that
+    """A tag page: the published notes carrying `hashtag` (a stored one: `hashtag_get`) — or,
+    when moderators linked it into a group (`hashtag.group_id`), any tag of that group — that
     `viewer` may see, without those of people they muted, newest first by `tagged_at` (the
-    link's copy of `published_at`, annotated) then id. `feeds.tag_selectors.tag_notes`
-    orders it for each tab.
+    link's copy of `published_at`, annotated) then id; each note once. `feeds.tag_selectors.
+    tag_notes` orders it for each tab.
 
     Read through the note's link to the tag (`NoteHashtag`): the visibility rule
     (`note_visible_q`) and "published" are checked on the link's copies of the note's state,
@@ -171,12 +173,24 @@ def notes_of_hashtag(*, hashtag: Hashtag, viewer) -> QuerySet:
     tag's newest links, skips what the reader may not see without reading those notes, and
     joins a note for each row it keeps — the cost of a first page is the same for a tag of 25
     year-old notes and for one on 21k notes. The author's conditions (active, follows,
-    blocks, mutes) are read on the joined note, for those rows only."""
-    rule = (
-        Q(**{f"{_TAG_LINK}hashtag": hashtag.pk})
-        & note_visible_q(viewer, state=_TAG_LINK)
-        & note_published_q(state=_TAG_LINK)
-    )
+    blocks, mutes) are read on the joined note, for those rows only.
+
+    A group's page walks the links that carry the group's copy (`NoteHashtag.group`, index
+    (group, published_at, note)) the same way; a note tagged with two of the group's tags has a
+    link for each, and only the one of its lowest tag id is kept (a probe of the note's own
+    links, by the (note, hashtag) unique index), so it shows once and the keyset stays exact."""
+    tag: Q
+    if hashtag.group_id is None:
+        tag = Q(**{f"{_TAG_LINK}hashtag": hashtag.pk})
+    else:
+        # Within the one filter() below, so the OuterRef is the same joined link.
+        twin = NoteHashtag.objects.filter(
+            note_id=OuterRef("pk"),
+            group_id=hashtag.group_id,
+            hashtag_id__lt=OuterRef(f"{_TAG_LINK}hashtag_id"),
+        )
+        tag = Q(Q(**{f"{_TAG_LINK}group": hashtag.group_id}), ~Exists(twin))
+    rule = tag & note_visible_q(viewer, state=_TAG_LINK) & note_published_q(state=_TAG_LINK)
     notes = (
         Note.objects.filter(rule)
         .without_muted_by(viewer)

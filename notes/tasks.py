@@ -8,6 +8,7 @@ from rednote.tasks import RETRY_POLICY
 from .models import Note, NoteImage
 from .search import note_search_document_update
 from .services import note_image_process
+from .services.hashtag_groups import hashtag_links_group_sync
 
 
 @shared_task(name="notes.image_process", acks_late=True, **RETRY_POLICY)  # routed to "images"
@@ -35,3 +36,10 @@ def note_search_document_refresh_task(note_id: int) -> None:
     if note is None:  # deleted meanwhile
         return
     note_search_document_update(note)
+
+
+@shared_task(name="notes.hashtag_links_group_sync", acks_late=True, **RETRY_POLICY)
+def hashtag_links_group_sync_task(hashtag_ids: list[int]) -> None:
+    """Copy the tags' groups onto their notes' links again, a minute after moderators linked
+    or unlinked them (idempotent: reads each tag's group as it is now)."""
+    hashtag_links_group_sync(hashtag_ids=hashtag_ids)

@@ -76,8 +76,9 @@ urlpatterns = [
     # Feeds.
     path("feeds/home/", home_api.HomeFeedApi.as_view(), name="feeds-home"),
     path("feeds/discover/", discover_api.DiscoverApi.as_view(), name="feeds-discover"),
-    # Hashtags: a tag's notes, following it, trending.
+    # Hashtags: a tag, its notes, following it, trending.
     path("tags/trending/", tags_api.TrendingTagsApi.as_view(), name="tags-trending"),
+    path("tags/<str:name>/", tags_api.TagDetailApi.as_view(), name="tag-detail"),
     path("tags/<str:name>/notes/", tags_api.TagNotesApi.as_view(), name="tag-notes"),
     path("tags/<str:name>/follow/", tags_api.TagFollowApi.as_view(), name="tag-follow"),
     path("search/", search_api.SearchApi.as_view(), name="search"),

@@ -31,6 +31,7 @@ def test_demo_sections_every_app_registers_its_own_in_load_order():
         "boards",
         "comments",
         "translations",
+        "hashtag_groups",
         "discover_ranks",
         "admin",
     ]
@@ -42,6 +43,7 @@ def test_demo_sections_every_app_registers_its_own_in_load_order():
         "notes.demo",
         "notes.demo",
         "translations.demo",
+        "notes.demo",
         "feeds.demo",
         "accounts.demo",
     ]

@@ -51,6 +51,64 @@ class TagSerializer(serializers.Serializer):
         return self.context["request"].build_absolute_uri(tag.get_absolute_url())
 
 
+class LinkedTagSerializer(serializers.Serializer):
+    name = serializers.CharField(read_only=True)
+    display_name = serializers.CharField(read_only=True)
+    url = serializers.SerializerMethodField(help_text=gettext_lazy("The tag's page."))
+
+    def get_url(self, tag) -> str:
+        return self.context["request"].build_absolute_uri(tag.get_absolute_url())
+
+
+class LanguageCountSerializer(serializers.Serializer):
+    language = serializers.CharField(
+        read_only=True,
+        help_text=gettext_lazy("A BCP 47 code, or “other” for every language not listed."),
+    )
+    name = serializers.CharField(
+        read_only=True, help_text=gettext_lazy("The language's name in your interface language.")
+    )
+    notes = serializers.IntegerField(source="count", read_only=True)
+
+
+class TagDetailSerializer(TagSerializer):
+    """The tag page's head (`tag_selectors.tag_head`)."""
+
+    note_count = serializers.IntegerField(
+        read_only=True,
+        help_text=gettext_lazy(
+            "Notes of the topic you may see, counted up to 1,000 (`note_count_capped`)."
+        ),
+    )
+    note_count_capped = serializers.BooleanField(read_only=True)
+    group = LinkedTagSerializer(
+        source="group_tags",
+        many=True,
+        read_only=True,
+        help_text=gettext_lazy(
+            "The tags moderators linked with this one across languages: its notes and its "
+            "followers are theirs too."
+        ),
+    )
+    languages = LanguageCountSerializer(
+        many=True,
+        read_only=True,
+        help_text=gettext_lazy(
+            "The topic's public notes by language, most first; recounted every few minutes."
+        ),
+    )
+
+    def to_representation(self, head):
+        data = super().to_representation(head.hashtag)
+        data.update(
+            note_count=head.note_count,
+            note_count_capped=head.note_count_capped,
+            group=LinkedTagSerializer(head.group_tags, many=True, context=self.context).data,
+            languages=LanguageCountSerializer(head.languages, many=True).data,
+        )
+        return data
+
+
 class TrendingTagSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
     display_name = serializers.CharField(read_only=True)
@@ -79,6 +137,28 @@ class TrendingTagSerializer(serializers.Serializer):
 
 class TrendingSerializer(serializers.Serializer):
     results = TrendingTagSerializer(many=True, read_only=True)
+
+
+# --- A tag ---------------------------------------------------------------------------------
+
+
+class TagDetailApi(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        tags=[TAG_TAGS],
+        operation_id="tags_retrieve",
+        summary=gettext_lazy("A tag"),
+        description=gettext_lazy(
+            "What the tag page shows above its notes: the tag, its followers, how many of its "
+            "topic's notes you may see, its public notes per language and the tags linked with "
+            "it across languages (a group: its notes are listed with this tag's)."
+        ),
+        responses={200: TagDetailSerializer, **error_responses(404)},
+    )
+    def get(self, request, name: str):
+        head = tag_selectors.tag_head(name=name, viewer=request.user)
+        return Response(TagDetailSerializer(head, context={"request": request}).data)
 
 
 # --- A tag's notes ------------------------------------------------------------------------
@@ -118,7 +198,8 @@ _TAB_PARAMETER = OpenApiParameter(
             "{}{}",
             gettext_lazy(
                 "The notes of the tag page: published notes the viewer may see, without those "
-                "of people they muted. "
+                "of people they muted. A tag moderators linked with others across languages "
+                "lists the notes of every tag of its group, each once. "
             ),
             LIST_DESCRIPTION,
         ),
@@ -151,6 +232,8 @@ class TagNotesApi(NoteListApi):
         if self._tab() != tag_selectors.LATEST:
             return None
         hashtag = notes_selectors.hashtag_get(name=self.kwargs["name"])
+        if hashtag.group_id is not None:
+            return _GROUP_LATEST_PAGES, (hashtag.group_id,)
         return _LATEST_PAGES, (hashtag.pk,)
 
 
@@ -158,6 +241,14 @@ _LATEST_PAGES = note_pages(
     TagLatestPagination,
     lambda viewer, hashtag_id: tag_selectors.tag_notes(
         hashtag=Hashtag(pk=hashtag_id), viewer=viewer, tab=tag_selectors.LATEST
+    ),
+    ids=1,
+)
+# A linked tag's Latest is its group's (`notes_of_hashtag` reads only the group's id then).
+_GROUP_LATEST_PAGES = note_pages(
+    TagLatestPagination,
+    lambda viewer, group_id: tag_selectors.tag_notes(
+        hashtag=Hashtag(group_id=group_id), viewer=viewer, tab=tag_selectors.LATEST
     ),
     ids=1,
 )

@@ -28,6 +28,14 @@ from .comments import (
     comment_unlike,
 )
 from .compose import note_collect_into_new_board, note_compose
+from .hashtag_groups import (
+    hashtag_group_delete,
+    hashtag_group_problems,
+    hashtag_group_save,
+    hashtag_links_group_sync,
+    hashtags_link,
+    hashtags_unlink,
+)
 from .images import note_image_process
 from .likes import note_like, note_unlike
 from .notes import (
@@ -56,6 +64,12 @@ __all__ = [
     "comment_moderation_delete",
     "comment_unhide",
     "comment_unlike",
+    "hashtag_group_delete",
+    "hashtag_group_problems",
+    "hashtag_group_save",
+    "hashtag_links_group_sync",
+    "hashtags_link",
+    "hashtags_unlink",
     "media_upload",
     "note_collect",
     "note_collect_into_new_board",
