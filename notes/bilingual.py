@@ -38,6 +38,7 @@ from translations.bilingual import (
 )
 from translations.detection import MIXED, language_detect
 from translations.services import (
+    Reason,
     TranslationRequest,
     TranslationResult,
     translation_feedback_record,
@@ -85,7 +86,7 @@ def reader_get(request: HttpRequest, *, target: str | None = None) -> Reader:
     else:
         reads, auto = ui, False
         # Counted by address, as the API's throttles count visitors (TRUSTED_PROXY_COUNT).
-        visitor = BaseThrottle().get_ident(request) or None
+        visitor = BaseThrottle().get_ident(request) or None  # type: ignore[arg-type]
     reads = reads or list(settings.CONTENT_LANGUAGES[:1])
     return Reader(
         user=user, reads=tuple(reads), target=target or reads[0], auto=auto, visitor=visitor
@@ -148,6 +149,17 @@ class Show:
     NOT_SET_UP = "not_set_up"  # no provider and no community translation
 
 
+@dataclass(frozen=True)
+class _Part:
+    """A translation result with the part of the content it translates."""
+
+    result: TranslationResult
+    part: str
+
+    def __getattr__(self, name):
+        return getattr(self.result, name)
+
+
 @dataclass
 class Bilingual:
     """The translation block of a note (`parts`: title, body) or a comment (one part)."""
@@ -156,7 +168,7 @@ class Bilingual:
     object_id: int
     target: str
     show: str
-    parts: list[TranslationResult] = field(default_factory=list)
+    parts: list[_Part] = field(default_factory=list)  # the translations shown
     detail: str = ""
 
     @property
@@ -170,22 +182,13 @@ class Bilingual:
 
     @property
     def labels(self) -> list[str]:
-        return list(dict.fromkeys(translation_label(part) for part in self.parts if part.is_done))
+        return list(
+            dict.fromkeys(translation_label(part.result) for part in self.parts if part.is_done)
+        )
 
     @property
     def community(self) -> bool:
         return any(part.kind == "community" for part in self.parts if part.is_done)
-
-
-@dataclass(frozen=True)
-class _Part:
-    """A translation result with the part of the content it translates."""
-
-    result: TranslationResult
-    part: str
-
-    def __getattr__(self, name):
-        return getattr(self.result, name)
 
 
 def _block(
@@ -207,21 +210,23 @@ def _block(
             show = Show.NOT_SET_UP
         else:
             show = Show.LOAD if reader.auto else Show.BUTTON
-        return Bilingual(kind, object_id, reader.target, show, done)  # type: ignore[arg-type]
+        return Bilingual(kind, object_id, reader.target, show, done)
     return Bilingual(kind, object_id, reader.target, *_state(results, done))
 
 
-def _state(results: Sequence[TranslationResult | None], done) -> tuple[str, list, str]:
+def _state(
+    results: Sequence[TranslationResult | None], done: list[_Part]
+) -> tuple[str, list[_Part], str]:
     """The state of a block from the service's answers (each text's): any being made → pending;
     anything translated → ready; else unavailable with the first reason worth telling."""
-    answered = [r for r in results if r is not None and r.reason not in ("empty",)]
+    answered = [r for r in results if r is not None and r.reason != Reason.EMPTY]
     if any(r.is_pending for r in answered):
         return Show.PENDING, done, ""
     if done:
         return Show.READY, done, ""
     for result in answered:
         if result.is_unavailable:
-            if result.reason == "not_configured":
+            if result.reason == Reason.NOT_CONFIGURED:
                 return Show.NOT_SET_UP, [], result.detail
             return Show.UNAVAILABLE, [], result.detail
     return Show.UNAVAILABLE, [], ""
@@ -238,12 +243,12 @@ def page_bilingual_attach(
     requests: list[TranslationRequest] = []
     slots: list[tuple[Note | Comment, str, int, list[str], int]] = []
     if note is not None:
-        note.bilingual = None
+        note.bilingual = None  # type: ignore[attr-defined]
         if text_needs_translation(reader, note.language, f"{note.title}\n{note.body}"):
             slots.append((note, "note", len(requests), ["title", "body"], 2))
             requests.extend(note_requests(note))
     for comment in comments:
-        comment.bilingual = None
+        comment.bilingual = None  # type: ignore[attr-defined]
         if text_needs_translation(reader, comment.language, comment.body):
             slots.append((comment, "comment", len(requests), [""], 1))
             requests.append(comment_request(comment, thread_note))
@@ -252,15 +257,16 @@ def page_bilingual_attach(
     configured = machine_translation_configured()
     ready = translations_ready_many(requests=requests, target=reader.target)
     for obj, kind, start, parts, count in slots:
-        obj.bilingual = _block(  # type: ignore[attr-defined]
+        block = _block(
             kind,
-            obj.pk,  # type: ignore[attr-defined]
+            obj.pk,
             reader,
             ready[start : start + count],
             parts,
             ready_only=True,
             configured=configured,
         )
+        setattr(obj, "bilingual", block)  # noqa: B010 - a page attribute, not a field
 
 
 # --- Translating on request (the buttons, auto-translate, the API) ------------------------------
@@ -314,7 +320,8 @@ def thread_comments_get(*, viewer, note: Note, ids: Sequence[int]) -> list[Comme
     thread API shows it (top-level comments and their first replies). In page order."""
     if not ids:
         page = comments_selectors.note_thread(viewer=viewer, note=note)
-        return [c for top in page.comments for c in (top, *top.previews)][:THREAD_TRANSLATION_MAX]
+        shown = [c for top in page.comments for c in (top, *top.previews)]  # type: ignore[attr-defined]
+        return shown[:THREAD_TRANSLATION_MAX]
     wanted = list(dict.fromkeys(ids))[:THREAD_TRANSLATION_MAX]
     found = {
         c.pk: c

@@ -45,7 +45,7 @@ class LanguageQuerySerializer(serializers.Serializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lang"].choices = list(settings.CONTENT_LANGUAGES)
+        self.fields["lang"].choices = list(settings.CONTENT_LANGUAGES)  # type: ignore[attr-defined]
 
 
 KIND_HELP = gettext_lazy("`machine` or `community` (a reader's translation).")

@@ -154,7 +154,7 @@ def translation_suggest(request: HttpRequest, kind: str, object_id: int) -> Http
 def _suggestion(request: HttpRequest, suggestion_id: int):
     suggestion = get_object_or_404(CommunityTranslation, pk=suggestion_id, is_hidden=False)
     model = ContentType.objects.get_for_id(suggestion.content_type_id).model_class()
-    kind = {Note: "note", Comment: "comment"}.get(model)  # type: ignore[call-overload]
+    kind = {Note: "note", Comment: "comment"}.get(model) if model is not None else None
     if kind is None:
         raise Http404
     content, note = _content(request, kind, suggestion.object_id)
