@@ -170,6 +170,9 @@ class Bilingual:
     show: str
     parts: list[_Part] = field(default_factory=list)  # the translations shown
     detail: str = ""
+    #: A LOAD block asks for itself, unless the page's "Translate thread" asks for it with the
+    #: others in one batch (the thread's first page, with auto-translate).
+    batched: bool = False
 
     @property
     def dom_id(self) -> str:
@@ -233,12 +236,19 @@ def _state(
 
 
 def page_bilingual_attach(
-    reader: Reader, *, note: Note | None, comments: Iterable[Comment], thread_note: Note
-) -> None:
+    reader: Reader,
+    *,
+    note: Note | None,
+    comments: Iterable[Comment],
+    thread_note: Note,
+    batched: bool = False,
+) -> bool:
     """Give `note` (when given) and each of `comments` (all under `thread_note`) a `bilingual`
     block when the reader does not read its language (else None): what is ready at once,
-    otherwise a button or, with auto-translate, a block that asks at once. Two queries for the
-    whole page (the community translations and the cache), whatever the number of comments."""
+    otherwise a button or, with auto-translate, a block that asks at once (with `batched`, the
+    comments' blocks leave that to the thread's "Translate thread", one request for them all).
+    Two queries for the whole page (the community translations and the cache), whatever the
+    number of comments. Returns whether some comment waits for that batch."""
     comments = list(comments)
     requests: list[TranslationRequest] = []
     slots: list[tuple[Note | Comment, str, int, list[str], int]] = []
@@ -253,7 +263,8 @@ def page_bilingual_attach(
             slots.append((comment, "comment", len(requests), [""], 1))
             requests.append(comment_request(comment, thread_note))
     if not requests:
-        return
+        return False
+    waiting = False
     configured = machine_translation_configured()
     ready = translations_ready_many(requests=requests, target=reader.target)
     for obj, kind, start, parts, count in slots:
@@ -266,7 +277,10 @@ def page_bilingual_attach(
             ready_only=True,
             configured=configured,
         )
+        if kind == "comment" and batched and block.show == Show.LOAD:
+            block.batched = waiting = True
         setattr(obj, "bilingual", block)  # noqa: B010 - a page attribute, not a field
+    return waiting
 
 
 # --- Translating on request (the buttons, auto-translate, the API) ------------------------------

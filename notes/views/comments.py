@@ -45,10 +45,14 @@ def comments_thread_context(
         shown = [c for top in thread.comments for c in (top, *top.previews)]
         prefetch_related_objects(shown, "mentions")
     reader = bilingual.reader_get(request)
-    bilingual.page_bilingual_attach(
-        reader, note=note if with_note else None, comments=shown, thread_note=note
+    thread_auto = bilingual.page_bilingual_attach(
+        reader,
+        note=note if with_note else None,
+        comments=shown,
+        thread_note=note,
+        batched=with_note,
     )
-    return {"note": note, "thread": thread, "reader": reader}
+    return {"note": note, "thread": thread, "reader": reader, "thread_auto": thread_auto}
 
 
 def _note_for_comments(request: HttpRequest, note_id: int) -> Note:

@@ -179,12 +179,37 @@ def test_unavailable_provider_says_so(reader, note, author, settings):
     assert "Translation unavailable" in html
 
 
-def test_auto_translate_asks_at_once(reader, reader_user, note, author, provider):
+def test_auto_translate_asks_at_once_the_thread_in_one_batch(
+    reader, reader_user, note, author, provider
+):
     reader_user.auto_translate = True
     reader_user.save(update_fields=["auto_translate"])
     comment = services.comment_create(author=author, note=note, body="第一条", language="zh-Hans")
-    block = _block(_page(reader, note), "comment", comment.pk)
-    assert 'data-state="load"' in block and 'hx-trigger="load"' in block
+    replies = [
+        services.comment_create(
+            author=author, note=note, body=f"回复{n}", parent=comment, language="zh-Hans"
+        )
+        for n in range(3)
+    ]
+    html = _page(reader, note)
+    # The note asks for itself; the thread's comments are asked for by "Translate thread" on
+    # load, in one request.
+    assert 'hx-trigger="load"' in _block(html, "note", note.pk)
+    block = _block(html, "comment", comment.pk)
+    assert 'data-state="load"' in block and "hx-trigger" not in block
+    assert 'hx-trigger="submit, load"' in html
+    assert provider.calls == []  # the page itself asks nothing
+    # Replies expanded later ask for themselves.
+    url = reverse("notes:comment_replies", kwargs={"comment_id": comment.pk})
+    expanded = reader.get(url + "?cursor=", **HTMX).content.decode()
+    if replies[-1].body in expanded:
+        assert 'hx-trigger="load"' in _block(expanded, "comment", replies[-1].pk)
+
+
+def test_without_auto_translate_nothing_is_asked_on_load(reader, note, author, provider):
+    services.comment_create(author=author, note=note, body="第一条", language="zh-Hans")
+    html = _page(reader, note)
+    assert 'hx-trigger="submit, load"' not in html and 'data-state="button"' in html
 
 
 def test_translate_thread_is_one_provider_call(reader, note, author, provider):
