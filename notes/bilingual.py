@@ -353,8 +353,13 @@ def translation_feedback(*, reader: Reader, content: Note | Comment, note: Note,
     stored, and the note's visitor page made fresh."""
     if isinstance(content, Note):
         text = f"{content.title}\n{content.body}".strip()
+        requests = note_requests(content)[1:]  # the body: what a bad translation is mostly of
     else:
         text = content.body
+        requests = [comment_request(content, note)]
+    # What the reader was shown (a community translation is recorded as such, and leaves the
+    # machine cache alone).
+    shown = translations_ready_many(requests=requests, target=reader.target)[0]
     outcome = translation_feedback_record(
         user=reader.user,  # type: ignore[arg-type]
         content=content,
@@ -362,6 +367,7 @@ def translation_feedback(*, reader: Reader, content: Note | Comment, note: Note,
         text=text,
         source=content.language,
         target=reader.target,
+        shown=shown,
     )
     detection = outcome.detection
     if detection is not None and detection.stored and detection.stored != content.language:

@@ -355,3 +355,26 @@ def test_feedback_is_recorded(reader, reader_user, note, author):
     assert feedback.reporter == reader_user and feedback.kind == "wrong_language"
     comment.refresh_from_db()
     assert comment.language == "zh-Hans"  # detected again
+
+
+def test_bad_translation_of_a_community_translation_is_recorded_as_such(reader, note, author):
+    comment = services.comment_create(
+        author=author, note=note, body="欢迎来大理", language="zh-Hans"
+    )
+    suggestion = _accepted(comment, author, "en", "Welcome to Dali")
+    url = reverse("notes:translation_feedback", kwargs={"kind": "comment", "object_id": comment.pk})
+    reader.post(url, {"feedback": "bad_translation", "lang": "en"}, **HTMX)
+    feedback = TranslationFeedback.objects.get()
+    assert feedback.community_translation_id == suggestion.pk
+    assert feedback.translation_text == "Welcome to Dali"
+
+
+def test_the_discover_overlay_shows_the_translations(reader, note, author):
+    comment = services.comment_create(
+        author=author, note=note, body="欢迎来大理", language="zh-Hans"
+    )
+    _accepted(comment, author, "en", "Welcome to Dali")
+    response = reader.get(reverse("notes:detail", kwargs={"note_id": note.pk}), **HTMX)
+    html = response.content.decode()
+    assert "note-overlay-page" in html
+    assert "Welcome to Dali" in _block(html, "comment", comment.pk)
