@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, permissions, status
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from rednote.api import error_responses
@@ -78,11 +79,14 @@ class NoteCommentsApi(generics.ListAPIView):
     serializer_class = ThreadCommentSerializer
     pagination_class = ThreadPagination
 
-    @property
-    def throttle_scope(self) -> str | None:
+    throttle_scope = COMMENTS_THROTTLE_SCOPE
+
+    def get_throttles(self):
         # Posting counts against the comment rate (the note page's form too); reading does not.
-        request = getattr(self, "request", None)
-        return COMMENTS_THROTTLE_SCOPE if request is not None and request.method == "POST" else None
+        throttles = super().get_throttles()
+        if self.request.method == "POST":
+            return throttles
+        return [t for t in throttles if not isinstance(t, ScopedRateThrottle)]
 
     def throttled(self, request, wait):
         seconds = max(1, math.ceil(wait or 0))
