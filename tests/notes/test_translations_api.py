@@ -257,3 +257,15 @@ def test_html_in_a_provider_answer_is_returned_as_plain_text(api, note, settings
         configure(settings, "libretranslate", server)
         data = api.get(_note_url(note)).json()
     assert data["body"] == "<script>x</script>"  # JSON carries it as text; clients escape
+
+
+def test_visitors_quota_is_counted_by_address(note, settings, libretranslate_server):
+    settings.TRANSLATION_QUOTA_CHARACTERS_PER_HOUR = len(ZH_TITLE) + len(ZH_BODY) + 5
+    first = APIClient(REMOTE_ADDR="203.0.113.7")
+    assert first.get(_note_url(note)).status_code == 200
+    other = NoteFactory(
+        author=note.author, title="另一篇笔记", body=ZH_BODY + "！", language="zh-Hans"
+    )
+    assert first.get(_note_url(other)).status_code == 429
+    # Another address has its own quota.
+    assert APIClient(REMOTE_ADDR="203.0.113.8").get(_note_url(other)).status_code == 200
