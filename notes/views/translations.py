@@ -59,8 +59,14 @@ def thread_translation(request: HttpRequest, note_id: int) -> HttpResponse:
     one batch; the answer swaps each one's block in out of band."""
     note = selectors.note_row_get_visible(viewer=request.user, note_id=note_id)
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
-    comments = bilingual.thread_comments_get(viewer=request.user, note=note, ids=ids)
-    blocks = bilingual.comment_blocks(reader=_reader(request), note=note, comments=comments)
+    reader = _reader(request)
+    comments = [
+        comment
+        for comment in bilingual.thread_comments_get(viewer=request.user, note=note, ids=ids)
+        # only those with a block on the page (the others are in a language the reader reads)
+        if bilingual.text_needs_translation(reader, comment.language, comment.body)
+    ]
+    blocks = bilingual.comment_blocks(reader=reader, note=note, comments=comments)
     pending = any(block.show == bilingual.Show.PENDING for block in blocks)
     context = {"blocks": blocks, "note": note}
     return render(

@@ -378,3 +378,14 @@ def test_the_discover_overlay_shows_the_translations(reader, note, author):
     html = response.content.decode()
     assert "note-overlay-page" in html
     assert "Welcome to Dali" in _block(html, "comment", comment.pk)
+
+
+def test_translate_thread_leaves_out_comments_the_reader_reads(
+    reader, reader_user, note, author, provider
+):
+    chinese = services.comment_create(author=author, note=note, body="第一条", language="zh-Hans")
+    english = services.comment_create(author=reader_user, note=note, body="hello", language="en")
+    url = reverse("notes:thread_translation", kwargs={"note_id": note.pk})
+    out = reader.post(url, {"lang": "en"}, **HTMX).content.decode()  # no ids: the first page
+    assert f"#translation-comment-{chinese.pk}" in out
+    assert f"#translation-comment-{english.pk}" not in out
