@@ -53,7 +53,7 @@ TOP_SIZE = 500
 TOP_CACHE_SECONDS = 300
 NOTE_COUNT_CAP = 1000
 NOTE_COUNT_CACHE_SECONDS = 60
-LANGUAGE_COUNT_CACHE_SECONDS = 300
+LANGUAGE_COUNT_CACHE_SECONDS = 600
 # Notes whose language is none of LANGUAGE_NAMES ("mixed", not detected, a code not named).
 OTHER_LANGUAGES = "other"
 
@@ -161,8 +161,11 @@ def tag_language_counts(*, hashtag: Hashtag) -> list[LanguageCount]:
     topic for LANGUAGE_COUNT_CACHE_SECONDS and recomputed by one request at a time."""
 
     def compute() -> list[tuple[str, int]]:
-        public = notes_selectors.notes_of_hashtag(hashtag=hashtag, viewer=None)
-        rows = public.order_by().values_list("language").annotate(n=Count("pk"))
+        # Each note once by COUNT(DISTINCT), not by the page's probe per link: over a whole
+        # group the probes cost more than the count (bench/feeds.py --part pull, a group on 15k
+        # of 1M notes: 350 → 210 ms cold, 115 ms warm).
+        public = notes_selectors.notes_of_hashtag(hashtag=hashtag, viewer=None, each_once=False)
+        rows = public.order_by().values_list("language").annotate(n=Count("pk", distinct=True))
         counts: dict[str, int] = {}
         for language, n in rows:
             key = language if language in LANGUAGE_NAMES else OTHER_LANGUAGES

@@ -160,7 +160,7 @@ def notes_recent_public(*, viewer) -> QuerySet:
 _TAG_LINK = "hashtag_links__"
 
 
-def notes_of_hashtag(*, hashtag: Hashtag, viewer) -> QuerySet:
+def notes_of_hashtag(*, hashtag: Hashtag, viewer, each_once: bool = True) -> QuerySet:
     """A tag page: the published notes carrying `hashtag` (a stored one: `hashtag_get`) — or,
     when moderators linked it into a group (`hashtag.group_id`), any tag of that group — that
     `viewer` may see, without those of people they muted, newest first by `tagged_at` (the
@@ -178,10 +178,14 @@ def notes_of_hashtag(*, hashtag: Hashtag, viewer) -> QuerySet:
     A group's page walks the links that carry the group's copy (`NoteHashtag.group`, index
     (group, published_at, note)) the same way; a note tagged with two of the group's tags has a
     link for each, and only the one of its lowest tag id is kept (a probe of the note's own
-    links, by the (note, hashtag) unique index), so it shows once and the keyset stays exact."""
+    few links, by note), so it shows once and the keyset stays exact.
+    `each_once=False` leaves that probe out — a note then comes once per tag of the group it
+    carries — for an aggregate that counts distinct notes itself (cheaper over a whole group)."""
     tag: Q
     if hashtag.group_id is None:
         tag = Q(**{f"{_TAG_LINK}hashtag": hashtag.pk})
+    elif not each_once:
+        tag = Q(**{f"{_TAG_LINK}group": hashtag.group_id})
     else:
         # Within the one filter() below, so the OuterRef is the same joined link.
         twin = NoteHashtag.objects.filter(

@@ -14,6 +14,15 @@ and run on that database with psycopg2, for an anonymous visitor and for a signe
 follows 200 people and blocks and mutes some. Each case runs `REPEATS` times:
 p99 over all runs ≤ 10 ms; worst case (the slowest case's median) ≤ 2× the typical one (the
 median of all runs). EXPLAIN ANALYZE is printed for each case that misses.
+
+Hashtag groups (tags moderators linked across languages, `notes.HashtagGroup`) get their own
+cases, made once after the notes (`_GROUPS`): two big tags linked (benchtag2 + benchtag3, the
+group's page walks the links' (group, published_at, note) index and drops a note's second link
+by a probe of the (note, hashtag) index), and the hard case again — the old tag linked with a
+tag on the very same 25 year-old notes, so every note has two links in the group. They count in
+the targets like the others. Printed apart, not in the targets: the tag head's counts per
+language (`feeds.tag_selectors.tag_language_counts`, a GROUP BY over the topic's public notes,
+cached for minutes) for the biggest tag and the big group.
 """
 
 import os
@@ -115,6 +124,28 @@ _GENERATE = [
 ]
 
 
+# Run once, after _GENERATE, when no group exists (the database may predate groups).
+_GROUPS = [
+    """INSERT INTO notes_hashtaggroup (name, created_at)
+     VALUES ('benchgroup big', now()), ('benchgroup old', now())""",
+    """INSERT INTO notes_hashtag (name, display_name, created_at)
+     VALUES ('bencholdzh', 'BenchOldZh', now() - interval '2 years')""",
+    """INSERT INTO notes_note_hashtags (note_id, hashtag_id, published_at, status, visibility,
+        is_hidden)
+     SELECT nh.note_id, (SELECT id FROM notes_hashtag WHERE name = 'bencholdzh'),
+        nh.published_at, nh.status, nh.visibility, nh.is_hidden
+     FROM notes_note_hashtags nh JOIN notes_hashtag t ON t.id = nh.hashtag_id
+     WHERE t.name = 'benchold'""",
+    """UPDATE notes_hashtag SET group_id = (SELECT id FROM notes_hashtaggroup
+        WHERE name = CASE WHEN notes_hashtag.name LIKE 'benchold%%' THEN 'benchgroup old'
+                          ELSE 'benchgroup big' END)
+     WHERE name IN ('benchtag2', 'benchtag3', 'benchold', 'bencholdzh')""",
+    """UPDATE notes_note_hashtags nh SET group_id = t.group_id FROM notes_hashtag t
+     WHERE t.id = nh.hashtag_id AND t.group_id IS NOT NULL""",
+    "ANALYZE",
+]
+
+
 def _generate(url: str, notes: int) -> None:
     subprocess.run(  # noqa: S603 - our own manage.py
         [sys.executable, str(ROOT / "manage.py"), "migrate", "--verbosity", "0"],
@@ -123,13 +154,16 @@ def _generate(url: str, notes: int) -> None:
     connection = psycopg2.connect(url)
     with connection, connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM notes_note")
-        if cursor.fetchone()[0] >= notes:
-            return
-        print(f"   generating {notes:,} notes (once; kept in the database for the next run)...")
-        started = time.perf_counter()
-        for statement in _GENERATE:
-            cursor.execute(statement, {"notes": notes, "authors": AUTHORS, "tags": TAGS})
-        print(f"   ... in {time.perf_counter() - started:.0f} s")
+        if cursor.fetchone()[0] < notes:
+            print(f"   generating {notes:,} notes (once; kept in the database for next runs)...")
+            started = time.perf_counter()
+            for statement in _GENERATE:
+                cursor.execute(statement, {"notes": notes, "authors": AUTHORS, "tags": TAGS})
+            print(f"   ... in {time.perf_counter() - started:.0f} s")
+        cursor.execute("SELECT count(*) FROM notes_hashtaggroup")
+        if not cursor.fetchone()[0]:
+            for statement in _GROUPS:
+                cursor.execute(statement)
     connection.close()
 
 
@@ -160,6 +194,13 @@ def _cases(cursor) -> list[tuple[str, str, object]]:
     if not old:
         cases += [("tag benchold (25 old notes)", "tag", "benchold")]
         cases += [("profile bench_old (25 old notes)", "author", "bench_old")]
+    cursor.execute(
+        """SELECT g.name, min(t.name), count(DISTINCT nh.note_id), count(*)
+           FROM notes_hashtaggroup g JOIN notes_hashtag t ON t.group_id = g.id
+           JOIN notes_note_hashtags nh ON nh.hashtag_id = t.id GROUP BY g.name ORDER BY g.name"""
+    )
+    for name, tag, notes, links in cursor.fetchall():
+        cases.append((f"{name} ({notes:,} notes, {links:,} links)", "group", tag))
     return cases
 
 
@@ -168,11 +209,10 @@ def _sql(kind: str, key: str, viewer) -> tuple[str, tuple]:
     one more query by note ids)."""
     from notes import selectors
 
-    if kind == "tag":
+    if kind in ("tag", "group"):
         from feeds.tag_selectors import tag_notes
-        from notes.models import Hashtag
 
-        queryset = tag_notes(hashtag=Hashtag(pk=_TAG_IDS[key], name=key), viewer=viewer)
+        queryset = tag_notes(hashtag=_hashtag(kind, key), viewer=viewer)
     else:
         from accounts.models import User
 
@@ -181,8 +221,40 @@ def _sql(kind: str, key: str, viewer) -> tuple[str, tuple]:
     return queryset.prefetch_related(None)[:20].query.sql_with_params()
 
 
+def _hashtag(kind: str, key: str):
+    """The tag `key` as a tag page reads it: a "group" case with its group (the group's
+    page), a "tag" case without (its own links only)."""
+    from notes.models import Hashtag
+
+    group_id = _TAG_GROUPS.get(key) if kind == "group" else None
+    return Hashtag(pk=_TAG_IDS[key], name=key, group_id=group_id)
+
+
+def _language_counts(cursor, cases) -> None:
+    """Time the head's counts per language (uncached) for the biggest tag and each group."""
+    from django.db.models import Count
+
+    from notes.selectors import notes_of_hashtag
+
+    print(f"\n   {'counts per language (cached for minutes; not a target)':<52} {'median ms':>9}")
+    for label, kind, key in cases:
+        if not (kind == "group" or label.startswith("tag benchtag1 ")):
+            continue
+        public = notes_of_hashtag(hashtag=_hashtag(kind, key), viewer=None, each_once=False)
+        query = public.order_by().values_list("language").annotate(n=Count("pk", distinct=True))
+        sql, params = query.query.sql_with_params()
+        runs = []
+        for _ in range(5):
+            started = time.perf_counter()
+            cursor.execute(sql, params)
+            cursor.fetchall()
+            runs.append((time.perf_counter() - started) * 1000)
+        print(f"   {label:<52} {statistics.median(runs):>9.2f}")
+
+
 _AUTHOR_IDS: dict[str, int] = {}
 _TAG_IDS: dict[str, int] = {}
+_TAG_GROUPS: dict[str, int] = {}
 
 
 def run(args, url: str, create) -> list[str]:
@@ -200,11 +272,14 @@ def run(args, url: str, create) -> list[str]:
     _AUTHOR_IDS.update(cursor.fetchall())
     cursor.execute("SELECT name, id FROM notes_hashtag WHERE name LIKE 'bench%%'")
     _TAG_IDS.update(cursor.fetchall())
+    cursor.execute("SELECT name, group_id FROM notes_hashtag WHERE group_id IS NOT NULL")
+    _TAG_GROUPS.update(cursor.fetchall())
     reader = User(pk=_AUTHOR_IDS[READER], handle=READER)
     viewers = (("visitor", AnonymousUser()), ("reader", reader))
+    every_case = _cases(cursor)
     cases = [
         (f"{label}, {who}", *_sql(kind, key, viewer))
-        for label, kind, key in _cases(cursor)
+        for label, kind, key in every_case
         for who, viewer in viewers
     ]
     timings: dict[str, list[float]] = {label: [] for label, _sql_, _p in cases}
@@ -236,6 +311,7 @@ def run(args, url: str, create) -> list[str]:
         missed.append(f"pull reads p99 {p99:.1f} ms")
     if not ok_worst:
         missed.append(f"pull reads worst case {worst / typical:.1f}× typical ({worst_label})")
+    _language_counts(cursor, every_case)
     for label, sql, params in cases:
         if ok_p99 and ok_worst:
             break
