@@ -111,7 +111,7 @@ ThreadTranslationSerializer = inline_serializer(
 
 class ThreadTranslationInputSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
         required=False,
         max_length=bilingual.THREAD_TRANSLATION_MAX,
         help_text=gettext_lazy(

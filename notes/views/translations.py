@@ -58,7 +58,7 @@ def thread_translation(request: HttpRequest, note_id: int) -> HttpResponse:
     """ "Translate thread": the comments shown on the page (`ids`, those not translated yet) in
     one batch; the answer swaps each one's block in out of band."""
     note = selectors.note_row_get_visible(viewer=request.user, note_id=note_id)
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit() and len(i) <= 18]
     reader = _reader(request)
     comments = [
         comment

@@ -269,3 +269,10 @@ def test_visitors_quota_is_counted_by_address(note, settings, libretranslate_ser
     assert first.get(_note_url(other)).status_code == 429
     # Another address has its own quota.
     assert APIClient(REMOTE_ADDR="203.0.113.8").get(_note_url(other)).status_code == 200
+
+
+def test_thread_translation_refuses_bad_ids(api, note):
+    url = f"/api/v1/notes/{note.pk}/comments/translation/"
+    for ids in (["x"], [2**64], list(range(1, 200))):
+        response = api.post(url, {"ids": ids}, format="json")
+        assert response.status_code == 400 and "ids" in response.json()["errors"]
