@@ -24,7 +24,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import get_language
 from rest_framework.throttling import BaseThrottle
@@ -37,6 +39,7 @@ from translations.bilingual import (
     translations_ready_many,
 )
 from translations.detection import MIXED, language_detect
+from translations.models import CommunityTranslation
 from translations.services import (
     Reason,
     TranslationRequest,
@@ -375,3 +378,15 @@ def translation_feedback(*, reader: Reader, content: Note | Comment, note: Note,
         content.language = detection.stored
     scope_bump(note_scope(note.pk))
     return outcome
+
+
+def community_suggestion_get(*, suggestion_id: int) -> tuple[CommunityTranslation, str]:
+    """A shown community translation of a note or a comment, with the kind of its target
+    ("note" or "comment"); 404 for anything else. Whether the reader may see the target is
+    the caller's check (the note's and comment's permission-checked getters)."""
+    suggestion = get_object_or_404(CommunityTranslation, pk=suggestion_id, is_hidden=False)
+    model = ContentType.objects.get_for_id(suggestion.content_type_id).model_class()
+    kind = {Note: "note", Comment: "comment"}.get(model) if model is not None else None
+    if kind is None:
+        raise Http404
+    return suggestion, kind

@@ -9,10 +9,9 @@ through the same permission-checked getters (404 for what the reader may not see
 """
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,7 +19,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rednote.pagecache import scope_bump
 from rednote.web import login_redirect
 from translations import services as translation_services
-from translations.models import CommunityTranslation
 from translations.selectors import community_translations_list
 
 from .. import bilingual, comments_selectors, selectors
@@ -158,11 +156,7 @@ def translation_suggest(request: HttpRequest, kind: str, object_id: int) -> Http
 
 
 def _suggestion(request: HttpRequest, suggestion_id: int):
-    suggestion = get_object_or_404(CommunityTranslation, pk=suggestion_id, is_hidden=False)
-    model = ContentType.objects.get_for_id(suggestion.content_type_id).model_class()
-    kind = {Note: "note", Comment: "comment"}.get(model) if model is not None else None
-    if kind is None:
-        raise Http404
+    suggestion, kind = bilingual.community_suggestion_get(suggestion_id=suggestion_id)
     content, note = _content(request, kind, suggestion.object_id)
     return suggestion, kind, content, note
 
