@@ -29,7 +29,17 @@ LANGUAGE_COUNT_CACHE_SECONDS per topic (a GROUP BY over the topic's public notes
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -206,7 +216,9 @@ class TagHead:
 
 def hashtag_get_with_follow(*, name: str, viewer) -> Hashtag:
     """The hashtag stored under the normalised `name` (else 404), with `follower_count` and
-    `viewer_follows` annotated, in one query."""
+    `viewer_follows` annotated, in one query. For a tag moderators linked into a group, both
+    are the topic's — the people following any tag of the group, and whether the viewer does
+    (following one tag follows the group) — in one more query."""
     followers = (
         HashtagFollow.objects.filter(hashtag=OuterRef("pk"))
         .order_by()
@@ -229,7 +241,19 @@ def hashtag_get_with_follow(*, name: str, viewer) -> Hashtag:
     )
     if tag is None:
         raise Http404("No such hashtag.")
+    if tag.group_id is not None:
+        _group_follows_annotate(tag, viewer=viewer)
     return tag
+
+
+def _group_follows_annotate(tag: Hashtag, *, viewer) -> None:
+    follows = HashtagFollow.objects.filter(hashtag__group_id=tag.group_id)
+    signed_in = viewer is not None and viewer.is_authenticated
+    mine = {"mine": Count("pk", filter=Q(user=viewer))} if signed_in else {}
+    counts = follows.aggregate(people=Count("user", distinct=True), **mine)
+    # The annotations of `hashtag_get_with_follow`, replaced by the topic's.
+    tag.follower_count = counts["people"]  # type: ignore[attr-defined]
+    tag.viewer_follows = bool(counts.get("mine"))  # type: ignore[attr-defined]
 
 
 def tag_head(*, name: str, viewer) -> TagHead:

@@ -7,6 +7,7 @@ something changed, so the home feed can start or stop delivering the tag's notes
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -65,14 +66,22 @@ def _hashtag_follow_create(*, user: User, hashtag: Hashtag) -> HashtagFollow:
 
 @transaction.atomic
 def hashtag_unfollow(*, user: User, hashtag: Hashtag) -> bool:
-    """`user` stops following `hashtag`; whether they were following it."""
-    deleted, _rows = HashtagFollow.objects.filter(user=user, hashtag=hashtag).delete()
-    if deleted:
+    """`user` stops following `hashtag` — and, for a tag moderators linked into a group, every
+    tag of the group they follow, since following one of them follows the topic; whether they
+    were following any. One `hashtag_unfollowed` per tag unfollowed."""
+    tag_ids = [hashtag.pk]
+    if hashtag.group_id is not None:
+        linked = HashtagFollow.objects.filter(
+            Q(hashtag=hashtag) | Q(hashtag__group_id=hashtag.group_id), user=user
+        )
+        tag_ids = sorted(linked.values_list("hashtag_id", flat=True))
+    deleted, _rows = HashtagFollow.objects.filter(user=user, hashtag_id__in=tag_ids).delete()
+    for tag_id in tag_ids if deleted else []:
         send_on_commit(
             events.hashtag_unfollowed,
             sender=HashtagFollow,
             user_id=user.pk,
-            hashtag_id=hashtag.pk,
+            hashtag_id=tag_id,
         )
     return bool(deleted)
 

@@ -272,8 +272,9 @@ class TagFollowApi(APIView):
         summary=gettext_lazy("Follow a tag"),
         description=format_lazy(
             gettext_lazy(
-                "Its new notes reach your home feed. At most {limit} tags per person (400, "
-                "field `hashtag`)."
+                "Its new notes reach your home feed, and those of the tags moderators linked "
+                "with it across languages. At most {limit} tags per person (400, field "
+                "`hashtag`)."
             ),
             limit=tags.HASHTAG_FOLLOW_LIMIT,
         ),
@@ -297,7 +298,10 @@ class TagFollowApi(APIView):
         tags=[TAG_TAGS],
         operation_id="tags_unfollow",
         summary=gettext_lazy("Unfollow a tag"),
-        description=gettext_lazy("Also when you did not follow it."),
+        description=gettext_lazy(
+            "Also when you did not follow it. For a tag linked with others across languages, "
+            "every tag of its group you follow."
+        ),
         request=None,
         responses={204: None, **error_responses(401, 404, 429)},
     )

@@ -386,17 +386,17 @@ def test_group_delivery_respects_blocks_and_mutes(delivery, publish, run, linked
     assert feed_ids(reader) == []
 
 
-def test_unfollowing_one_tag_keeps_notes_another_followed_tag_of_the_group_brings(
+def test_unfollowing_from_another_tag_of_the_group_takes_its_notes_out(
     redis_feeds, publish, run, linked, meishi, food
 ):
     reader, author = active_user(), active_user()
-    _follow(run, reader, meishi)
     _follow(run, reader, food)
     feed_ids(reader)
     note = publish(author, "Tofu #美食")
-    run(tags.hashtag_unfollow, user=reader, hashtag=meishi)
     assert redis_feeds.timeline_members(reader.pk) == [note.pk]
-    run(tags.hashtag_unfollow, user=reader, hashtag=food)
+    # Unfollowing on #美食's page unfollows the topic: the follow of #food goes.
+    assert run(tags.hashtag_unfollow, user=reader, hashtag=meishi)
+    assert not HashtagFollow.objects.filter(user=reader).exists()
     assert redis_feeds.timeline_members(reader.pk) == []
     # Following one tag again brings the group's notes back (`reader_tag_sync`).
     _follow(run, reader, food)
@@ -640,3 +640,23 @@ def test_seed_demo_links_the_hashtag_groups_once(tmp_path, django_capture_on_com
     call_command("seed_demo", "--file", str(path), stdout=again)
     assert f"{len(groups)} hashtag_groups (0 new)" in again.getvalue()
     assert HashtagGroup.objects.count() == len(groups)
+
+
+def test_a_linked_tags_page_follows_the_topic(client, user, other_user, linked, meishi, food, run):
+    """Following #food shows as following on #美食's page (its followers are the topic's), and
+    unfollowing there stops every follow of the group."""
+    _follow(run, user, food)
+    _follow(run, other_user, food)
+    _follow(run, other_user, meishi)
+    client.force_login(user)
+    html = client.get("/tags/美食/").content.decode()
+    assert 'action="/tags/%E7%BE%8E%E9%A3%9F/unfollow/"' in html
+    assert "2 followers" in html  # two people, three follows
+    body = client.get("/api/v1/tags/美食/").json()
+    assert body["following"] is True and body["follower_count"] == 2
+    client.post("/tags/美食/unfollow/")
+    assert not HashtagFollow.objects.filter(user=user).exists()
+    assert HashtagFollow.objects.filter(user=other_user).count() == 2
+    single = make_tag("travel")
+    _follow(run, user, single)
+    assert client.get("/api/v1/tags/travel/").json()["follower_count"] == 1
