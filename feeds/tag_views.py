@@ -51,7 +51,7 @@ def tag(request: HttpRequest, name: str) -> HttpResponse:
             "hashtag": hashtag,
             "note_count": head.note_count,
             "note_count_capped": head.note_count_capped,
-            "languages": head.languages,
+            "tag_languages": head.languages,  # not "languages": base.html names its own
             "group_tags": head.group_tags,
             "tab": tab,
             "tabs": [
