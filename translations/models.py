@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # A community translation may be longer than its text (Chinese into English grows), within
 # reason.
@@ -195,7 +196,9 @@ class TranslationFeedback(models.Model):
         related_name="feedback",
     )
     translation_text = models.TextField(_("translation shown"), blank=True)
-    comment = models.CharField(_("comment"), max_length=FEEDBACK_COMMENT_MAX_LENGTH, blank=True)
+    comment = models.CharField(
+        pgettext_lazy("feedback", "remark"), max_length=FEEDBACK_COMMENT_MAX_LENGTH, blank=True
+    )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
