@@ -340,11 +340,10 @@ def note_carousel_html(images: Sequence[NoteImage]) -> SafeString:
     key = f"notes:carousel:{_templates_version()}:{digest}"
     parts = _LOCAL.get_many([key]).get(key) or cache.get(key)
     if parts is None:
-        html = _template(CAROUSEL_TEMPLATE).render(Context({"images": list(images)}))
-        parts = (html,)
+        parts = (_template(CAROUSEL_TEMPLATE).render(Context({"images": list(images)})),)
         cache.set(key, parts, CARD_TTL)
     _LOCAL.set_many({key: parts})
-    return mark_safe(parts[0])  # noqa: S308 - the template's output
+    return mark_safe(str(parts[0]))  # noqa: S308 - the template's output
 
 
 def note_cards_forget_local() -> None:
