@@ -29,13 +29,18 @@ whatever is new or merely changed elsewhere may show up to `VISITOR_PAGE_CACHE_S
 - A board saved or deleted (renamed, made private): its owner's profile pages.
 - A comment posted, deleted or hidden (`comment_deleted`), liked or unliked (the `comment_*`
   events): its note's page (the thread and the counter are on it).
+- A community translation of a note or a comment suggested, voted for or not, accepted,
+  hidden or shown, edited or deleted in the admin (translations' `community_translation_changed`,
+  whoever made the change: the page's views, a service call, the admin): the note's page (for a
+  comment, its note's), which shows the translation.
 
 Not bumped, so late by at most the TTL: new notes, likes and collects, follower and like counts,
 an edit's effect on the card of the note elsewhere than its author's profile (Discover, tags), a
 person's new name or avatar on their notes' pages and cards, a note taken out of a board or
 unliked (the owner's Boards and Liked tabs).
 
-The note and board events are the notes app's own domain events; user suspension is accounts'.
+The note and board events are the notes app's own domain events; user suspension is accounts';
+community translations are translations'.
 Saves of users, notes and boards are watched with model signals: this is cache coherence, not a
 business flow (as `accounts.authentication` keeps its token cache), and it catches every writer
 (services, admin) without each one having to remember the page cache.
@@ -43,15 +48,17 @@ business flow (as `accounts.authentication` keeps its token cache), and it catch
 
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from accounts import events as accounts_events
 from accounts.models import User, handle_normalize
 from rednote.pagecache import SITE_SCOPE, scope_bump
+from translations import events as translations_events
 
 from . import events
-from .models import Board, Hashtag, Note
+from .models import Board, Comment, Hashtag, Note
 from .parsing import hashtag_normalize
 
 WITHDRAWN_SCOPE = "notes-withdrawn"
@@ -136,6 +143,17 @@ def on_comment_changed(*, note_id: int, **_kwargs: Any) -> None:
     scope_bump(note_scope(note_id))
 
 
+def on_community_translation_changed(*, content_type_id: int, object_id: int, **_kw: Any) -> None:
+    """A note's or a comment's community translations changed: the note's page."""
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    if model is Note:
+        scope_bump(note_scope(object_id))
+    elif model is Comment:
+        note_id = Comment.objects.filter(pk=object_id).values_list("note_id", flat=True).first()
+        if note_id is not None:
+            scope_bump(note_scope(note_id))
+
+
 def on_user_suspended(**_kwargs: Any) -> None:
     scope_bump(SITE_SCOPE)
 
@@ -209,6 +227,9 @@ def connect() -> None:
         signal.connect(on_comment_changed, dispatch_uid=f"notes.page_scopes.comment_{name}")
     events.hashtag_groups_changed.connect(
         on_hashtag_groups_changed, dispatch_uid="notes.page_scopes.hashtag_groups"
+    )
+    translations_events.community_translation_changed.connect(
+        on_community_translation_changed, dispatch_uid="notes.page_scopes.community_translation"
     )
     accounts_events.user_suspended.connect(
         on_user_suspended, dispatch_uid="notes.page_scopes.suspended"

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import CommunityTranslation, MachineTranslation, TranslationFeedback
-from .services import community_translations_hide
+from .services import community_translation_changed_send, community_translations_hide
 
 
 @admin.register(MachineTranslation)
@@ -56,6 +56,33 @@ class CommunityTranslationAdmin(admin.ModelAdmin):
     @admin.action(description=_("Show the selected community translations again"))
     def show(self, request, queryset) -> None:
         community_translations_hide(ids=queryset.values_list("pk", flat=True), hidden=False)
+
+    # The change form and deletion write the rows directly: announce them as the services do,
+    # so that pages showing the translation are refreshed.
+    def save_model(self, request, obj: CommunityTranslation, form, change) -> None:
+        if change:
+            before = (
+                CommunityTranslation.objects.filter(pk=obj.pk)
+                .values_list("content_type_id", "object_id")
+                .first()
+            )
+            if before is not None and before != (obj.content_type_id, obj.object_id):
+                community_translation_changed_send(content_type_id=before[0], object_id=before[1])
+        super().save_model(request, obj, form, change)
+        community_translation_changed_send(
+            content_type_id=obj.content_type_id, object_id=obj.object_id
+        )
+
+    def delete_model(self, request, obj: CommunityTranslation) -> None:
+        target = (obj.content_type_id, obj.object_id)
+        super().delete_model(request, obj)
+        community_translation_changed_send(content_type_id=target[0], object_id=target[1])
+
+    def delete_queryset(self, request, queryset) -> None:
+        targets = set(queryset.values_list("content_type_id", "object_id"))
+        super().delete_queryset(request, queryset)
+        for content_type_id, object_id in sorted(targets):
+            community_translation_changed_send(content_type_id=content_type_id, object_id=object_id)
 
 
 @admin.register(TranslationFeedback)

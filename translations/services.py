@@ -39,8 +39,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from rednote.events import send_on_commit
 from rednote.tasks import enqueue_on_commit
 
+from . import events
 from .detection import Detection, language_detect
 from .models import (
     COMMUNITY_TRANSLATION_MAX_LENGTH,
@@ -202,6 +204,18 @@ def unavailable_detail(reason: str) -> str:
 def _content_key(content: models.Model) -> tuple[int, int]:
     content_type = ContentType.objects.get_for_model(content)
     return content_type.pk, int(content.pk)
+
+
+def community_translation_changed_send(*, content_type_id: int, object_id: int) -> None:
+    """Tell higher apps, after commit, that the community translations of one note or comment
+    changed (`events.community_translation_changed`); also for writers outside these services
+    (the admin's change form)."""
+    send_on_commit(
+        events.community_translation_changed,
+        sender=CommunityTranslation,
+        content_type_id=content_type_id,
+        object_id=object_id,
+    )
 
 
 # --- Quota ------------------------------------------------------------------------------------
@@ -668,6 +682,9 @@ def community_translation_suggest(
         suggestion.is_accepted = False
         suggestion.updated_at = now
         suggestion.save()
+    elif not created:
+        return suggestion
+    community_translation_changed_send(content_type_id=content_type_id, object_id=object_id)
     return suggestion
 
 
@@ -684,6 +701,7 @@ def community_translation_vote(*, user: User, suggestion: CommunityTranslation) 
         CommunityTranslation.objects.filter(pk=suggestion.pk).update(
             upvote_count=F("upvote_count") + 1
         )
+        _suggestion_changed(suggestion)
     return True
 
 
@@ -696,6 +714,7 @@ def community_translation_unvote(*, user: User, suggestion: CommunityTranslation
         CommunityTranslation.objects.filter(pk=suggestion.pk, upvote_count__gt=0).update(
             upvote_count=F("upvote_count") - 1
         )
+        _suggestion_changed(suggestion)
     return bool(deleted)
 
 
@@ -708,21 +727,42 @@ def community_translation_accept(
     accepted one for the same content and language steps back."""
     if user.pk != content_author_id:
         raise PermissionDenied(_("Only the author can accept a translation."))
-    CommunityTranslation.objects.filter(
-        content_type_id=suggestion.content_type_id,
-        object_id=suggestion.object_id,
-        part=suggestion.part,
-        language=suggestion.language,
-        is_accepted=True,
-    ).exclude(pk=suggestion.pk).update(is_accepted=False)
-    CommunityTranslation.objects.filter(pk=suggestion.pk).update(is_accepted=True)
+    stepped_back = (
+        CommunityTranslation.objects.filter(
+            content_type_id=suggestion.content_type_id,
+            object_id=suggestion.object_id,
+            part=suggestion.part,
+            language=suggestion.language,
+            is_accepted=True,
+        )
+        .exclude(pk=suggestion.pk)
+        .update(is_accepted=False)
+    )
+    accepted = CommunityTranslation.objects.filter(pk=suggestion.pk, is_accepted=False).update(
+        is_accepted=True
+    )
     suggestion.is_accepted = True
+    if stepped_back or accepted:
+        _suggestion_changed(suggestion)
     return suggestion
 
 
+def _suggestion_changed(suggestion: CommunityTranslation) -> None:
+    community_translation_changed_send(
+        content_type_id=suggestion.content_type_id, object_id=suggestion.object_id
+    )
+
+
+@transaction.atomic
 def community_translations_hide(*, ids: Iterable[int], hidden: bool = True) -> int:
-    """Moderation: hide (or show again) community translations; hidden ones are never used."""
-    return CommunityTranslation.objects.filter(pk__in=list(ids)).update(is_hidden=hidden)
+    """Moderation: hide (or show again) community translations; hidden ones are never used.
+    One `community_translation_changed` per note or comment whose translations changed."""
+    rows = CommunityTranslation.objects.filter(pk__in=list(ids)).exclude(is_hidden=hidden)
+    targets = set(rows.values_list("content_type_id", "object_id"))
+    count = rows.update(is_hidden=hidden)
+    for content_type_id, object_id in sorted(targets):
+        community_translation_changed_send(content_type_id=content_type_id, object_id=object_id)
+    return count
 
 
 # --- Feedback ---------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ wrong language".
 
 Each answers with the block to swap in (`notes/_translation.html`). Reads and writes go through
 `notes.bilingual` and `translations.services`, as the API's do; the note or comment is read
-through the same permission-checked getters (404 for what the reader may not see).
+through the same permission-checked getters (404 for what the reader may not see). The cached
+note page is refreshed by the services' `community_translation_changed` (`notes.page_scopes`).
 """
 
 from django.conf import settings
@@ -16,14 +17,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rednote.pagecache import scope_bump
 from rednote.web import login_redirect
 from translations import services as translation_services
 from translations.selectors import community_translations_list
 
 from .. import bilingual, comments_selectors, selectors
 from ..models import Comment, Note
-from ..page_scopes import note_scope
 
 
 def _reader(request: HttpRequest) -> bilingual.Reader:
@@ -150,8 +149,6 @@ def translation_suggest(request: HttpRequest, kind: str, object_id: int) -> Http
             raise ValidationError({"text": [_("Write the translation.")]})
     except ValidationError as exc:
         errors = exc.messages
-    else:
-        scope_bump(note_scope(note.pk))  # a suggestion replacing an accepted one
     return _panel(request, kind, content, note, errors=errors)
 
 
@@ -177,7 +174,6 @@ def translation_vote(request: HttpRequest, suggestion_id: int) -> HttpResponse:
             )
     except ValidationError as exc:
         errors = exc.messages
-    scope_bump(note_scope(note.pk))
     return _panel(request, kind, content, note, errors=errors)
 
 
@@ -194,7 +190,6 @@ def translation_accept(request: HttpRequest, suggestion_id: int) -> HttpResponse
         )
     except PermissionDenied as exc:
         errors = [str(exc)]
-    scope_bump(note_scope(note.pk))
     return _panel(request, kind, content, note, errors=errors)
 
 

@@ -389,3 +389,71 @@ def test_translate_thread_leaves_out_comments_the_reader_reads(
     out = reader.post(url, {"lang": "en"}, **HTMX).content.decode()  # no ids: the first page
     assert f"#translation-comment-{chinese.pk}" in out
     assert f"#translation-comment-{english.pk}" not in out
+
+
+# --- The cached visitor page follows community translations however they change -------------
+def _visitor_page(note) -> str:
+    return _page(Client(HTTP_ACCEPT_LANGUAGE="en"), note)
+
+
+def test_a_translation_accepted_through_the_service_shows_on_the_cached_page_at_once(
+    note, author, settings
+):
+    settings.VISITOR_PAGE_CACHE_SECONDS = 60
+    comment = services.comment_create(author=author, note=note, body="欢迎", language="zh-Hans")
+    assert "Welcome" not in _visitor_page(note)  # stored in the visitor cache
+    suggestion = translation_services.community_translation_suggest(
+        user=UserFactory(), content=comment, source_text="欢迎", language="en", text="Welcome"
+    )
+    assert "Welcome" not in _visitor_page(note)  # a suggestion alone is not shown
+    translation_services.community_translation_accept(
+        user=author, suggestion=suggestion, content_author_id=author.pk
+    )
+    assert "Welcome" in _block(_visitor_page(note), "comment", comment.pk)
+    # votes reaching the threshold, through the service too (the note's own body)
+    voted = translation_services.community_translation_suggest(
+        user=UserFactory(),
+        content=note,
+        source_text=ZH_BODY,
+        language="en",
+        text="Beef noodles",
+        part="body",
+    )
+    assert "Beef noodles" not in _visitor_page(note)  # the cached page, with no translation
+    for _ in range(2):
+        translation_services.community_translation_vote(user=UserFactory(), suggestion=voted)
+    assert "Beef noodles" in _visitor_page(note)
+
+
+def test_admin_hiding_or_editing_a_translation_refreshes_the_cached_page(
+    note, author, settings, admin_client
+):
+    settings.VISITOR_PAGE_CACHE_SECONDS = 60
+    suggestion = _accepted(note, author, "en", "Beef noodles", part="body")
+    assert "Beef noodles" in _visitor_page(note)
+    admin_client.post(
+        "/admin/translations/communitytranslation/",
+        {"action": "hide", "_selected_action": [suggestion.pk]},
+    )
+    assert "Beef noodles" not in _visitor_page(note)
+    admin_client.post(
+        "/admin/translations/communitytranslation/",
+        {"action": "show", "_selected_action": [suggestion.pk]},
+    )
+    assert "Beef noodles" in _visitor_page(note)
+    change_url = f"/admin/translations/communitytranslation/{suggestion.pk}/change/"
+    form = {
+        "content_type": suggestion.content_type_id,
+        "object_id": suggestion.object_id,
+        "part": "body",
+        "language": "en",
+        "author": suggestion.author_id,
+        "text": "Beef noodle soup",
+        "is_accepted": "on",
+    }
+    response = admin_client.post(change_url, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert "Beef noodle soup" in _visitor_page(note)
+    delete_url = f"/admin/translations/communitytranslation/{suggestion.pk}/delete/"
+    admin_client.post(delete_url, {"post": "yes"})
+    assert "Beef noodle" not in _visitor_page(note)

@@ -308,3 +308,39 @@ def test_community_translations_list_for_a_reader(note, django_assert_num_querie
         False,
         False,
     ]
+
+
+def test_changes_are_announced_after_commit_and_only_when_something_changed(
+    note, django_capture_on_commit_callbacks
+):
+    """`community_translation_changed` (what the note page cache listens to) for a suggestion, a
+    vote, an acceptance, hiding; nothing for a repeat that changes nothing."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from translations import events
+
+    sent = []
+
+    def receiver(**kwargs):
+        sent.append((kwargs["content_type_id"], kwargs["object_id"]))
+
+    events.community_translation_changed.connect(receiver, dispatch_uid="test.community")
+    try:
+        voter = UserFactory()
+        with django_capture_on_commit_callbacks(execute=True):
+            suggestion = _suggest(note)
+            _suggest(note, user=suggestion.author)  # the same words again: nothing changed
+            services.community_translation_vote(user=voter, suggestion=suggestion)
+            services.community_translation_vote(user=voter, suggestion=suggestion)  # again
+            services.community_translation_accept(
+                user=note.author, suggestion=suggestion, content_author_id=note.author_id
+            )
+            services.community_translation_accept(
+                user=note.author, suggestion=suggestion, content_author_id=note.author_id
+            )
+            services.community_translations_hide(ids=[suggestion.pk])
+            services.community_translations_hide(ids=[suggestion.pk])
+    finally:
+        events.community_translation_changed.disconnect(dispatch_uid="test.community")
+    target = (ContentType.objects.get_for_model(note).pk, note.pk)
+    assert sent == [target] * 4  # suggested, voted, accepted, hidden
