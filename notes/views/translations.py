@@ -3,16 +3,19 @@ note or a comment ("Translate"), the visible comments at once ("Translate thread
 community translations: suggest one, upvote, the author's "accept", and "bad translation /
 wrong language".
 
-Each answers with the block to swap in (`notes/_translation.html`). Reads and writes go through
+Each answers an htmx request with the block to swap in (`notes/_translation.html`); a form sent
+without JavaScript (`request.htmx` false) goes back to the note's page, with a message saying
+what happened (`_back`). Reads and writes go through
 `notes.bilingual` and `translations.services`, as the API's do; the note or comment is read
 through the same permission-checked getters (404 for what the reader may not see). The cached
 note page is refreshed by the services' `community_translation_changed` (`notes.page_scopes`).
 """
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -55,6 +58,8 @@ def thread_translation(request: HttpRequest, note_id: int) -> HttpResponse:
     """ "Translate thread": the comments shown on the page (`ids`, those not translated yet) in
     one batch; the answer swaps each one's block in out of band."""
     note = selectors.note_row_get_visible(viewer=request.user, note_id=note_id)
+    if not request.htmx:
+        return _back(request, note)
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit() and len(i) <= 18]
     reader = _reader(request)
     comments = [
@@ -69,6 +74,16 @@ def thread_translation(request: HttpRequest, note_id: int) -> HttpResponse:
     return render(
         request, "notes/_translation_thread.html", context, status=202 if pending else 200
     )
+
+
+def _back(request: HttpRequest, note: Note, *, errors=(), success: str = "") -> HttpResponse:
+    """Without JavaScript: back to the note's own page (never a URL from the request), the
+    errors or the success said in a message."""
+    for error in errors:
+        messages.error(request, error)
+    if success and not errors:
+        messages.success(request, success)
+    return redirect(note.get_absolute_url())
 
 
 # --- Community translations ----------------------------------------------------------------------
@@ -149,6 +164,10 @@ def translation_suggest(request: HttpRequest, kind: str, object_id: int) -> Http
             raise ValidationError({"text": [_("Write the translation.")]})
     except ValidationError as exc:
         errors = exc.messages
+    if not request.htmx:
+        return _back(
+            request, note, errors=errors, success=_("Thank you: your translation is saved.")
+        )
     return _panel(request, kind, content, note, errors=errors)
 
 
@@ -165,6 +184,7 @@ def translation_vote(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return login_redirect(request, note.get_absolute_url())
     errors = []
+    success = _("Your vote is counted.")
     try:
         if not translation_services.community_translation_vote(
             user=request.user, suggestion=suggestion
@@ -172,8 +192,11 @@ def translation_vote(request: HttpRequest, suggestion_id: int) -> HttpResponse:
             translation_services.community_translation_unvote(
                 user=request.user, suggestion=suggestion
             )
+            success = _("Your vote is taken back.")
     except ValidationError as exc:
         errors = exc.messages
+    if not request.htmx:
+        return _back(request, note, errors=errors, success=success)
     return _panel(request, kind, content, note, errors=errors)
 
 
@@ -190,6 +213,8 @@ def translation_accept(request: HttpRequest, suggestion_id: int) -> HttpResponse
         )
     except PermissionDenied as exc:
         errors = [str(exc)]
+    if not request.htmx:
+        return _back(request, note, errors=errors, success=_("Translation accepted."))
     return _panel(request, kind, content, note, errors=errors)
 
 
@@ -200,13 +225,17 @@ def translation_feedback(request: HttpRequest, kind: str, object_id: int) -> Htt
     if not request.user.is_authenticated:
         return login_redirect(request, note.get_absolute_url())
     reader = _reader(request)
+    errors: list[str] = []
     try:
         bilingual.translation_feedback(
             reader=reader, content=content, note=note, kind=request.POST.get("feedback", "")
         )
         message = _("Thank you: moderators will have a look.")
     except ValidationError as exc:
-        message = " ".join(exc.messages)
+        errors = exc.messages
+        message = " ".join(errors)
+    if not request.htmx:
+        return _back(request, note, errors=errors, success=message)
     return HttpResponse(
         format_html(
             '<span class="translation-thanks" data-testid="translation-feedback-done">{}</span>',

@@ -457,3 +457,69 @@ def test_admin_hiding_or_editing_a_translation_refreshes_the_cached_page(
     delete_url = f"/admin/translations/communitytranslation/{suggestion.pk}/delete/"
     admin_client.post(delete_url, {"post": "yes"})
     assert "Beef noodle" not in _visitor_page(note)
+
+
+# --- Without JavaScript: the forms go back to the note's page with a message ---------------
+def _messages_on(client, note) -> str:
+    return _page(client, note)
+
+
+def test_without_javascript_the_forms_redirect_to_the_note_page_with_a_message(
+    reader, reader_user, note, author
+):
+    comment = services.comment_create(author=author, note=note, body="欢迎", language="zh-Hans")
+    note_url = note.get_absolute_url()
+    url = reverse("notes:translation_suggest", kwargs={"kind": "comment", "object_id": comment.pk})
+    # a user-supplied address is never followed
+    empty = reader.post(url + "?next=https://evil.example/", {"lang": "en", "text_body": " "})
+    assert empty.status_code == 302 and empty["Location"] == note_url
+    assert "Write the translation." in _messages_on(reader, note)
+    done = reader.post(url, {"lang": "en", "text_body": "Welcome", "next": "//evil.example/"})
+    assert done.status_code == 302 and done["Location"] == note_url
+    assert "Thank you: your translation is saved." in _messages_on(reader, note)
+    suggestion = CommunityTranslation.objects.get()
+    vote_url = reverse("notes:translation_vote", kwargs={"suggestion_id": suggestion.pk})
+    own = reader.post(vote_url, {"lang": "en"})
+    assert own["Location"] == note_url
+    assert "You cannot vote for your own translation." in _messages_on(reader, note)
+    voter = Client()
+    voter.force_login(UserFactory())
+    assert voter.post(vote_url, {"lang": "en"})["Location"] == note_url
+    assert "Your vote is counted." in _messages_on(voter, note)
+    assert voter.post(vote_url, {"lang": "en"})["Location"] == note_url
+    assert "Your vote is taken back." in _messages_on(voter, note)
+    accept_url = reverse("notes:translation_accept", kwargs={"suggestion_id": suggestion.pk})
+    assert reader.post(accept_url, {"lang": "en"})["Location"] == note_url
+    assert "Only the author can accept a translation." in _messages_on(reader, note)
+    owner = Client()
+    owner.force_login(author)
+    assert owner.post(accept_url, {"lang": "en"})["Location"] == note_url
+    assert "Translation accepted." in _messages_on(owner, note)
+    suggestion.refresh_from_db()
+    assert suggestion.is_accepted
+    feedback_url = reverse(
+        "notes:translation_feedback", kwargs={"kind": "comment", "object_id": comment.pk}
+    )
+    sent = reader.post(feedback_url, {"lang": "en", "feedback": "bad_translation"})
+    assert sent["Location"] == note_url
+    assert "Thank you: moderators will have a look." in _messages_on(reader, note)
+    thread_url = reverse("notes:thread_translation", kwargs={"note_id": note.pk})
+    assert reader.post(thread_url, {"lang": "en", "ids": [comment.pk]})["Location"] == note_url
+
+
+def test_htmx_keeps_the_fragment_and_csrf_is_enforced_both_ways(reader_user, note, author):
+    comment = services.comment_create(author=author, note=note, body="欢迎", language="zh-Hans")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(reader_user)
+    url = reverse("notes:translation_suggest", kwargs={"kind": "comment", "object_id": comment.pk})
+    form = {"lang": "en", "text_body": "Welcome"}
+    assert client.post(url, form).status_code == 403
+    assert client.post(url, form, **HTMX).status_code == 403
+    assert not CommunityTranslation.objects.exists()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', _page(client, note)).group(1)
+    plain = client.post(url, {**form, "csrfmiddlewaretoken": token})
+    assert plain.status_code == 302 and plain["Location"] == note.get_absolute_url()
+    fragment = client.post(url, {**form, "text_body": "Welcome!"}, HTTP_X_CSRFTOKEN=token, **HTMX)
+    assert fragment.status_code == 200
+    html = fragment.content.decode()
+    assert "<html" not in html and "Welcome!" in html
