@@ -248,13 +248,15 @@ class FeedStore:
         self.client.delete(self.timeline_key(reader_id), self.marker_key(reader_id))
 
     def timelines_drop(self, reader_ids: Iterable[int]) -> None:
-        """Forget these readers' timelines (pipelined, BATCH_SIZE at a time; each DEL names
-        one reader's two keys, which share a slot); their next reads rebuild them."""
+        """Forget these readers' timelines (pipelined, BATCH_SIZE readers at a time; each DEL
+        names one key: a cluster pipeline refuses a multi-key DEL); their next reads rebuild
+        them."""
         ids = [int(reader_id) for reader_id in reader_ids]
         for start in range(0, len(ids), BATCH_SIZE):
             pipe = self._pipeline()
             for reader_id in ids[start : start + BATCH_SIZE]:
-                pipe.delete(self.timeline_key(reader_id), self.marker_key(reader_id))
+                pipe.delete(self.timeline_key(reader_id))
+                pipe.delete(self.marker_key(reader_id))
             pipe.execute()
 
     # --- reads ----------------------------------------------------------------------------
