@@ -8,7 +8,7 @@ it) and the note or comment itself, whose community translation replaces the mac
 
 Which texts: one whose language is not among the reader's (`User.reads`; for a visitor, or
 someone who said nothing, the interface language's). A mixed text counts by its main language,
-detected again here (the stored value only says "mixed"); a text of unknown language gets no
+stored with it when it was saved (`language_main`); a text of unknown language gets no
 translation. Into what: the reader's first language, or the API's `lang`.
 
 What a page shows at once: translations ready without a provider call (community, cached);
@@ -96,20 +96,26 @@ def reader_get(request: HttpRequest, *, target: str | None = None) -> Reader:
     )
 
 
-def reading_language(language: str, text: str) -> str:
+def reading_language(language: str, text: str, main: str | None = None) -> str:
     """The language a text counts as for "do I read it": its own, or a mixed text's main one
-    ("" when unknown)."""
+    ("" when unknown): the stored `main` (`language_main`) when given, else detected again."""
     if language == MIXED:
+        if main is not None:
+            return main
         return language_detect(text).main or ""
     return language or ""
 
 
-def text_needs_translation(reader: Reader, language: str, text: str) -> bool:
+def text_needs_translation(
+    reader: Reader, language: str, text: str, main: str | None = None
+) -> bool:
+    """Whether `reader` gets `text` (in `language`, with main language `main` as stored;
+    None to detect it again) translated."""
     if not (text or "").strip() or not language:
         return False
     if language == MIXED:
-        main = reading_language(language, text)
-        return not main or main not in reader.reads
+        found = reading_language(language, text, main)
+        return not found or found not in reader.reads
     return language not in reader.reads
 
 
@@ -257,12 +263,14 @@ def page_bilingual_attach(
     slots: list[tuple[Note | Comment, str, int, list[str], int]] = []
     if note is not None:
         note.bilingual = None  # type: ignore[attr-defined]
-        if text_needs_translation(reader, note.language, f"{note.title}\n{note.body}"):
+        if text_needs_translation(
+            reader, note.language, f"{note.title}\n{note.body}", note.language_main
+        ):
             slots.append((note, "note", len(requests), ["title", "body"], 2))
             requests.extend(note_requests(note))
     for comment in comments:
         comment.bilingual = None  # type: ignore[attr-defined]
-        if text_needs_translation(reader, comment.language, comment.body):
+        if text_needs_translation(reader, comment.language, comment.body, comment.language_main):
             slots.append((comment, "comment", len(requests), [""], 1))
             requests.append(comment_request(comment, thread_note))
     if not requests:
@@ -374,8 +382,10 @@ def translation_feedback(*, reader: Reader, content: Note | Comment, note: Note,
     )
     detection = outcome.detection
     if detection is not None and detection.stored and detection.stored != content.language:
-        type(content).objects.filter(pk=content.pk).update(language=detection.stored)
-        content.language = detection.stored
+        type(content).objects.filter(pk=content.pk).update(
+            language=detection.stored, language_main=detection.stored_main
+        )
+        content.language, content.language_main = detection.stored, detection.stored_main
     scope_bump(note_scope(note.pk))
     return outcome
 

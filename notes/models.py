@@ -174,6 +174,15 @@ class Note(models.Model):
         blank=True,
         help_text=_("BCP 47 code of the language the note is written in; 'mixed' for several."),
     )
+    language_main = models.CharField(
+        _("main language"),
+        max_length=16,
+        blank=True,
+        help_text=_(
+            "BCP 47 code of the note's main language: the language itself, or for mixed text "
+            "the one most of it is written in; empty when unknown."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=NoteStatus.choices, default=NoteStatus.PROCESSING
     )
@@ -596,6 +605,15 @@ class Comment(models.Model):
         max_length=16,
         blank=True,
         help_text=_("BCP 47 code of the language the comment is written in; 'mixed' for several."),
+    )
+    language_main = models.CharField(
+        _("main language"),
+        max_length=16,
+        blank=True,
+        help_text=_(
+            "BCP 47 code of the comment's main language: the language itself, or for mixed text "
+            "the one most of it is written in; empty when unknown."
+        ),
     )
     mentions = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="mentioned_in_comments", blank=True

@@ -55,7 +55,8 @@ class Detection:
     `language` is the main language (a code of CONTENT_LANGUAGES) or None when unsure; for
     mixed text it is the main one too, so it can always be passed to a translation provider as
     the source. `main` is the same code, named for mixed text. `stored` is what a model's
-    `language` field keeps: "mixed" for mixed text, else the code, or "" when unsure.
+    `language` field keeps: "mixed" for mixed text, else the code, or "" when unsure;
+    `stored_main` what its `language_main` keeps: the main code, or "" when unsure.
     """
 
     language: str | None
@@ -67,6 +68,22 @@ class Detection:
         if self.mixed:
             return MIXED
         return self.language or ""
+
+    @property
+    def stored_main(self) -> str:
+        return self.main or ""
+
+
+def stored_languages(text: str, given: str = "") -> tuple[str, str]:
+    """What a note's or comment's `language` and `language_main` keep for `text`: detected
+    when `given` is empty; the author's code (as both) when they chose one; for "mixed" chosen
+    by the author, the main language detected in the text ("" when detection has none)."""
+    if given and given != MIXED:
+        return given, given
+    detection = language_detect(text)
+    if given == MIXED:
+        return MIXED, detection.stored_main
+    return detection.stored, detection.stored_main
 
 
 UNKNOWN = Detection(language=None)

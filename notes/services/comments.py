@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Block, User
 from rednote.events import send_on_commit
 from rednote.tasks import enqueue_on_commit
-from translations.detection import language_detect
+from translations.detection import stored_languages
 
 from .. import events
 from ..limits import COMMENT_LENGTH, length_problems
@@ -66,13 +66,12 @@ def comment_body_clean(body: str) -> str:
     return body
 
 
-def comment_language(body: str, *, given: str = "") -> str:
-    """The BCP-47 language to store for a comment: the one the author gave (checked by the
-    caller), else the one detected from its text (`translations.detection`: "mixed" for text
-    mixing languages, "" when too short to tell)."""
-    if given:
-        return given
-    return language_detect(body).stored
+def comment_languages(body: str, *, given: str = "") -> tuple[str, str]:
+    """The BCP-47 `language` and `language_main` to store for a comment: the one the author
+    gave (checked by the caller; its main language is itself, or for "mixed" the detected
+    one), else the ones detected from its text (`translations.detection`: "mixed" and its main
+    language for text mixing languages, "" when too short to tell)."""
+    return stored_languages(body, given)
 
 
 def _refused(field: str, message: str) -> ValidationError:
@@ -149,13 +148,15 @@ def comment_create(
     if errors:
         raise ValidationError(errors)
 
+    language, language_main = comment_languages(body, given=language)
     comment = Comment.objects.create(
         note_id=note.pk,
         author=author,
         parent=top,
         reply_to_id=reply_to_id,
         body=body,
-        language=comment_language(body, given=language),
+        language=language,
+        language_main=language_main,
     )
     mentioned = [u.pk for u in _mentionable(author, mentions_parse(body)) if u.pk != author.pk]
     if mentioned:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from rednote.tasks import enqueue_on_commit
-from translations.detection import language_detect
+from translations.detection import language_detect, stored_languages
 
 from ..limits import (
     BODY_LENGTH,
@@ -59,6 +59,13 @@ def note_language_detect(*, title: str, body: str) -> str:
     """What a note's `language` stores when the author leaves it to detection: a code of
     CONTENT_LANGUAGES, "mixed", or "" when the text is too short to tell."""
     return language_detect(f"{title}\n{body}").stored
+
+
+def note_languages(*, title: str, body: str, language: str) -> tuple[str, str]:
+    """A note's `language` and `language_main`: detected for "auto" (or empty), else the
+    author's choice, whose main language is itself (for "mixed": the one detected)."""
+    given = "" if language == AUTO_LANGUAGE else language
+    return stored_languages(f"{title}\n{body}", given)
 
 
 def note_language_choice(note: Note) -> str:
@@ -146,9 +153,12 @@ def note_create(
     if errors:
         raise ValidationError(errors)
 
-    if language in ("", AUTO_LANGUAGE):
-        language = note_language_detect(title=fields["title"], body=fields["body"])
-    note = Note.objects.create(author=author, language=language, **fields)
+    language, language_main = note_languages(
+        title=fields["title"], body=fields["body"], language=language or ""
+    )
+    note = Note.objects.create(
+        author=author, language=language, language_main=language_main, **fields
+    )
     for position, image_id in enumerate(ids):
         image = images[image_id]
         image.note = note
@@ -195,17 +205,18 @@ def note_update(
         raise ValidationError({"language": problems})
     if language is None:
         language = note_language_choice(note)
-    if language == AUTO_LANGUAGE or language == "":
-        language = note_language_detect(title=fields["title"], body=fields["body"])
+    language, language_main = note_languages(
+        title=fields["title"], body=fields["body"], language=language
+    )
     # Locked, so two edits (or an edit and the publication) compare against the stored state.
     current = _lock(note)
     if current is None:
         raise Note.DoesNotExist
     for name, value in fields.items():
         setattr(note, name, value)
-    note.language = language
+    note.language, note.language_main = language, language_main
     note.status, note.is_hidden = current["status"], current["is_hidden"]
-    note.save(update_fields=[*fields, "language", "updated_at"])
+    note.save(update_fields=[*fields, "language", "language_main", "updated_at"])
     old_tag_ids = set(note.hashtags.values_list("pk", flat=True))
     new_mention_ids = tags_and_mentions_set(note)
     tags_added = bool(set(note.hashtags.values_list("pk", flat=True)) - old_tag_ids)
