@@ -28,6 +28,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from rest_framework.throttling import BaseThrottle
 
@@ -382,9 +383,11 @@ def translation_feedback(*, reader: Reader, content: Note | Comment, note: Note,
     )
     detection = outcome.detection
     if detection is not None and detection.stored and detection.stored != content.language:
-        type(content).objects.filter(pk=content.pk).update(
-            language=detection.stored, language_main=detection.stored_main
-        )
+        changes = {"language": detection.stored, "language_main": detection.stored_main}
+        if isinstance(content, Note):
+            # The note's cached JSON and card are stamped with `updated_at`: move it.
+            changes["updated_at"] = timezone.now()
+        type(content).objects.filter(pk=content.pk).update(**changes)
         content.language, content.language_main = detection.stored, detection.stored_main
     scope_bump(note_scope(note.pk))
     return outcome

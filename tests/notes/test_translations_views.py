@@ -523,3 +523,12 @@ def test_htmx_keeps_the_fragment_and_csrf_is_enforced_both_ways(reader_user, not
     assert fragment.status_code == 200
     html = fragment.content.decode()
     assert "<html" not in html and "Welcome!" in html
+
+
+def test_wrong_language_feedback_on_a_note_shows_in_its_cached_json(reader, author):
+    note = NoteFactory(author=author, title="大理的早晨", body="洱海边的日出太美了", language="en")
+    api = f"/api/v1/notes/{note.pk}/"
+    assert reader.get(api, HTTP_ACCEPT="application/json").json()["language"] == "en"  # cached
+    url = reverse("notes:translation_feedback", kwargs={"kind": "note", "object_id": note.pk})
+    reader.post(url, {"feedback": "wrong_language", "lang": "en"}, **HTMX)
+    assert reader.get(api, HTTP_ACCEPT="application/json").json()["language"] == "zh-Hans"
