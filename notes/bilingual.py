@@ -383,7 +383,10 @@ def translation_feedback(*, reader: Reader, content: Note | Comment, note: Note,
     )
     detection = outcome.detection
     if detection is not None and detection.stored and detection.stored != content.language:
-        changes = {"language": detection.stored, "language_main": detection.stored_main}
+        changes: dict[str, object] = {
+            "language": detection.stored,
+            "language_main": detection.stored_main,
+        }
         if isinstance(content, Note):
             # The note's cached JSON and card are stamped with `updated_at`: move it.
             changes["updated_at"] = timezone.now()
