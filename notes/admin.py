@@ -117,8 +117,38 @@ class NoteImageInline(admin.TabularInline):
         return f"{image.width}×{image.height}"
 
 
+class RegistryModeratedAdmin(admin.ModelAdmin):
+    """Hiding, unhiding and deleting through the moderation registry: the same services,
+    events and feeds as everywhere else, each change written to the admin's history. The
+    model's admin declares its own actions (their wording) and calls `_moderate`."""
+
+    def has_moderate_permission(self, request) -> bool:
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+
+    def _moderate(self, request, queryset, *, hide: bool) -> int:
+        actions = registry.actions_for(self.model)
+        act, log = (
+            (actions.hide, gettext("Hidden")) if hide else (actions.unhide, gettext("Unhidden"))
+        )
+        done = 0
+        for target in queryset.filter(is_hidden=not hide):
+            act(target=target)
+            self.log_change(request, target, log)
+            done += 1
+        return done
+
+    def delete_model(self, request, obj) -> None:
+        registry.actions_for(self.model).delete(target=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        delete = registry.actions_for(self.model).delete
+        for target in queryset:
+            delete(target=target)
+
+
 @admin.register(Note)
-class NoteAdmin(admin.ModelAdmin):
+class NoteAdmin(RegistryModeratedAdmin):
     list_display = (
         "cover",
         "headline",
@@ -198,10 +228,6 @@ class NoteAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    def has_moderate_permission(self, request) -> bool:
-        opts = self.opts
-        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
-
     @admin.display(description=_("cover"))
     def cover(self, note: Note) -> str:
         return _thumbnail(note.cover)
@@ -220,18 +246,6 @@ class NoteAdmin(admin.ModelAdmin):
 
     # --- Moderation (through the registry: the same services, events and feeds) ---------
 
-    def _moderate(self, request, queryset, *, hide: bool) -> int:
-        actions = registry.actions_for(Note)
-        act, log = (
-            (actions.hide, gettext("Hidden")) if hide else (actions.unhide, gettext("Unhidden"))
-        )
-        done = 0
-        for note in queryset.filter(is_hidden=not hide):
-            act(target=note)
-            self.log_change(request, note, log)
-            done += 1
-        return done
-
     @admin.action(description=_("Hide selected notes"), permissions=["moderate"])
     def hide_notes(self, request, queryset) -> None:
         done = self._moderate(request, queryset, hide=True)
@@ -249,14 +263,6 @@ class NoteAdmin(admin.ModelAdmin):
             ngettext("%(n)d note unhidden.", "%(n)d notes unhidden.", done) % {"n": done},
             messages.SUCCESS,
         )
-
-    def delete_model(self, request, obj: Note) -> None:
-        registry.actions_for(Note).delete(target=obj)
-
-    def delete_queryset(self, request, queryset) -> None:
-        delete = registry.actions_for(Note).delete
-        for note in queryset:
-            delete(target=note)
 
     # --- Photos, for staff only ---------------------------------------------------------
 
@@ -294,7 +300,7 @@ class NoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(RegistryModeratedAdmin):
     """Comments, read-only: moderators hide, unhide or delete them through the moderation
     registry (`notes.services.comments`), which keeps the counters and sends the events."""
 
@@ -337,25 +343,9 @@ class CommentAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    def has_moderate_permission(self, request) -> bool:
-        opts = self.opts
-        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
-
     @admin.display(description=_("comment"), ordering="body")
     def body_excerpt(self, comment: Comment) -> str:
         return comment.body[:80]
-
-    def _moderate(self, request, queryset, *, hide: bool) -> int:
-        actions = registry.actions_for(Comment)
-        act, log = (
-            (actions.hide, gettext("Hidden")) if hide else (actions.unhide, gettext("Unhidden"))
-        )
-        done = 0
-        for comment in queryset.filter(is_hidden=not hide):
-            act(target=comment)
-            self.log_change(request, comment, log)
-            done += 1
-        return done
 
     @admin.action(description=_("Hide selected comments"), permissions=["moderate"])
     def hide_comments(self, request, queryset) -> None:
@@ -374,14 +364,6 @@ class CommentAdmin(admin.ModelAdmin):
             ngettext("%(n)d comment unhidden.", "%(n)d comments unhidden.", done) % {"n": done},
             messages.SUCCESS,
         )
-
-    def delete_model(self, request, obj: Comment) -> None:
-        registry.actions_for(Comment).delete(target=obj)
-
-    def delete_queryset(self, request, queryset) -> None:
-        delete = registry.actions_for(Comment).delete
-        for comment in queryset:
-            delete(target=comment)
 
 
 def _group_permission(request, action: str) -> bool:
