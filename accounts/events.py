@@ -8,6 +8,12 @@ only, and only when the state changed:
 - user_unmuted(muter_id, muted_id): a mute was lifted.
 - user_suspended(user_id): moderators suspended an account.
 - user_unsuspended(user_id): moderators lifted a suspension (the account is active again).
+- follow_requested(requester_id, target_id): someone asked to follow a private account.
+- follow_request_accepted(requester_id, target_id): the owner accepted (a Follow now exists;
+  follow_changed is sent too).
+- data_export_ready(user_id, export_id): a person's data archive can be downloaded.
+- user_deleted(user_id): an account was closed by its owner (it is already inactive; its
+  content is being removed).
 """
 
 from django.dispatch import Signal
@@ -19,3 +25,7 @@ user_muted = Signal()
 user_unmuted = Signal()
 user_suspended = Signal()
 user_unsuspended = Signal()
+follow_requested = Signal()
+follow_request_accepted = Signal()
+data_export_ready = Signal()
+user_deleted = Signal()

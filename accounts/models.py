@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from rednote.languages import content_languages_for_ui, validate_language_list
 
@@ -204,6 +204,17 @@ class User(AbstractBaseUser, PermissionsMixin):
             "On: notes and comments in languages you do not read show their translation at once."
         ),
     )
+    is_private = models.BooleanField(
+        _("private account"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "On: people ask to follow you, and only followers you approve see your "
+            "followers-only notes and your follower lists."
+        ),
+    )
+    # A suspension's end; None with is_active=False is a permanent suspension (or a deletion).
+    suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
@@ -282,6 +293,66 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.follower} → {self.followee}"
+
+
+class FollowRequest(models.Model):
+    """A request to follow a private account, waiting for its owner to accept or decline."""
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follow_requests_sent"
+    )
+    target = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follow_requests"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("follow request")
+        verbose_name_plural = _("follow requests")
+        constraints = [
+            models.UniqueConstraint(fields=["requester", "target"], name="follow_request_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(requester=models.F("target")), name="follow_request_not_self"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["target", "-created_at"], name="follow_request_inbox"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requester} ? {self.target}"
+
+
+class DataExportStatus(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("export status", "Being prepared")
+    READY = "ready", pgettext_lazy("export status", "Ready")
+    FAILED = "failed", pgettext_lazy("export status", "Failed")
+
+
+class DataExport(models.Model):
+    """An archive of a person's data (JSON and photos), built by Celery, downloadable by that
+    person only until `expires_at`."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports"
+    )
+    status = models.CharField(
+        max_length=10, choices=DataExportStatus.choices, default=DataExportStatus.PENDING
+    )
+    # Kept in private storage; served only through the owner's download view.
+    archive = models.FileField(upload_to="exports/", blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+        indexes = [models.Index(fields=["user", "-created_at"], name="data_export_user")]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} of {self.user_id} ({self.status})"
 
 
 class BlockQuerySet(models.QuerySet):

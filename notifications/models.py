@@ -37,6 +37,11 @@ class NotificationKind(models.TextChoices):
     REPLY = "reply", _("Replied to your comment")
     NOTE_MENTION = "note_mention", _("Mentioned you in a note")
     COMMENT_MENTION = "comment_mention", _("Mentioned you in a comment")
+    FOLLOW_REQUEST = "follow_request", _("Asked to follow you")
+    FOLLOW_ACCEPTED = "follow_accepted", _("Accepted your follow request")
+    # From the site rather than a person (the actor is the recipient; `data` says the rest).
+    EXPORT_READY = "export_ready", _("Your data export is ready")
+    MODERATION = "moderation", _("A message from the moderators")
 
 
 class NotificationTab(models.TextChoices):
@@ -45,6 +50,7 @@ class NotificationTab(models.TextChoices):
     LIKES = "likes", _("Likes and collects")
     FOLLOWS = "follows", pgettext_lazy("notifications tab", "New followers")
     COMMENTS = "comments", _("Comments and @")
+    NOTICES = "notices", pgettext_lazy("notifications tab", "Notices")
 
 
 TAB_OF_KIND: dict[str, str] = {
@@ -56,6 +62,10 @@ TAB_OF_KIND: dict[str, str] = {
     NotificationKind.REPLY: NotificationTab.COMMENTS,
     NotificationKind.NOTE_MENTION: NotificationTab.COMMENTS,
     NotificationKind.COMMENT_MENTION: NotificationTab.COMMENTS,
+    NotificationKind.FOLLOW_REQUEST: NotificationTab.FOLLOWS,
+    NotificationKind.FOLLOW_ACCEPTED: NotificationTab.FOLLOWS,
+    NotificationKind.EXPORT_READY: NotificationTab.NOTICES,
+    NotificationKind.MODERATION: NotificationTab.NOTICES,
 }
 
 # Kinds whose unread entry gathers several people; the others have one person each.
@@ -88,6 +98,9 @@ class Notification(models.Model):
         related_name="+",
     )
     comment_id = models.BigIntegerField(null=True, blank=True)
+    # What a notice says beyond its kind: a moderation message's action and reason, an
+    # export's id... (plain values, rendered escaped).
+    data = models.JSONField(default=dict, blank=True, db_default={})
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     # When the last person joined: the inbox is ordered by it.
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)

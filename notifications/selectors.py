@@ -141,10 +141,11 @@ class UnreadCounts:
     likes: int = 0
     follows: int = 0
     comments: int = 0
+    notices: int = 0
 
     @property
     def total(self) -> int:
-        return self.likes + self.follows + self.comments
+        return self.likes + self.follows + self.comments + self.notices
 
     def of(self, tab: str) -> int:
         return getattr(self, tab)

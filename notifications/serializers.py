@@ -95,6 +95,7 @@ class UnreadCountsSerializer(serializers.Serializer):
     likes = serializers.IntegerField()
     follows = serializers.IntegerField()
     comments = serializers.IntegerField()
+    notices = serializers.IntegerField()
 
 
 class NotificationsReadInputSerializer(serializers.Serializer):

@@ -40,7 +40,7 @@ def test_list_groups_likes_and_counts_unread(api, run_events, mei):
     run_events(accounts_services.follow_create, follower=fans[0], followee=mei)
 
     body = api.get(LIST).json()
-    assert body["unread"] == {"total": 2, "likes": 1, "follows": 1, "comments": 0}
+    assert body["unread"] == {"total": 2, "likes": 1, "follows": 1, "comments": 0, "notices": 0}
     follow, like = body["results"]
     assert (like["kind"], like["tab"], like["actor_count"], like["is_read"]) == (
         "like",
@@ -99,12 +99,12 @@ def test_read_all_a_tab_or_ids(api, run_events, mei):
     response = api.post(READ, {"ids": [like_id]}, format="json")
     assert response.json() == {
         "marked": 1,
-        "unread": {"total": 2, "likes": 1, "follows": 1, "comments": 0},
+        "unread": {"total": 2, "likes": 1, "follows": 1, "comments": 0, "notices": 0},
     }
     assert api.post(READ, {"tab": "follows"}, format="json").json()["marked"] == 1
     assert api.post(READ, {}, format="json").json() == {
         "marked": 1,
-        "unread": {"total": 0, "likes": 0, "follows": 0, "comments": 0},
+        "unread": {"total": 0, "likes": 0, "follows": 0, "comments": 0, "notices": 0},
     }
     assert all(e["is_read"] for e in api.get(LIST).json()["results"])
 
