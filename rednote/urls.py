@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("feeds.urls")),
     path("", include("accounts.urls")),
     path("", include("notifications.urls")),
+    path("", include("moderation.urls")),
 ]
 
 if settings.DEBUG and settings.MEDIA_STORAGE == "local":

@@ -1,0 +1,5 @@
+"""The moderation desk in Django admin, one module per part: the report queue and its actions
+(`desk`), the audit log (`audit`), appeals (`appeals`), keyword rules and held content
+(`keywords`)."""
+
+from . import appeals, audit, desk, keywords  # noqa: F401

@@ -1,0 +1,1 @@
+"""Admin: appeals (see __init__)."""

@@ -1,0 +1,1 @@
+"""Admin: audit (see __init__)."""

@@ -1,0 +1,1 @@
+"""Admin: desk (see __init__)."""

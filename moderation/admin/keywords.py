@@ -1,0 +1,1 @@
+"""Admin: keywords (see __init__)."""

@@ -1,0 +1,7 @@
+"""Moderation pages for people (reporting, appeals)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "moderation"
+
+urlpatterns: list = []
