@@ -9,10 +9,12 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import ValidationError as FormValidationError
+from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import User, handle_normalize
+from .selectors import suspension_message
 from .services import email_check, handle_validate, password_set
 
 SITE_NAME = "RedNote"
@@ -66,6 +68,16 @@ class AccountAdapter(DefaultAccountAdapter):
         except ValidationError as exc:
             raise FormValidationError(exc.message_dict["email"]) from exc
         return super().clean_email(email)
+
+    def respond_user_inactive(self, request, user):
+        # The password matched a suspended account: say so, and until when, rather than
+        # allauth's bare "inactive" page (the person is not signed in).
+        return TemplateResponse(
+            request,
+            "account/account_inactive.html",
+            {"suspension_message": suspension_message(user=user)},
+            status=403,
+        )
 
     def set_password(self, user, password: str) -> None:
         # Password change, reset and set all come here: the service also revokes API tokens.

@@ -3,12 +3,14 @@ import unicodedata
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import lazy
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
@@ -408,3 +410,21 @@ class Mute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.muter} 🔇 {self.muted}"
+
+
+class UserSession(AbstractBaseSession):
+    """A browser session that knows whose it is (`user_id`, from the signed-in user's id in its
+    data), so every session of one person can be ended at once (suspension, deletion) with an
+    indexed query instead of decoding every session in the store. Django's session model with
+    one column more; stored through `accounts.sessions` (the SESSION_ENGINE)."""
+
+    user_id = models.BigIntegerField(_("user id"), null=True, blank=True, db_index=True)
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    @classmethod
+    def get_session_store_class(cls):
+        # By name: the engines import this model (no import cycle).
+        return import_string("accounts.sessions.db.SessionStore")

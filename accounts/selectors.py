@@ -110,3 +110,18 @@ def following_list(*, user: User, viewer=None) -> QuerySet:
         .order_by("-follower_set__created_at")
     )
     return users_annotate_followed(users_exclude_blocked(qs, viewer=viewer), viewer=viewer)
+
+
+def suspension_message(*, user: User) -> str:
+    """What a suspended person is told when they try to sign in: until when, or that it is
+    permanent. The time is in the active time zone (UTC unless told)."""
+    from django.utils import formats, timezone
+    from django.utils.translation import gettext
+
+    if user.suspended_until is None:
+        return gettext("Your account is suspended permanently.")
+    until = formats.date_format(timezone.localtime(user.suspended_until), "DATETIME_FORMAT")
+    return gettext("Your account is suspended until %(until)s.") % {"until": until}
+
+
+# --- Data exports -------------------------------------------------------------------------

@@ -133,10 +133,11 @@ if REDIS_URL:
         }
     }
     # Sessions read from Redis (written through to the database): no session query on a
-    # signed-in request.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # signed-in request. Each knows its user, so suspension ends them all (accounts.sessions).
+    SESSION_ENGINE = "accounts.sessions.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "accounts.sessions.db"
 
 # Home feed timelines (feeds/store.py) have their own Redis, so they can outgrow the broker's
 # and the cache's: FEEDS_REDIS_URL (default REDIS_URL; empty: no store, the home feed is read
@@ -187,6 +188,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "feeds-discover-ranks": {
         "task": "feeds.discover_ranks_recompute",
         "schedule": env.float("DISCOVER_RANKS_EVERY_SECONDS", default=300.0),
+    },
+    # Timed suspensions end on time (moderation/services/suspensions.py).
+    "moderation-suspensions-expire": {
+        "task": "moderation.suspensions_expire",
+        "schedule": env.float("SUSPENSIONS_EXPIRE_EVERY_SECONDS", default=60.0),
     },
 }
 CELERY_TIMEZONE = "UTC"

@@ -2,7 +2,7 @@
 tokens and suspension."""
 
 import unicodedata
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -27,6 +27,7 @@ from ..models import (
     handle_normalize,
     handle_validator,
 )
+from ..sessions import sessions_end
 
 # --- Handles and e-mail addresses ---------------------------------------------------------
 
@@ -226,11 +227,18 @@ def user_seen(*, user: User) -> bool:
 
 
 @transaction.atomic
-def user_suspend(*, user: User) -> User:
-    """Deactivate an account (moderation); its sessions and tokens stop working."""
-    if user.is_active:
-        user.is_active = False
-        user.save(update_fields=["is_active"])
+def user_suspend(*, user: User, until: datetime | None = None) -> User:
+    """Suspend an account (moderation) until `until`, or for good when None: it cannot sign
+    in, every session and API token it has ends at once, and its content is hidden everywhere
+    (`user_suspended` tells the feeds to take it out). Suspending a suspended account only
+    moves the end of its suspension."""
+    was_active = user.is_active
+    user.is_active = False
+    user.suspended_until = until
+    user.save(update_fields=["is_active", "suspended_until"])
+    sessions_end(user_id=user.pk)
+    auth_tokens_revoke(user=user)
+    if was_active:
         send_on_commit(events.user_suspended, sender=User, user_id=user.pk)
     return user
 
@@ -239,8 +247,17 @@ def user_suspend(*, user: User) -> User:
 def user_unsuspend(*, user: User) -> User:
     """Lift a suspension (moderation): the account works again and its notes are shown again;
     `user_unsuspended` tells the feeds to bring them back (`user_suspend` took them out)."""
-    if not user.is_active:
-        user.is_active = True
-        user.save(update_fields=["is_active"])
+    was_active = user.is_active
+    user.is_active = True
+    user.suspended_until = None
+    user.save(update_fields=["is_active", "suspended_until"])
+    if not was_active:
         send_on_commit(events.user_unsuspended, sender=User, user_id=user.pk)
     return user
+
+
+def suspensions_due(*, now: datetime | None = None):
+    """Suspended accounts whose suspension has run out (`suspended_until` passed)."""
+    return User.objects.filter(
+        is_active=False, suspended_until__isnull=False, suspended_until__lte=now or timezone.now()
+    )
