@@ -66,3 +66,31 @@
     showToast("error", document.body.dataset.serverError);
   });
 })();
+
+/* Dialogs a link loads with htmx (the report form, `dialog[data-dialog]`, appended to the
+   page): opened as a modal when they arrive, closed by a `data-dialog-close` button, Escape
+   or the browser, and then taken out of the page. A second one replaces the first. */
+(function () {
+  "use strict";
+
+  document.addEventListener("htmx:load", function (event) {
+    var root = event.detail && event.detail.elt;
+    if (!root || root.nodeType !== 1) return;
+    var dialogs = root.matches("dialog[data-dialog]") ? [root] : root.querySelectorAll("dialog[data-dialog]");
+    Array.prototype.forEach.call(dialogs, function (dialog) {
+      Array.prototype.forEach.call(document.querySelectorAll("dialog[data-dialog]"), function (other) {
+        if (other !== dialog) other.remove();
+      });
+      dialog.addEventListener("close", function () { dialog.remove(); });
+      if (!dialog.open && dialog.showModal) dialog.showModal();
+    });
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest && event.target.closest("[data-dialog-close]");
+    var dialog = button && button.closest("dialog");
+    if (dialog) {
+      event.preventDefault();
+      dialog.close();
+    }
+  });
+})();
