@@ -9,7 +9,7 @@ class NotesConfig(AppConfig):
     def ready(self) -> None:
         from moderation.registry import registry
 
-        from . import events, page_scopes, representation, services
+        from . import events, moderation, page_scopes, representation, services
         from .models import Comment, Note
 
         # A note's cached JSON parts are dropped when it enters or leaves circulation.
@@ -26,10 +26,20 @@ class NotesConfig(AppConfig):
             hide=services.note_hide,
             unhide=services.note_unhide,
             delete=services.note_moderation_delete,
+            kind="note",
+            visible_get=moderation.note_visible_get,
+            owner_id=lambda note: note.author_id,
+            rows_get=moderation.notes_rows_get,
+            preview=moderation.note_preview,
         )
         registry.register(
             Comment,
             hide=services.comment_hide,
             unhide=services.comment_unhide,
             delete=services.comment_moderation_delete,
+            kind="comment",
+            visible_get=moderation.comment_visible_get,
+            owner_id=lambda comment: comment.author_id,
+            rows_get=moderation.comments_rows_get,
+            preview=moderation.comment_preview,
         )

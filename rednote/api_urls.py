@@ -7,6 +7,7 @@ from feeds.api import discover as discover_api
 from feeds.api import home as home_api
 from feeds.api import search as search_api
 from feeds.api import tags as tags_api
+from moderation import api as moderation_api
 from notes import api as notes_api
 from notes.api import translations as translations_api
 from notifications import api as notifications_api
@@ -82,6 +83,8 @@ urlpatterns = [
     path("tags/<str:name>/notes/", tags_api.TagNotesApi.as_view(), name="tag-notes"),
     path("tags/<str:name>/follow/", tags_api.TagFollowApi.as_view(), name="tag-follow"),
     path("search/", search_api.SearchApi.as_view(), name="search"),
+    # Reports to the moderators.
+    path("reports/", moderation_api.ReportsApi.as_view(), name="reports"),
     # The inbox.
     path("notifications/", notifications_api.NotificationsApi.as_view(), name="notifications"),
     path(

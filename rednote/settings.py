@@ -427,6 +427,7 @@ REST_FRAMEWORK = {
         "social_graph": "120/min",
         "uploads": "60/min",
         "comments": "20/min",
+        "reports": "20/hour",
         **env.dict("API_THROTTLE_RATES", default={}),
     },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
