@@ -9,10 +9,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from health_check.views import HealthCheckView
 
 from accounts.views import language_set
+from notes.views.dashboard import dashboard
 from rednote.api import api_not_found
 from rednote.health import health_checks
 
 urlpatterns = [
+    path("admin/dashboard/", admin.site.admin_view(dashboard), name="admin-dashboard"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", language_set, name="set_language"),

@@ -223,3 +223,29 @@ class TranslationFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.content_type.model} {self.object_id}"
+
+
+class UsageKind(models.TextChoices):
+    MACHINE = "machine", _("Machine translations served")
+    COMMUNITY = "community", _("Community translations served")
+    PROVIDER_ERROR = "provider_error", _("Provider errors")
+
+
+class TranslationUsage(models.Model):
+    """How many translations were served (by kind) and how many provider calls failed, per
+    day. Counted in the cache as it happens and added here by a periodic task
+    (`translations.usage`), so no reader waits on a shared row."""
+
+    day = models.DateField(_("day"))
+    kind = models.CharField(_("kind"), max_length=16, choices=UsageKind.choices)
+    count = models.PositiveBigIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("translation usage")
+        verbose_name_plural = _("translation usage")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "kind"], name="translation_usage_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind}: {self.count}"

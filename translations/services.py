@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -53,8 +53,10 @@ from .models import (
     MachineTranslation,
     MachineTranslationStatus,
     TranslationFeedback,
+    UsageKind,
 )
 from .providers import ProviderError, ProviderRefused, TranslationProvider, provider_get
+from .usage import usage_count
 
 logger = logging.getLogger(__name__)
 
@@ -287,10 +289,27 @@ def translations_get_many(
     target: str,
     user: User | None = None,
     visitor: str | None = None,
+    served: bool = True,
 ) -> list[TranslationResult]:
     """Many texts into `target` at once (a thread), in the order given: one query per step,
     one task and one provider call per batch for every text not cached. Each text's result is
-    as `translation_get`'s."""
+    as `translation_get`'s. `served`: the results go to a reader, and are counted for the
+    dashboard (False for the site's own reading: screening, the moderators' preview)."""
+    results = _translations_get_many(requests=requests, target=target, user=user, visitor=visitor)
+    if served:
+        kinds = Counter(result.kind for result in results if result.is_done)
+        for kind in (Kind.MACHINE, Kind.COMMUNITY):
+            usage_count(kind, kinds[kind])
+    return results
+
+
+def _translations_get_many(
+    *,
+    requests: Sequence[TranslationRequest],
+    target: str,
+    user: User | None,
+    visitor: str | None,
+) -> list[TranslationResult]:
     results: list[TranslationResult | None] = [None] * len(requests)
     normalized = [text_normalize(request.text) for request in requests]
 
@@ -533,11 +552,13 @@ def _batch_translate(batch, provider, source: str, target: str, plan: RetryPlan,
             provider.translate(texts, source=source or None, target=target)
         )
     except ProviderRefused as exc:
+        usage_count(UsageKind.PROVIDER_ERROR)
         logger.warning("translation refused by %s: %s", provider.key, exc)
         answers = list(exc.translations or [None] * len(batch))
         _rows_store(batch, answers, failure=str(exc))
         return
     except ProviderError as exc:
+        usage_count(UsageKind.PROVIDER_ERROR)
         if exc.retryable and not final:
             logger.info("translation by %s will be retried: %s", provider.key, exc)
             plan.ids.extend(row.pk for row in batch)

@@ -8,6 +8,7 @@ from django.conf import settings
 from rednote.tasks import RETRY_POLICY
 
 from .services import machine_translations_make
+from .usage import usage_flush
 
 
 @shared_task(name="translations.translate", bind=True, acks_late=True, **RETRY_POLICY)
@@ -41,3 +42,9 @@ def machine_translations_make_task(self, ids: list[int]) -> None:
                 max_retries=max_retries,
             )
         ids, retries = plan.ids, retries + 1
+
+
+@shared_task(name="translations.usage_flush", acks_late=True)
+def usage_flush_task() -> None:
+    """Add the translation counts waiting in the cache to the daily rows (beat)."""
+    usage_flush()
