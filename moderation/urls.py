@@ -4,11 +4,12 @@ from django.urls import path
 
 import accounts.urls  # noqa: F401 - registers the `handle` path converter
 
-from . import views
+from . import appeal_views, views
 
 app_name = "moderation"
 
 urlpatterns = [
+    path("appeals/", appeal_views.appeal, name="appeal"),
     path("report/note/<int:target_id>/", views.report, {"kind": "note"}, name="report_note"),
     path(
         "report/comment/<int:target_id>/", views.report, {"kind": "comment"}, name="report_comment"

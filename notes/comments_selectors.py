@@ -71,6 +71,31 @@ def comment_get_visible(*, viewer, comment_id: int) -> Comment:
     return comment
 
 
+def _hidden_own(viewer) -> QuerySet:
+    return (
+        Comment.objects.filter(author=viewer, is_hidden=True)
+        .filter(note__in=Note.objects.visible_to(viewer).values("pk"))
+        .annotate_viewer(viewer)
+        .select_related("author", "reply_to", "note")
+    )
+
+
+def comment_get_hidden_own(*, viewer, comment_id: int) -> Comment | None:
+    """`viewer`'s own comment if moderators hid it, under a note they may see, else None: its
+    author still sees it, marked hidden, and may appeal; for anyone else it is a 404."""
+    if viewer is None or not viewer.is_authenticated:
+        return None
+    return _hidden_own(viewer).filter(pk=comment_id).first()
+
+
+def comments_hidden_own(*, viewer, note: Note) -> list[Comment]:
+    """`viewer`'s comments on `note` that moderators hid, oldest first (shown to them alone,
+    above the thread, each with the reason and its appeal): one query, none for a visitor."""
+    if viewer is None or not viewer.is_authenticated:
+        return []
+    return list(_hidden_own(viewer).filter(note=note).order_by("created_at", "pk"))
+
+
 def _replies_shown_count(viewer) -> Coalesce:
     shown = (
         Comment.objects.shown_under(viewer)

@@ -106,6 +106,24 @@ _NOTE_ROW_FOR_READER = PreparedQuery(
 )
 
 
+def note_get_hidden_own(*, viewer, note_id: int) -> Note | None:
+    """`viewer`'s own note if moderators hid it (with its photos, mentions and the viewer's
+    flags), else None: its author still sees it, marked hidden, and may appeal; for anyone
+    else it does not exist (`note_get_visible` is a 404)."""
+    if viewer is None or not viewer.is_authenticated:
+        return None
+    return (
+        notes_annotate_viewer(
+            Note.objects.filter(pk=note_id, author=viewer, is_hidden=True).select_related("author"),
+            viewer=viewer,
+        )
+        .prefetch_related(
+            Prefetch("images", queryset=NoteImage.objects.order_by("position")), "mentions"
+        )
+        .first()
+    )
+
+
 def note_get_editable(*, user, note_id: int) -> Note:
     """The note if `user` wrote it (and it is not hidden), else 404 — the same as missing."""
     if user is None or not user.is_authenticated:

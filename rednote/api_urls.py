@@ -8,6 +8,7 @@ from feeds.api import home as home_api
 from feeds.api import search as search_api
 from feeds.api import tags as tags_api
 from moderation import api as moderation_api
+from moderation import appeal_views as appeals_api
 from notes import api as notes_api
 from notes.api import translations as translations_api
 from notifications import api as notifications_api
@@ -85,6 +86,8 @@ urlpatterns = [
     path("search/", search_api.SearchApi.as_view(), name="search"),
     # Reports to the moderators.
     path("reports/", moderation_api.ReportsApi.as_view(), name="reports"),
+    # Appeals against moderators' hides.
+    path("appeals/", appeals_api.AppealsApi.as_view(), name="appeals"),
     # The inbox.
     path("notifications/", notifications_api.NotificationsApi.as_view(), name="notifications"),
     path(

@@ -33,6 +33,7 @@ from ..comment_serializers import (
 from ..limits import COMMENTS_THROTTLE_SCOPE, comments_throttled_message
 from ..models import Comment
 from .common import LIST_DESCRIPTION
+from .hidden import hidden_comment_response
 
 TAG_COMMENTS = "comments"
 
@@ -213,7 +214,14 @@ class CommentDetailApi(APIView):
         responses={200: CommentSerializer, **error_responses(404)},
     )
     def get(self, request, comment_id: int):
-        return comment_response(request, comment_id)
+        try:
+            return comment_response(request, comment_id)
+        except Http404:
+            # Its author still reads a hidden comment, with a `moderation` object.
+            hidden = hidden_comment_response(request, comment_id)
+            if hidden is None:
+                raise
+            return hidden
 
     @extend_schema(
         tags=[TAG_COMMENTS],

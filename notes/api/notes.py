@@ -16,6 +16,7 @@ from accounts.selectors import user_get_by_handle
 from rednote.api import error_responses
 
 from .. import selectors, services
+from .hidden import hidden_note_response
 from ..limits import UPLOADS_THROTTLE_SCOPE, uploads_throttled_message
 from ..serializers import (
     MediaSerializer,
@@ -142,7 +143,14 @@ class NoteDetailApi(APIView):
         responses={200: NoteSerializer, **error_responses(404)},
     )
     def get(self, request, note_id: int):
-        return note_response(request, note_id)
+        try:
+            return note_response(request, note_id)
+        except Http404:
+            # Its author still reads a hidden note, with a `moderation` object.
+            hidden = hidden_note_response(request, note_id)
+            if hidden is None:
+                raise
+            return hidden
 
     @extend_schema(
         tags=[TAG_NOTES],

@@ -25,6 +25,7 @@ from .. import selectors, services
 from ..models import ImageStatus, Note, NoteStatus, Visibility
 from ..page_scopes import note_page_scopes
 from .comments import comments_thread_context
+from .hidden import hidden_comments_context, hidden_note_page
 
 # Renditions never change under a URL (the image id is in it); visibility can, so a public
 # note's photos are cached for an hour by anyone, other notes' photos only by the browser.
@@ -48,6 +49,7 @@ def _note_context(request: HttpRequest, note: Note) -> dict:
         "person": note.author,
         "relationship": accounts_selectors.relationship_get(viewer=user, other=note.author),
         "boards": picker_boards(request, note),
+        "hidden_comments": hidden_comments_context(request, note),
         **comments_thread_context(request, note, with_note=True),
     }
 
@@ -59,7 +61,14 @@ def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
 
     Asked by script (`HX-Request`, as the Discover overlay does), only the note itself, without
     the page around it; the answer varies on that header so a cache never mixes the two."""
-    note = selectors.note_page_get_visible(viewer=request.user, note_id=note_id)
+    try:
+        note = selectors.note_page_get_visible(viewer=request.user, note_id=note_id)
+    except Http404:
+        # Its author still sees a note moderators hid, with the reason and the appeal.
+        hidden_page = hidden_note_page(request, note_id)
+        if hidden_page is None:
+            raise
+        return hidden_page
     context = _note_context(request, note)
     htmx = request.htmx
     if htmx and not htmx.boosted and not htmx.history_restore_request:
