@@ -95,15 +95,22 @@ class Chart:
         return (self.plot_left + self.plot_right) / 2, (self.plot_top + self.plot_bottom) / 2
 
 
-def nice_ceiling(value: float) -> float:
-    """The smallest of 1, 2, 2.5, 5 × 10ⁿ at or above `value` (an axis maximum)."""
+def nice_ceiling(value: float, *, integer: bool = False) -> float:
+    """The smallest of 1, 2, 2.5, 5 × 10ⁿ at or above `value` (2.5 left out for `integer`)."""
     if value <= 0:
         return 1.0
     magnitude = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
+    steps = (1, 2, 5, 10) if integer else (1, 2, 2.5, 5, 10)
+    for step in steps:
         if step * magnitude >= value:
-            return step * magnitude
+            return max(step * magnitude, 1.0) if integer else step * magnitude
     return 10 * magnitude  # pragma: no cover — the loop ends at 10
+
+
+def axis_top(value: float, *, integer: bool = True) -> float:
+    """An axis maximum with four even steps of a round size above 0: for counts, whole
+    numbers (0, 1, 2, 3, 4 rather than 0, 1.2, 2.5...)."""
+    return 4 * nice_ceiling(value / 4, integer=integer)
 
 
 def _number(value: float) -> str:
@@ -135,7 +142,7 @@ def stacked_bars(
     chart = Chart(title=title, description=description)
     totals = [sum(s.values.get(day, 0) for s in series) for day in days]
     chart.empty = not any(totals)
-    top = nice_ceiling(max(totals, default=0))
+    top = axis_top(max(totals, default=0))
     plot_height = chart.plot_bottom - chart.plot_top
     slot = (chart.plot_right - chart.plot_left) / max(len(days), 1)
     bar_width = max(slot * 0.72, 1.0)
@@ -188,7 +195,7 @@ def lines(
     chart = Chart(title=title, description=description)
     values = [v for one in series for v in one.values.values()]
     chart.empty = not values
-    top = maximum if maximum is not None else nice_ceiling(max(values, default=0))
+    top = maximum if maximum is not None else axis_top(max(values, default=0), integer=False)
     plot_height = chart.plot_bottom - chart.plot_top
     slot = (chart.plot_right - chart.plot_left) / max(len(days), 1)
 

@@ -199,6 +199,11 @@ def test_nice_ceiling():
     assert charts.nice_ceiling(11) == 20
     assert charts.nice_ceiling(23) == 25
     assert charts.nice_ceiling(0.3) == 0.5
+    assert charts.nice_ceiling(0.3, integer=True) == 1
+    assert charts.nice_ceiling(2.4, integer=True) == 5
+    # Four whole steps for counts: 3 → 0..4, 30 → 0..40, 0 → 0..4.
+    assert charts.axis_top(3) == 4 and charts.axis_top(30) == 40 and charts.axis_top(0) == 4
+    assert charts.axis_top(0.9, integer=False) == 1
 
 
 def test_stacked_bars_and_lines_geometry():
