@@ -5,6 +5,7 @@ and answers with the shared output serializers. Services raise Django `Validatio
 field, which `rednote.api.exception_handler` turns into 400s; selectors raise 404.
 """
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -21,6 +22,9 @@ from . import selectors, services
 from .relationships import RELATIONSHIP_KINDS, RelationshipKind
 from .serializers import (
     AvatarInputSerializer,
+    FollowRequestAnsweredSerializer,
+    FollowRequestAnswerInputSerializer,
+    FollowRequestSerializer,
     ProfileUpdateInputSerializer,
     RelationshipSerializer,
     SignupAcceptedSerializer,
@@ -238,7 +242,8 @@ class _RelationshipApi(APIView):
         before = selectors.relationship_get(viewer=request.user, other=other)
         self.kind.create(request.user, other)
         after = selectors.relationship_get(viewer=request.user, other=other)
-        created = not getattr(before, self.kind.flag)
+        # A follow of a private account is a request: created too, when it is new.
+        created = not self.kind.held(before) and self.kind.held(after)
         return Response(
             RelationshipSerializer(after).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -280,7 +285,9 @@ def _relationship_schema(name: str, *, create, remove, description):
     remove=gettext_lazy("Unfollow"),
     description=gettext_lazy(
         "You cannot follow yourself, nor someone you block or who blocks you (400, field "
-        "`followee`)."
+        "`followee`). Following a private account asks its owner: the answer has "
+        '`"following": false, "requested": true` until they accept (`follow-requests/`). '
+        "DELETE unfollows, or cancels a pending request."
     ),
 )
 class UserFollowApi(_RelationshipApi):
@@ -316,7 +323,8 @@ class UserMuteApi(_RelationshipApi):
 
 _FOLLOW_LIST_DESCRIPTION = gettext_lazy(
     "Newest follow first, in pages of `page_size` (default 20, at most 100); follow `next` for "
-    "the following page. People you block or who block you are left out."
+    "the following page. People you block or who block you are left out. A private account's "
+    "lists are shown only to its owner and the followers it approved (else 403)."
 )
 
 
@@ -342,7 +350,12 @@ class _FollowListApi(generics.ListAPIView):
 
     def get_queryset(self):
         user = selectors.user_get_by_handle(handle=self.kwargs["handle"])
-        return self.list_people(user=user, viewer=self.request.user).annotate(
+        try:
+            people = self.list_people(user=user, viewer=self.request.user)
+        except DjangoPermissionDenied as exc:
+            # A private account's lists: 403 saying why, as the page does.
+            raise exceptions.PermissionDenied(selectors.PRIVATE_LISTS_MESSAGE) from exc
+        return people.annotate(
             followed_at=F(f"{self.follow_relation}__created_at"),
             follow_id=F(f"{self.follow_relation}__id"),
         )
@@ -354,7 +367,7 @@ class _FollowListApi(generics.ListAPIView):
         operation_id="users_followers_list",
         summary=gettext_lazy("A person's followers"),
         description=_FOLLOW_LIST_DESCRIPTION,
-        responses={200: UserCardSerializer(many=True), **error_responses(400, 404)},
+        responses={200: UserCardSerializer(many=True), **error_responses(400, 403, 404)},
     )
 )
 class UserFollowersApi(_FollowListApi):
@@ -369,10 +382,76 @@ class UserFollowersApi(_FollowListApi):
         operation_id="users_following_list",
         summary=gettext_lazy("People a person follows"),
         description=_FOLLOW_LIST_DESCRIPTION,
-        responses={200: UserCardSerializer(many=True), **error_responses(400, 404)},
+        responses={200: UserCardSerializer(many=True), **error_responses(400, 403, 404)},
     )
 )
 class UserFollowingApi(_FollowListApi):
     # A followee reaches the Follow row through the follows they received.
     follow_relation = "follower_set"
     list_people = staticmethod(selectors.following_list)
+
+
+# --- Follow requests (private accounts) -----------------------------------------------------
+
+
+class FollowRequestsApi(generics.ListAPIView):
+    """The signed-in person's pending follow requests (GET) and their answers (POST)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = FollowRequestSerializer
+    pagination_class = CursorPagination  # newest request first
+
+    def get_throttles(self):
+        # Answering is a social-graph write, counted with follows; reading is not.
+        self.throttle_scope = "social_graph" if self.request.method == "POST" else ""
+        return super().get_throttles()
+
+    def get_queryset(self):
+        return selectors.follow_requests_of(owner=self.request.user)
+
+    @extend_schema(
+        tags=[TAG_USERS],
+        operation_id="follow_requests_list",
+        summary=gettext_lazy("Your follow requests"),
+        description=gettext_lazy(
+            "People waiting for you to accept or decline their request to follow your private "
+            "account, newest first, in pages of `page_size` (default 20, at most 100); follow "
+            "`next` for the following page."
+        ),
+        responses={200: FollowRequestSerializer(many=True), **error_responses(400, 401)},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        tags=[TAG_USERS],
+        operation_id="follow_requests_answer",
+        summary=gettext_lazy("Accept or decline a follow request"),
+        description=gettext_lazy(
+            "`accept` makes the person a follower (they are told); `decline` removes the "
+            "request (they are not told, and may ask again). A handle with no pending request "
+            "to you, or no such person, is a 404; nothing changes then."
+        ),
+        request=FollowRequestAnswerInputSerializer,
+        responses={
+            200: FollowRequestAnsweredSerializer,
+            **error_responses(400, 401, 404, 429),
+        },
+    )
+    def post(self, request):
+        serializer = FollowRequestAnswerInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        action = serializer.validated_data["action"]
+        follow_request = selectors.follow_request_get(
+            owner=request.user, handle=serializer.validated_data["handle"]
+        )
+        requester = follow_request.requester
+        if action == "accept":
+            services.follow_request_accept(owner=request.user, requester=requester)
+        else:
+            services.follow_request_decline(owner=request.user, requester=requester)
+        data = FollowRequestAnsweredSerializer(
+            {"requester": requester, "action": action, "follows_you": action == "accept"},
+            context={"request": request},
+        ).data
+        return Response(data)

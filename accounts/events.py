@@ -11,6 +11,8 @@ only, and only when the state changed:
 - follow_requested(requester_id, target_id): someone asked to follow a private account.
 - follow_request_accepted(requester_id, target_id): the owner accepted (a Follow now exists;
   follow_changed is sent too).
+- follow_request_removed(requester_id, target_id): a pending request went without becoming a
+  follow: the owner declined it, the requester cancelled it, or a block ended it.
 - data_export_ready(user_id, export_id): a person's data archive can be downloaded.
 - user_deleted(user_id): an account was closed by its owner (it is already inactive; its
   content is being removed).
@@ -27,5 +29,6 @@ user_suspended = Signal()
 user_unsuspended = Signal()
 follow_requested = Signal()
 follow_request_accepted = Signal()
+follow_request_removed = Signal()
 data_export_ready = Signal()
 user_deleted = Signal()

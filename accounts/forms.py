@@ -91,6 +91,16 @@ class ProfileForm(ServiceErrorsMixin, forms.Form):
         ),
     )
 
+    is_private = forms.BooleanField(
+        label=_("Private account"),
+        required=False,
+        help_text=_(
+            "On: people ask to follow you and you accept or decline; only the followers you "
+            "approved see your followers-only notes and your follower lists. Turning it off "
+            "accepts the requests waiting."
+        ),
+    )
+
     def __init__(self, *args, user: User, **kwargs):
         self.user = user
         kwargs.setdefault("initial", {name: getattr(user, name) for name in self.base_fields})

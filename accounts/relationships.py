@@ -28,10 +28,21 @@ class RelationshipKind:
     flag: str  # the `accounts.selectors.Relationship` attribute: the actor has it
     created: Promise  # after the action, %(handle)s is the other person
     removed: Promise
+    # A `Relationship` attribute for a step on the way (a follow request to a private
+    # account), and what the web says after taking it or taking it back.
+    pending_flag: str = ""
+    pending_created: Promise | None = None
+    pending_removed: Promise | None = None
 
     @property
     def undo(self) -> str:
         return f"un{self.name}"
+
+    def held(self, relationship) -> bool:
+        """Whether the actor has it, or has taken its pending step, in `relationship`."""
+        return getattr(relationship, self.flag) or bool(
+            self.pending_flag and getattr(relationship, self.pending_flag)
+        )
 
 
 RELATIONSHIP_KINDS: dict[str, RelationshipKind] = {
@@ -46,6 +57,12 @@ RELATIONSHIP_KINDS: dict[str, RelationshipKind] = {
             flag="following",
             created=_("You now follow @%(handle)s."),
             removed=_("You no longer follow @%(handle)s."),
+            pending_flag="requested",
+            pending_created=_(
+                "@%(handle)s's account is private: your request to follow is sent, and they "
+                "can accept it."
+            ),
+            pending_removed=_("You cancelled your request to follow @%(handle)s."),
         ),
         RelationshipKind(
             name="block",
@@ -87,6 +104,16 @@ class RelationshipAction:
     @property
     def done(self) -> Promise:
         return self.kind.created if self.creates else self.kind.removed
+
+    def done_in(self, relationship) -> Promise:
+        """What to say once done, given the `relationship` before (for an undo) or after (for
+        the action): a pending step taken or taken back has words of its own."""
+        pending = bool(self.kind.pending_flag and getattr(relationship, self.kind.pending_flag))
+        if pending:
+            message = self.kind.pending_created if self.creates else self.kind.pending_removed
+            if message is not None:
+                return message
+        return self.done
 
     def run(self, *, actor: User, other: User) -> None:
         """Apply it for `actor`; raises the service's ValidationError when refused."""

@@ -2,12 +2,14 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Count, Exists, OuterRef, QuerySet, Value
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from rednote.prepared import PreparedQuery
 
-from .models import Block, Follow, Mute, User, blocked_either_way
+from .models import Block, Follow, FollowRequest, Mute, User, blocked_either_way
 
 
 def user_get_by_handle(*, handle: str) -> User:
@@ -42,6 +44,8 @@ class Relationship:
     blocking: bool = False
     blocked_by: bool = False
     muting: bool = False
+    # The viewer asked to follow this private account and the owner has not answered yet.
+    requested: bool = False
 
     @property
     def can_follow(self) -> bool:
@@ -70,8 +74,11 @@ def _relationship_row(other_id: int, viewer_id: int) -> QuerySet:
             blocking=Exists(Block.objects.filter(blocker=viewer_id, blocked=OuterRef("pk"))),
             blocked_by=Exists(Block.objects.filter(blocker=OuterRef("pk"), blocked=viewer_id)),
             muting=Exists(Mute.objects.filter(muter=viewer_id, muted=OuterRef("pk"))),
+            requested=Exists(
+                FollowRequest.objects.filter(requester=viewer_id, target=OuterRef("pk"))
+            ),
         )
-        .values("following", "followed_by", "blocking", "blocked_by", "muting")[:1]
+        .values("following", "followed_by", "blocking", "blocked_by", "muting", "requested")[:1]
     )
 
 
@@ -79,11 +86,18 @@ _RELATIONSHIP = PreparedQuery(_relationship_row, 2)
 
 
 def users_annotate_followed(queryset: QuerySet, *, viewer) -> QuerySet:
-    """Add `viewer_follows` (bool) to each user, for follow buttons in lists."""
+    """Add `viewer_follows` and `viewer_requested` (bools: the viewer follows the person, or
+    asked to and waits) to each user, for follow buttons in lists."""
     if viewer is None or not viewer.is_authenticated:
-        return queryset.annotate(viewer_follows=Value(False, output_field=BooleanField()))
+        return queryset.annotate(
+            viewer_follows=Value(False, output_field=BooleanField()),
+            viewer_requested=Value(False, output_field=BooleanField()),
+        )
     return queryset.annotate(
-        viewer_follows=Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("pk")))
+        viewer_follows=Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("pk"))),
+        viewer_requested=Exists(
+            FollowRequest.objects.filter(requester=viewer, target=OuterRef("pk"))
+        ),
     )
 
 
@@ -92,8 +106,33 @@ def users_exclude_blocked(queryset: QuerySet, *, viewer) -> QuerySet:
     return queryset.exclude(blocked_either_way(viewer))
 
 
+PRIVATE_LISTS_MESSAGE = _(
+    "This account is private: only the people it approved see whom it follows and who follows it."
+)
+
+
+def follow_lists_visible(*, user: User, viewer=None) -> bool:
+    """The one rule for who sees a person's follower and following lists: anyone for a
+    public account; for a private one, its owner and the followers it approved (a pending
+    request is not enough)."""
+    if not user.is_private:
+        return True
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    return viewer.pk == user.pk or Follow.objects.filter(follower=viewer, followee=user).exists()
+
+
+def follow_lists_check(*, user: User, viewer=None) -> None:
+    """Raise PermissionDenied (a 403 on the page and in the API alike) when `viewer` may not
+    see `user`'s follow lists (`follow_lists_visible`)."""
+    if not follow_lists_visible(user=user, viewer=viewer):
+        raise PermissionDenied(PRIVATE_LISTS_MESSAGE)
+
+
 def followers_list(*, user: User, viewer=None) -> QuerySet:
-    """People who follow `user` that `viewer` may see, newest follow first."""
+    """People who follow `user` that `viewer` may see, newest follow first. PermissionDenied
+    when the lists are private to `viewer` (`follow_lists_check`)."""
+    follow_lists_check(user=user, viewer=viewer)
     qs = (
         User.objects.active()
         .filter(following_set__followee=user)
@@ -103,13 +142,40 @@ def followers_list(*, user: User, viewer=None) -> QuerySet:
 
 
 def following_list(*, user: User, viewer=None) -> QuerySet:
-    """People `user` follows that `viewer` may see, newest follow first."""
+    """People `user` follows that `viewer` may see, newest follow first. PermissionDenied when
+    the lists are private to `viewer` (`follow_lists_check`)."""
+    follow_lists_check(user=user, viewer=viewer)
     qs = (
         User.objects.active()
         .filter(follower_set__follower=user)
         .order_by("-follower_set__created_at")
     )
     return users_annotate_followed(users_exclude_blocked(qs, viewer=viewer), viewer=viewer)
+
+
+# --- Follow requests (private accounts) ---------------------------------------------------
+
+
+def follow_requests_of(*, owner: User) -> QuerySet:
+    """The pending requests to follow `owner`, newest first, from active people in no block
+    with them, each with its requester."""
+    return (
+        FollowRequest.objects.filter(target=owner, requester__is_active=True)
+        .exclude(blocked_either_way(owner, user="requester_id"))
+        .select_related("requester")
+        .order_by("-created_at", "-id")
+    )
+
+
+def follow_request_get(*, owner: User, handle: str) -> FollowRequest:
+    """`handle`'s pending request to follow `owner`, or 404 (no such person, or no request of
+    theirs to `owner`: another person's requests are never found)."""
+    request = (
+        follow_requests_of(owner=owner).filter(requester__in=User.objects.by_handle(handle)).first()
+    )
+    if request is None:
+        raise Http404("No such follow request.")
+    return request
 
 
 def suspension_message(*, user: User) -> str:

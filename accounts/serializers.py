@@ -60,6 +60,12 @@ class RelationshipSerializer(serializers.Serializer):
     blocking = serializers.BooleanField(help_text=_("The viewer blocks this person."))
     blocked_by = serializers.BooleanField(help_text=_("This person blocks the viewer."))
     muting = serializers.BooleanField(help_text=_("The viewer mutes this person."))
+    requested = serializers.BooleanField(
+        help_text=_(
+            "The viewer asked to follow this private account and waits for an answer "
+            "(`following` is false until it is accepted)."
+        )
+    )
 
 
 class _UserBaseSerializer(serializers.ModelSerializer):
@@ -92,6 +98,10 @@ class UserCardSerializer(_UserBaseSerializer):
     viewer_follows = serializers.BooleanField(
         read_only=True, help_text=_("The signed-in viewer follows this person.")
     )
+    viewer_requested = serializers.BooleanField(
+        read_only=True,
+        help_text=_("The signed-in viewer asked to follow this private account and waits."),
+    )
 
     class Meta:
         model = User
@@ -103,8 +113,10 @@ class UserCardSerializer(_UserBaseSerializer):
             "avatar_color",
             "languages",
             "read_languages",
+            "is_private",
             "url",
             "viewer_follows",
+            "viewer_requested",
         )
         read_only_fields = fields
 
@@ -129,6 +141,7 @@ class UserPublicSerializer(_UserBaseSerializer):
             "avatar_color",
             "languages",
             "read_languages",
+            "is_private",
             "follower_count",
             "following_count",
             "url",
@@ -171,6 +184,7 @@ class UserPrivateSerializer(_UserBaseSerializer):
             "ui_language",
             "likes_public",
             "auto_translate",
+            "is_private",
             "is_staff",
             "date_joined",
             "follower_count",
@@ -246,6 +260,48 @@ class ProfileUpdateInputSerializer(serializers.Serializer):
             "Whether notes and comments in languages you do not read show their translation "
             "at once; off by default."
         )
+    )
+    is_private = serializers.BooleanField(
+        help_text=_(
+            "A private account: people ask to follow you (`follow-requests/`), and only the "
+            "followers you approved see your followers-only notes and follower lists. Turning "
+            "it off accepts the pending requests."
+        )
+    )
+
+
+class UserBriefSerializer(_UserBaseSerializer):
+    # A person named in another resource (who asked to follow).
+
+    class Meta:
+        model = User
+        fields = ("handle", "display_name", "avatar_url", "avatar_color", "url")
+        read_only_fields = fields
+
+
+class FollowRequestSerializer(serializers.Serializer):
+    # `accounts.models.FollowRequest`, to its target (the signed-in person).
+
+    requester = UserBriefSerializer(read_only=True, help_text=_("Who asked to follow you."))
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+FOLLOW_REQUEST_ANSWERS = (("accept", _("Accept")), ("decline", _("Decline")))
+
+
+@extend_schema_serializer(component_name="FollowRequestAnswer")
+class FollowRequestAnswerInputSerializer(serializers.Serializer):
+    handle = serializers.CharField(
+        max_length=100, help_text=_("The handle of the person who asked to follow you.")
+    )
+    action = serializers.ChoiceField(choices=FOLLOW_REQUEST_ANSWERS)
+
+
+class FollowRequestAnsweredSerializer(serializers.Serializer):
+    requester = UserBriefSerializer(read_only=True)
+    action = serializers.ChoiceField(choices=FOLLOW_REQUEST_ANSWERS, read_only=True)
+    follows_you = serializers.BooleanField(
+        read_only=True, help_text=_("Whether they follow you now (true once accepted).")
     )
 
 

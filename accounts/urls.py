@@ -27,6 +27,16 @@ urlpatterns = [
     # `/@<handle>/` itself, the profile with its notes grid, is served by notes.urls.
     path("@<handle:handle>/followers/", views.followers, name="followers"),
     path("@<handle:handle>/following/", views.following, name="following"),
+    path("follow-requests/", views.follow_requests, name="follow_requests"),
+    *(
+        path(
+            f"follow-requests/<handle:handle>/{answer}/",
+            views.follow_request_answer,
+            {"answer": answer},
+            name=f"follow_request_{answer}",
+        )
+        for answer in ("accept", "decline")
+    ),
     *(
         path(f"@<handle:handle>/{action}/", views.graph_action, {"action": action}, name=action)
         for action in RELATIONSHIP_ACTIONS

@@ -7,10 +7,11 @@ turn a service's ValidationError into form errors or a message.
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext, trans_real
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -32,14 +33,31 @@ PEOPLE_PER_PAGE = 30
 
 def _people_page(request: HttpRequest, handle: str, *, kind: str) -> HttpResponse:
     person = selectors.user_get_profile(handle=handle)
-    if kind == "followers":
-        people = selectors.followers_list(user=person, viewer=request.user)
-    else:
-        people = selectors.following_list(user=person, viewer=request.user)
+    list_people = selectors.followers_list if kind == "followers" else selectors.following_list
+    try:
+        people = list_people(user=person, viewer=request.user)
+    except PermissionDenied:
+        # A private account's lists: the page says so (403, as the API answers), with the
+        # follow button that may lead there.
+        return render(
+            request,
+            "accounts/people.html",
+            {
+                "person": person,
+                "kind": kind,
+                "private": True,
+                "relationship": selectors.relationship_get(viewer=request.user, other=person),
+            },
+            status=403,
+        )
     page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     viewer_id = request.user.pk if request.user.is_authenticated else None
     for row in page:
-        row.relationship = Relationship(is_self=row.pk == viewer_id, following=row.viewer_follows)
+        row.relationship = Relationship(
+            is_self=row.pk == viewer_id,
+            following=row.viewer_follows,
+            requested=row.viewer_requested,
+        )
     return render(
         request,
         "accounts/people.html",
@@ -86,6 +104,7 @@ def graph_action(request: HttpRequest, handle: str, action: str) -> HttpResponse
         return login_redirect(request, back)
 
     relationship_action = RELATIONSHIP_ACTIONS[action]
+    before = selectors.relationship_get(viewer=request.user, other=other)
     try:
         relationship_action.run(actor=request.user, other=other)
     except ValidationError as exc:
@@ -93,8 +112,58 @@ def graph_action(request: HttpRequest, handle: str, action: str) -> HttpResponse
 
     if request.htmx:
         return _follow_button(request, other, next_url=back)
-    messages.success(request, relationship_action.done % {"handle": other.handle})
+    if relationship_action.creates:
+        # A follow of a private account is a request: the words say which it became.
+        said = relationship_action.done_in(
+            selectors.relationship_get(viewer=request.user, other=other)
+        )
+    else:
+        said = relationship_action.done_in(before)
+    messages.success(request, said % {"handle": other.handle})
     return redirect(back)
+
+
+# --- Follow requests (private accounts) -----------------------------------------------------
+
+
+@login_required
+@require_GET
+def follow_requests(request: HttpRequest) -> HttpResponse:
+    """`/follow-requests/`: the pending requests to follow the signed-in person, newest first,
+    each with Accept and Decline (htmx swaps the row; without JavaScript a form post comes
+    back here with a message)."""
+    requests = selectors.follow_requests_of(owner=request.user)
+    page = Paginator(requests, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "accounts/follow_requests.html", {"page": page})
+
+
+@login_required
+@require_POST
+def follow_request_answer(request: HttpRequest, handle: str, answer: str) -> HttpResponse:
+    """POST `/follow-requests/<handle>/<accept|decline>/`: answer one pending request to the
+    signed-in person (another person's request, or none, is a 404)."""
+    follow_request = selectors.follow_request_get(owner=request.user, handle=handle)
+    requester = follow_request.requester
+    try:
+        if answer == "accept":
+            services.follow_request_accept(owner=request.user, requester=requester)
+        else:
+            services.follow_request_decline(owner=request.user, requester=requester)
+    except ValidationError as exc:
+        return service_refusal(request, exc, reverse("accounts:follow_requests"))
+    if answer == "accept":
+        said = gettext("@%(handle)s now follows you.")
+    else:
+        said = gettext("You declined @%(handle)s's request to follow you.")
+    said %= {"handle": requester.handle}
+    if request.htmx:
+        return render(
+            request,
+            "accounts/_follow_request_done.html",
+            {"requester": requester, "answer": answer, "said": said},
+        )
+    messages.success(request, said)
+    return redirect(safe_next(request, default=reverse("accounts:follow_requests")))
 
 
 # --- Settings -----------------------------------------------------------------------------

@@ -34,6 +34,11 @@ urlpatterns = [
         accounts_api.UserFollowingApi.as_view(),
         name="user-following",
     ),
+    path(
+        "follow-requests/",
+        accounts_api.FollowRequestsApi.as_view(),
+        name="follow-requests",
+    ),
     # Notes, photos, likes, collections and boards.
     path("media/", notes_api.MediaUploadApi.as_view(), name="media-upload"),
     path("notes/", notes_api.NotesApi.as_view(), name="notes"),

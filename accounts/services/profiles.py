@@ -15,6 +15,7 @@ from rednote.image_processing import image_open_for_processing
 from rednote.images import image_inspect
 
 from ..models import User
+from .graph import follow_requests_accept_all
 from .users import full_clean, handle_validate
 
 AVATAR_SIZE = 400
@@ -28,15 +29,26 @@ PROFILE_FIELDS = (
     "ui_language",
     "likes_public",
     "auto_translate",
+    "is_private",
 )
 
 
 @transaction.atomic
 def profile_update(*, user: User, **fields) -> User:
-    """Change profile fields (PROFILE_FIELDS); unknown fields are a ValidationError."""
+    """Change profile fields (PROFILE_FIELDS); unknown fields are a ValidationError. Making a
+    private account public accepts its pending follow requests."""
     unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
         raise ValidationError({f: [_("This field cannot be changed here.")] for f in unknown})
+    was_private = False
+    if "is_private" in fields:
+        # Locks the row: a follow request being made now waits, then sees the new setting.
+        was_private = bool(
+            User.objects.select_for_update()
+            .filter(pk=user.pk)
+            .values_list("is_private", flat=True)
+            .first()
+        )
     if "handle" in fields:
         fields["handle"] = handle_validate(fields["handle"], exclude_user_id=user.pk)
     for name, value in fields.items():
@@ -47,6 +59,8 @@ def profile_update(*, user: User, **fields) -> User:
             user.save(update_fields=list(fields) or None)
     except IntegrityError as exc:  # a concurrent sign-up or rename took the handle
         raise ValidationError({"handle": [_("This handle is already taken.")]}) from exc
+    if was_private and not user.is_private:
+        follow_requests_accept_all(owner=user)
     return user
 
 

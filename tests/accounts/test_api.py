@@ -645,6 +645,7 @@ def test_user_detail_public_for_visitors(api_client, user, other_user):
         "avatar_color": "#ff2442",
         "languages": ["en"],
         "read_languages": ["en"],
+        "is_private": False,
         "follower_count": 1,
         "following_count": 0,
         "url": "http://testserver/@bob/",
@@ -672,6 +673,7 @@ def test_user_detail_relationship_for_signed_in_viewer(user, other_user):
         "blocking": False,
         "blocked_by": False,
         "muting": True,
+        "requested": False,
     }
 
 
@@ -783,6 +785,7 @@ def test_block_removes_follows_both_ways(user, other_user):
         "blocking": True,
         "blocked_by": False,
         "muting": False,
+        "requested": False,
     }
     assert not Follow.objects.exists()
     assert Block.objects.filter(blocker=user, blocked=other_user).exists()
@@ -935,8 +938,10 @@ def test_followers_list_newest_first_with_cards(api_client, user):
         "avatar_color",
         "languages",
         "read_languages",
+        "is_private",
         "url",
         "viewer_follows",
+        "viewer_requested",
     }
     assert card["url"] == "http://testserver/@fan002/"
     assert card["viewer_follows"] is False
