@@ -19,6 +19,7 @@ from rednote.api import error_responses
 from rednote.pagination import CursorPagination
 
 from . import selectors, services
+from .control_api import AccountDeleteInputSerializer, me_delete
 from .relationships import RELATIONSHIP_KINDS, RelationshipKind
 from .serializers import (
     AvatarInputSerializer,
@@ -159,6 +160,22 @@ class MeApi(APIView):
         serializer.is_valid(raise_exception=True)
         services.profile_update(user=request.user, **serializer.validated_data)
         return Response(_private_profile(request))
+
+    @extend_schema(
+        tags=[TAG_ME],
+        operation_id="me_delete",
+        summary=gettext_lazy("Delete your account"),
+        description=gettext_lazy(
+            "Send your current `password` (400 on `password` if it is missing or wrong; "
+            "nothing happens then). The account closes at once: every session and token ends, "
+            "the profile is gone, and your notes, comments, likes, boards and photos are "
+            "deleted in the background. This cannot be undone."
+        ),
+        request=AccountDeleteInputSerializer,
+        responses={204: None, **error_responses(400, 401, 429)},
+    )
+    def delete(self, request):
+        return me_delete(request)
 
 
 class MeAvatarApi(APIView):

@@ -4,6 +4,7 @@ import unicodedata
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.sessions.base_session import AbstractBaseSession
+from django.core.files.storage import storages
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -66,6 +67,16 @@ def handle_normalize(handle: str) -> str:
 
 def avatar_upload_to(instance: "User", filename: str) -> str:
     return f"avatars/{instance.pk}/{filename}"
+
+
+def private_storage():
+    """The storage with no public URL (originals, export archives). A callable, so migrations
+    record its name rather than the settings of the moment."""
+    return storages["private"]
+
+
+def export_upload_to(instance: "DataExport", filename: str) -> str:
+    return f"exports/{instance.user_id}/{filename}"
 
 
 def _is_person(viewer) -> bool:
@@ -341,8 +352,8 @@ class DataExport(models.Model):
     status = models.CharField(
         max_length=10, choices=DataExportStatus.choices, default=DataExportStatus.PENDING
     )
-    # Kept in private storage; served only through the owner's download view.
-    archive = models.FileField(upload_to="exports/", blank=True)
+    # Kept in private storage (no URL); served only through the owner's download view.
+    archive = models.FileField(upload_to=export_upload_to, storage=private_storage, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -355,6 +366,17 @@ class DataExport(models.Model):
 
     def __str__(self) -> str:
         return f"export {self.pk} of {self.user_id} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:export_download", kwargs={"export_id": self.pk})
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_downloadable(self) -> bool:
+        return self.status == DataExportStatus.READY and bool(self.archive) and not self.is_expired
 
 
 class BlockQuerySet(models.QuerySet):

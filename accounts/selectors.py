@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rednote.prepared import PreparedQuery
 
-from .models import Block, Follow, FollowRequest, Mute, User, blocked_either_way
+from .models import Block, DataExport, Follow, FollowRequest, Mute, User, blocked_either_way
 
 
 def user_get_by_handle(*, handle: str) -> User:
@@ -191,3 +191,18 @@ def suspension_message(*, user: User) -> str:
 
 
 # --- Data exports -------------------------------------------------------------------------
+
+
+def data_exports_recent(*, user: User, limit: int = 5) -> list[DataExport]:
+    """The person's latest export requests, newest first."""
+    return list(DataExport.objects.filter(user=user).order_by("-created_at", "-pk")[:limit])
+
+
+def data_export_get_own(*, user, export_id: int) -> DataExport:
+    """One of `user`'s exports, or 404: someone else's (or a visitor's ask) is not found."""
+    if user is None or not user.is_authenticated:
+        raise Http404("No such export.")
+    export = DataExport.objects.filter(pk=export_id, user=user).first()
+    if export is None:
+        raise Http404("No such export.")
+    return export

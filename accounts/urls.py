@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import control_views, views
 from .relationships import RELATIONSHIP_ACTIONS
 
 
@@ -24,6 +24,13 @@ urlpatterns = [
     path("settings/", views.account_settings, name="settings"),
     path("settings/avatar/", views.avatar_update, name="avatar"),
     path("settings/avatar/remove/", views.avatar_remove, name="avatar_remove"),
+    path("settings/export/", control_views.export_request, name="export_request"),
+    path(
+        "settings/export/<int:export_id>/download/",
+        control_views.export_download,
+        name="export_download",
+    ),
+    path("settings/delete/", control_views.account_delete_view, name="delete"),
     # `/@<handle>/` itself, the profile with its notes grid, is served by notes.urls.
     path("@<handle:handle>/followers/", views.followers, name="followers"),
     path("@<handle:handle>/following/", views.following, name="following"),

@@ -195,6 +195,7 @@ def _settings_page(request, *, profile_form=None, avatar_form=None, status=200) 
         {
             "profile_form": profile_form or ProfileForm(user=request.user),
             "avatar_form": avatar_form or AvatarForm(),
+            "exports": selectors.data_exports_recent(user=request.user),
         },
         status=status,
     )

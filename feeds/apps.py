@@ -11,3 +11,10 @@ class FeedsConfig(AppConfig):
 
         ranking.connect_receivers()
         receivers.connect()
+
+        # A closed account's notes leave timelines before notes erases them.
+        from accounts.personal_data import registry as personal_data
+
+        from .personal_data import feeds_erase
+
+        personal_data.register("feeds", erase=feeds_erase, order=5)

@@ -50,6 +50,12 @@ def on_user_suspended(*, user_id: int, **_kwargs: Any) -> None:
     _enqueue("feeds.author_withdraw", author_id=user_id)
 
 
+def on_user_deleted(*, user_id: int, **_kwargs: Any) -> None:
+    # As for a suspension: the closed account's notes leave timelines at once, before the
+    # erasing task deletes them one by one.
+    _enqueue("feeds.author_withdraw", author_id=user_id)
+
+
 def on_user_unsuspended(*, user_id: int, **_kwargs: Any) -> None:
     _enqueue("feeds.author_restore", author_id=user_id)
 
@@ -87,6 +93,7 @@ def connect() -> None:
         (accounts_events.user_unmuted, on_mute_changed),
         (accounts_events.user_suspended, on_user_suspended),
         (accounts_events.user_unsuspended, on_user_unsuspended),
+        (accounts_events.user_deleted, on_user_deleted),
         (feeds_events.hashtag_followed, on_hashtag_follow_changed),
         (feeds_events.hashtag_unfollowed, on_hashtag_follow_changed),
         (notes_events.hashtag_groups_changed, on_hashtag_groups_changed),

@@ -43,3 +43,16 @@ class NotesConfig(AppConfig):
             rows_get=moderation.comments_rows_get,
             preview=moderation.comment_preview,
         )
+
+        # The person's notes, comments, likes and boards: in their data export, and erased
+        # when they close their account (`accounts.personal_data`).
+        from accounts.personal_data import registry as personal_data
+
+        from . import personal_data as notes_personal_data
+
+        personal_data.register(
+            "notes",
+            export=notes_personal_data.notes_export,
+            erase=notes_personal_data.notes_erase,
+            order=10,
+        )

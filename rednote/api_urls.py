@@ -3,6 +3,7 @@
 from django.urls import path
 
 from accounts import api as accounts_api
+from accounts import control_api
 from feeds.api import discover as discover_api
 from feeds.api import home as home_api
 from feeds.api import search as search_api
@@ -20,6 +21,12 @@ urlpatterns = [
     path("auth/signup/", accounts_api.SignupApi.as_view(), name="auth-signup"),
     path("me/", accounts_api.MeApi.as_view(), name="me"),
     path("me/avatar/", accounts_api.MeAvatarApi.as_view(), name="me-avatar"),
+    path("me/export/", control_api.MeExportApi.as_view(), name="me-export"),
+    path(
+        "me/export/<int:export_id>/download/",
+        control_api.MeExportDownloadApi.as_view(),
+        name="me-export-download",
+    ),
     path("users/<str:handle>/", accounts_api.UserDetailApi.as_view(), name="user-detail"),
     path("users/<str:handle>/follow/", accounts_api.UserFollowApi.as_view(), name="user-follow"),
     path("users/<str:handle>/block/", accounts_api.UserBlockApi.as_view(), name="user-block"),

@@ -189,6 +189,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "feeds.discover_ranks_recompute",
         "schedule": env.float("DISCOVER_RANKS_EVERY_SECONDS", default=300.0),
     },
+    # Data export archives past their download period are deleted (accounts.services.exports).
+    "accounts-data-exports-expire": {
+        "task": "accounts.data_exports_expire",
+        "schedule": 3600.0,
+    },
     # Translation counts move from the cache to the dashboard's daily rows.
     "translations-usage-flush": {
         "task": "translations.usage_flush",

@@ -26,17 +26,21 @@ class UserSessionStoreMixin:
         return instance
 
 
-def sessions_end(*, user_id: int) -> int:
-    """End every session of this person: each is deleted through the configured engine (the
-    database row and, with cached_db, its cached copy), so the next request with its cookie is
-    a visitor's. Returns how many there were."""
+def sessions_end(*, user_id: int, keep_session_key: str | None = None) -> int:
+    """End every session of this person (but `keep_session_key`, the one in use, when given:
+    a password change keeps its own browser signed in): each is deleted through the configured
+    engine (the database row and, with cached_db, its cached copy), so the next request with
+    its cookie is a visitor's. Returns how many there were."""
     from django.conf import settings
     from django.utils.module_loading import import_string
 
     from ..models import UserSession
 
     store_class = import_string(settings.SESSION_ENGINE + ".SessionStore")
-    keys = list(UserSession.objects.filter(user_id=user_id).values_list("session_key", flat=True))
+    sessions = UserSession.objects.filter(user_id=user_id)
+    if keep_session_key:
+        sessions = sessions.exclude(session_key=keep_session_key)
+    keys = list(sessions.values_list("session_key", flat=True))
     for key in keys:
         store_class(session_key=key).delete()
     return len(keys)
