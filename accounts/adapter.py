@@ -7,11 +7,13 @@ from urllib.parse import urlsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import ValidationError as FormValidationError
 from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from rednote.throttling import client_address
 
 from .models import User, handle_normalize
 from .selectors import suspension_message
@@ -51,6 +53,15 @@ class AccountAdapter(DefaultAccountAdapter):
         # allauth checks uniqueness before clean_username sees the handle; say it our way.
         "username_taken": _("This handle is already taken."),
     }
+
+    def get_client_ip(self, request) -> str:
+        """The address allauth's rate limits count by and sessions record: the site's one
+        reading of it (`rednote.throttling.client_address`, TRUSTED_PROXY_COUNT), the same as
+        the API's throttles and the page limits."""
+        address = client_address(request)
+        if not address:
+            raise PermissionDenied(_("Unable to determine the client's address."))
+        return address
 
     def clean_username(self, username, shallow=False):
         # Normalised first, so allauth's checks (the model's pattern) see what we store.

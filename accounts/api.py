@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from rednote.api import error_responses
 from rednote.pagination import CursorPagination
+from rednote.ratelimits import allauth_limit_wait, allauth_retry_after
 
 from . import selectors, services
 from .control_api import AccountDeleteInputSerializer, me_delete
@@ -70,6 +71,10 @@ class TokenObtainApi(APIView):
         responses={200: TokenSerializer, **error_responses(400, 429)},
     )
     def post(self, request):
+        # allauth's login limit (per address) too, so the API is no way around the form's.
+        wait = allauth_limit_wait(request._request, action="login")
+        if wait is not None:
+            raise exceptions.Throttled(wait)
         serializer = TokenObtainInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
@@ -79,7 +84,8 @@ class TokenObtainApi(APIView):
                 password=serializer.validated_data["password"],
             )
         except services.SignInThrottled as exc:
-            raise exceptions.Throttled(detail=str(exc)) from exc
+            wait = allauth_retry_after(request._request, actions=("login_failed",))
+            raise exceptions.Throttled(wait, detail=str(exc)) from exc
         return Response(TokenSerializer({"token": token.key}).data)
 
 
@@ -106,6 +112,10 @@ class SignupApi(APIView):
         responses={202: SignupAcceptedSerializer, **error_responses(400, 429)},
     )
     def post(self, request):
+        # allauth's sign-up limit (per address) too: the form and the API spend one budget.
+        wait = allauth_limit_wait(request._request, action="signup")
+        if wait is not None:
+            raise exceptions.Throttled(wait)
         serializer = SignupInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.account_signup(request=request._request, **serializer.validated_data)
@@ -183,6 +193,8 @@ class MeAvatarApi(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [parsers.MultiPartParser, parsers.FormParser]
+    # Uploading counts with photo uploads (and the settings page's avatar form).
+    throttle_scope = "uploads"
 
     @extend_schema(
         tags=[TAG_ME],
@@ -193,7 +205,7 @@ class MeAvatarApi(APIView):
             "5 MB). It is cropped square and re-encoded without any metadata."
         ),
         request={"multipart/form-data": AvatarInputSerializer},
-        responses={200: UserPrivateSerializer, **error_responses(400, 401)},
+        responses={200: UserPrivateSerializer, **error_responses(400, 401, 429)},
     )
     def post(self, request):
         serializer = AvatarInputSerializer(data=request.data)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext, trans_real
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language
 
+from rednote.ratelimits import rate_limited
 from rednote.web import login_redirect, safe_next, service_refusal
 
 from . import selectors, services
@@ -95,6 +96,7 @@ def _follow_button(request: HttpRequest, other: User, *, next_url: str) -> HttpR
 
 
 @require_POST
+@rate_limited("social_graph")  # with the API's follow, block and mute endpoints
 def graph_action(request: HttpRequest, handle: str, action: str) -> HttpResponse:
     """POST /@handle/<follow|unfollow|block|unblock|mute|unmute>/ for the signed-in user
     (`accounts.relationships.RELATIONSHIP_ACTIONS`)."""
@@ -234,6 +236,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limited("uploads")  # with the API's `me/avatar/` and photo uploads
 def avatar_update(request: HttpRequest) -> HttpResponse:
     """Upload a new avatar; a refused file is reported on the field with a 400."""
     form = AvatarForm(request.POST, request.FILES)

@@ -13,10 +13,13 @@ from django.views.decorators.http import require_GET
 from accounts.selectors import Relationship
 from notes.views import grid_page
 from rednote.pagination import InvalidCursor, cursor_page
+from rednote.ratelimits import rate_limited
 from rednote.web import invalid_cursor_response, next_page_url
 
 from . import search
 
+# Searches by visitors, counted with the API's (`GET /api/v1/search/`) by address.
+SEARCH_THROTTLE_SCOPE = "search"
 PEOPLE_PAGE_SIZE = 20
 TAGS_PAGE_SIZE = 30
 SEARCH_TABS = [
@@ -27,6 +30,7 @@ SEARCH_TABS = [
 
 
 @require_GET
+@rate_limited(SEARCH_THROTTLE_SCOPE)
 def search_page(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("type")
     if kind not in search.SEARCH_TYPES:

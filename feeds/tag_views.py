@@ -10,14 +10,15 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from notes import selectors as notes_selectors
 from notes.page_scopes import tag_page_scopes
 from notes.views import grid_page
 from rednote.pagecache import visitor_page_cache
-from rednote.web import login_redirect, rate_limit_wait, safe_next, service_refusal
+from rednote.ratelimits import rate_limited
+from rednote.web import login_redirect, safe_next, service_refusal
 
 from . import tag_selectors, tags
 
@@ -74,19 +75,6 @@ def _follow_action(request: HttpRequest, name: str, *, follow: bool) -> HttpResp
     back = safe_next(request, default=reverse("feeds:tag", kwargs={"name": hashtag.name}))
     if not request.user.is_authenticated:
         return login_redirect(request, back)
-    # The same budget as the API's follow endpoints (`social_graph`), per person.
-    wait = rate_limit_wait(request, scope=FOLLOW_THROTTLE_SCOPE)
-    if wait is not None:
-        text = ngettext(
-            "Too many follows in a short time; try again in %(n)s second.",
-            "Too many follows in a short time; try again in %(n)s seconds.",
-            wait,
-        ) % {"n": wait}
-        response = service_refusal(request, ValidationError(text), back)
-        if request.htmx:
-            response.status_code = 429
-            response["Retry-After"] = str(wait)
-        return response
     try:
         if follow:
             tags.hashtag_follow(user=request.user, hashtag=hashtag)
@@ -110,12 +98,14 @@ def _follow_action(request: HttpRequest, name: str, *, follow: bool) -> HttpResp
 
 
 @require_POST
+@rate_limited(FOLLOW_THROTTLE_SCOPE)
 def tag_follow(request: HttpRequest, name: str) -> HttpResponse:
     """POST `/tags/<name>/follow/`: follow the tag (idempotent)."""
     return _follow_action(request, name, follow=True)
 
 
 @require_POST
+@rate_limited(FOLLOW_THROTTLE_SCOPE)
 def tag_unfollow(request: HttpRequest, name: str) -> HttpResponse:
     """POST `/tags/<name>/unfollow/`: stop following the tag (idempotent)."""
     return _follow_action(request, name, follow=False)

@@ -30,10 +30,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
-from rest_framework.throttling import BaseThrottle
 
 from rednote.languages import content_languages_for_ui
 from rednote.pagecache import scope_bump
+from rednote.throttling import client_ident
 from translations.bilingual import (
     machine_translation_configured,
     translation_label,
@@ -89,8 +89,8 @@ def reader_get(request: HttpRequest, *, target: str | None = None) -> Reader:
         visitor = None
     else:
         reads, auto = ui, False
-        # Counted by address, as the API's throttles count visitors (TRUSTED_PROXY_COUNT).
-        visitor = BaseThrottle().get_ident(request) or None  # type: ignore[arg-type]
+        # Counted by address, as every rate limit counts visitors (TRUSTED_PROXY_COUNT).
+        visitor = client_ident(request) or None
     reads = reads or list(settings.CONTENT_LANGUAGES[:1])
     return Reader(
         user=user, reads=tuple(reads), target=target or reads[0], auto=auto, visitor=visitor

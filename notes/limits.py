@@ -64,11 +64,20 @@ COMMENT_LENGTH = MaxLengthValidator(
 
 BOARD_NAME_MISSING = gettext_lazy("Give the board a name.")
 
-# The API's throttle scope (REST_FRAMEWORK rates) for photo uploads; the composer's upload
-# endpoint counts against the same one (`rednote.web.rate_limit_wait`).
+# Throttle scopes (rates: REST_FRAMEWORK's DEFAULT_THROTTLE_RATES; what each counts and what a
+# person past it is told: rednote.throttling). The API views (`throttle_scope`) and the pages
+# (`rednote.ratelimits.rate_limited`) that do the same thing name the same one, so both spend
+# one budget.
+# Posting and editing notes.
+NOTES_THROTTLE_SCOPE = "notes"
+# Photo uploads (the composer's and the API's).
 UPLOADS_THROTTLE_SCOPE = "uploads"
-# The throttle scope for posting comments and replies, shared by the API and the note page.
+# Comments and replies.
 COMMENTS_THROTTLE_SCOPE = "comments"
+# Likes and unlikes of notes and comments, collecting and uncollecting.
+REACTIONS_THROTTLE_SCOPE = "reactions"
+# Machine translations asked for (a note, a comment, a thread).
+TRANSLATIONS_THROTTLE_SCOPE = "translations"
 
 
 def length_problems(validator: MaxLengthValidator, value: str) -> list[str]:
@@ -89,21 +98,3 @@ def photo_count_problem(count: int) -> str | None:
             "A note has at most %(n)s photo.", "A note has at most %(n)s photos.", MAX_IMAGES
         ) % {"n": MAX_IMAGES}
     return None
-
-
-def comments_throttled_message(wait: int) -> str:
-    """Past the comment rate, on the page and in the API alike."""
-    return ngettext(
-        "Too many comments in a short time; try again in %(n)s second.",
-        "Too many comments in a short time; try again in %(n)s seconds.",
-        wait,
-    ) % {"n": wait}
-
-
-def uploads_throttled_message(wait: int) -> str:
-    """Past the upload rate, on the page and in the API alike."""
-    return ngettext(
-        "Too many photos uploaded in a short time; try again in %(n)s second.",
-        "Too many photos uploaded in a short time; try again in %(n)s seconds.",
-        wait,
-    ) % {"n": wait}

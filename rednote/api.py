@@ -22,6 +22,8 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .throttling import throttled_message
+
 API_PREFIX = "/api/"
 # Seconds a client should wait before retrying when a backing service is down.
 SERVICE_UNAVAILABLE_RETRY_AFTER = 30
@@ -138,6 +140,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+
+    elif isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        # A scope that refused (rednote.throttling.ScopedRateThrottle) says so in its words.
+        scope = getattr(context.get("view"), "throttled_scope", None)
+        if scope:
+            exc = exceptions.Throttled(exc.wait, detail=throttled_message(scope, int(exc.wait)))
 
     response = drf_exception_handler(exc, context)
     if response is None:

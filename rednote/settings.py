@@ -38,7 +38,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with the site's rate-limited login (rednote.admin.AdminSite).
+    "rednote.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -399,7 +400,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # How many reverse proxies of ours stand in front of Django (1 behind the compose file's
 # nginx). The client address is the one the outermost of them saw: X-Forwarded-For is read
 # that many entries from its right end, and ignored when 0, so a client cannot forge it to
-# escape rate limits. The same number drives DRF's throttles and allauth's rate limits.
+# escape rate limits. Read in one place, rednote.throttling.client_address, by DRF's throttles,
+# the page limits, allauth's limits (accounts.adapter) and the admin login; allauth's and
+# DRF's own settings are given the same number for any code of theirs that reads it.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
@@ -425,18 +428,26 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
         # DRF's AnonRateThrottle and UserRateThrottle, one cache round trip each way.
         "rednote.throttling.AnonAndUserRateThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+        # DRF's, counting what each scope counts (rednote.throttling.RATE_SCOPES).
+        "rednote.throttling.ScopedRateThrottle",
     ],
     # Every scope keeps its rate; API_THROTTLE_RATES ("anon=1000/min,uploads=10/min") overrides
-    # only the scopes it names.
+    # only the scopes it names. A scoped rate is per person (signed in) or per client address
+    # (visitors); the page doing what an API endpoint does counts against the same one
+    # (rednote.ratelimits.rate_limited): one budget, whichever way it is spent. What each scope
+    # counts (writes, or reads too; everyone, or visitors) is rednote.throttling.RATE_SCOPES.
     "DEFAULT_THROTTLE_RATES": {
-        "anon": "300/min",
-        "user": "1200/min",
-        "auth_token": "10/min",
-        "auth_signup": "30/hour",
-        "social_graph": "120/min",
-        "uploads": "60/min",
-        "comments": "20/min",
+        "anon": "300/min",  # every API request of a visitor
+        "user": "1200/min",  # every API request of a signed-in person
+        "auth_token": "10/min",  # API sign-in (allauth's login limits count it too)
+        "auth_signup": "30/hour",  # API sign-up (allauth's sign-up limit counts it too)
+        "social_graph": "120/min",  # follow/unfollow people and tags, block, mute
+        "uploads": "60/min",  # photos for notes, avatars
+        "comments": "20/min",  # comments and replies
+        "notes": "60/hour",  # posting and editing notes
+        "reactions": "120/min",  # likes and unlikes of notes and comments, saving to boards
+        "translations": "120/min",  # machine translations of notes, comments and threads
+        "search": "30/min",  # searches by visitors (signed-in people: the per-user rate)
         "reports": "20/hour",
         **env.dict("API_THROTTLE_RATES", default={}),
     },

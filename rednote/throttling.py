@@ -8,20 +8,194 @@ one Lua script per request: each history is a sorted set of request times, trimm
 window, counted, and added to when the request is allowed. On another cache (the quick
 start's in-memory one), or when a throttle's own `allow_request` has been replaced, both run
 unchanged against one cache read and one write.
+
+Also here, the two things every rate limit of the site shares, pages and API alike:
+
+- `client_address`: the one reading of the client's address. DRF's throttles (`get_ident`),
+  allauth's rate limits (`accounts.adapter`), the admin login and the page limits all call it,
+  so a forged X-Forwarded-For resets none of them.
+- `RATE_SCOPES`: what each throttle scope counts (writes only, or reads too; everyone, or
+  visitors only) and the sentence a person is shown past it. `ScopedRateThrottle` applies it
+  to API views (`throttle_scope`), `rednote.ratelimits.rate_limited` to page views, against
+  the same counter: posting by the form and by the API spends one budget.
 """
 
+import ipaddress
 import secrets
+from dataclasses import dataclass
 from typing import Any, cast
 
+from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache import cache as default_cache
 from django.core.cache.backends.redis import RedisCache
-from rest_framework.throttling import (
-    AnonRateThrottle,
-    BaseThrottle,
-    SimpleRateThrottle,
-    UserRateThrottle,
-)
+from django.http import HttpRequest
+from django.utils.translation import ngettext
+from rest_framework import throttling as drf_throttling
+from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
+
+# --- The client's address -----------------------------------------------------------------
+
+
+def client_address(request: HttpRequest) -> str:
+    """The address of the client that sent `request`, as the outermost of our own proxies saw
+    it: `TRUSTED_PROXY_COUNT` entries from the right end of X-Forwarded-For (each proxy of ours
+    appends the address it was reached from), or REMOTE_ADDR when that is 0, the header is
+    missing (the request did not come through the proxies) or its entry is not an address.
+
+    Entries further left were written by the client and are never read: rotating them resets
+    no limit. With fewer entries than proxies, the leftmost is the furthest a proxy of ours
+    saw (DRF's reading; allauth's own would be a 500).
+    """
+    remote = request.META.get("REMOTE_ADDR") or ""
+    count = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.headers.get("x-forwarded-for") if count > 0 else None
+    if forwarded:
+        hops = forwarded.split(",")
+        try:
+            return str(ipaddress.ip_address(hops[-min(count, len(hops))].strip()))
+        except ValueError:
+            pass
+    return remote
+
+
+def client_ident(request: HttpRequest) -> str:
+    """Who a visitor is to a rate limit: `client_address`, an IPv6 address by its /64 network
+    (one household or server has them all; allauth's limits count the same way)."""
+    address = client_address(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
+    return address
+
+
+class _ClientIdent:
+    def get_ident(self, request) -> str:
+        return client_ident(request)
+
+
+class AnonRateThrottle(_ClientIdent, drf_throttling.AnonRateThrottle):
+    """DRF's, with the client's address read by `client_address`."""
+
+
+class UserRateThrottle(_ClientIdent, drf_throttling.UserRateThrottle):
+    """DRF's, with the client's address read by `client_address` (for visitors)."""
+
+
+# --- Scopes ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RateScope:
+    """What a throttle scope counts. Its rate is in REST_FRAMEWORK's DEFAULT_THROTTLE_RATES
+    (settings; API_THROTTLE_RATES overrides it)."""
+
+    # GET and HEAD count too: reads that cost like a write (search, machine translation).
+    reads: bool = False
+    # The writes that count (deleting one's own note, say, should never be held back).
+    writes: frozenset[str] = frozenset(("POST", "PUT", "PATCH", "DELETE"))
+    # Signed-in people are not counted (they have the per-user rate on the API).
+    visitors_only: bool = False
+
+
+# Every scope of the site; one not listed counts writes from everyone.
+RATE_SCOPES: dict[str, RateScope] = {
+    "auth_token": RateScope(),
+    "auth_signup": RateScope(),
+    "notes": RateScope(writes=frozenset(("POST", "PUT", "PATCH"))),
+    "comments": RateScope(),
+    "reactions": RateScope(),
+    "social_graph": RateScope(),
+    "reports": RateScope(),
+    "uploads": RateScope(writes=frozenset(("POST", "PUT", "PATCH"))),
+    "translations": RateScope(reads=True),
+    "search": RateScope(reads=True, visitors_only=True),
+}
+
+_READS = frozenset(("GET", "HEAD"))
+
+
+def scope_counts(scope: str, request) -> bool:
+    """Whether `request` counts against `scope` (its method and, for some, who sends it)."""
+    rules = RATE_SCOPES.get(scope, RateScope())
+    if request.method not in rules.writes and not (rules.reads and request.method in _READS):
+        return False
+    return not (rules.visitors_only and request.user.is_authenticated)
+
+
+def throttled_message(scope: str | None, wait: int) -> str:
+    """What a person past the limit of `scope` is told, on a page and in the API alike."""
+    n = {"n": wait}
+    if scope == "comments":
+        return ngettext(
+            "Too many comments in a short time; try again in %(n)s second.",
+            "Too many comments in a short time; try again in %(n)s seconds.",
+            wait,
+        ) % n
+    if scope == "uploads":
+        return ngettext(
+            "Too many photos uploaded in a short time; try again in %(n)s second.",
+            "Too many photos uploaded in a short time; try again in %(n)s seconds.",
+            wait,
+        ) % n
+    if scope == "social_graph":
+        return ngettext(
+            "Too many follows in a short time; try again in %(n)s second.",
+            "Too many follows in a short time; try again in %(n)s seconds.",
+            wait,
+        ) % n
+    if scope == "notes":
+        return ngettext(
+            "Too many notes posted or edited in a short time; try again in %(n)s second.",
+            "Too many notes posted or edited in a short time; try again in %(n)s seconds.",
+            wait,
+        ) % n
+    if scope == "reactions":
+        return ngettext(
+            "Too many likes and saves in a short time; try again in %(n)s second.",
+            "Too many likes and saves in a short time; try again in %(n)s seconds.",
+            wait,
+        ) % n
+    if scope == "reports":
+        return ngettext(
+            "Too many reports in a short time; try again in %(n)s second.",
+            "Too many reports in a short time; try again in %(n)s seconds.",
+            wait,
+        ) % n
+    if scope == "translations":
+        return ngettext(
+            "Too many translations asked for in a short time; try again in %(n)s second.",
+            "Too many translations asked for in a short time; try again in %(n)s seconds.",
+            wait,
+        ) % n
+    if scope == "search":
+        return ngettext(
+            "Too many searches in a short time; try again in %(n)s second.",
+            "Too many searches in a short time; try again in %(n)s seconds.",
+            wait,
+        ) % n
+    return ngettext(
+        "Too many requests in a short time; try again in %(n)s second.",
+        "Too many requests in a short time; try again in %(n)s seconds.",
+        wait,
+    ) % n
+
+
+class ScopedRateThrottle(_ClientIdent, drf_throttling.ScopedRateThrottle):
+    """DRF's, counting only what the scope counts (`RATE_SCOPES`); the refusing scope is left
+    on the view (`throttled_scope`) so the API's 429 names it (`rednote.api`)."""
+
+    def allow_request(self, request, view) -> bool:
+        scope = getattr(view, self.scope_attr, None)
+        if not scope or not scope_counts(scope, request):
+            return True
+        if super().allow_request(request, view):
+            return True
+        view.throttled_scope = scope
+        return False
 
 
 class _CacheBatch:

@@ -1,6 +1,6 @@
 """Helpers every app's web views share: where to go back to, the login detour, how a service's
 refusal is shown, how form errors travel as JSON, and the API's rate limits applied to a page
-endpoint.
+endpoint (`rate_limit_wait`; the decorator and the 429s are `rednote.ratelimits`).
 
 Services raise Django `ValidationError`s keyed by field; forms put them back on their fields with
 `ServiceErrorsMixin.add_service_errors`, so a page, a script asking for JSON and the API
@@ -9,6 +9,7 @@ Services raise Django `ValidationError`s keyed by field; forms put them back on 
 
 import logging
 import math
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, ClassVar, cast
 from urllib.parse import urlencode
 
@@ -23,8 +24,8 @@ from django.utils.translation import gettext
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from redis.exceptions import RedisError
 from rest_framework.request import Request
-from rest_framework.throttling import ScopedRateThrottle
-from rest_framework.views import APIView
+
+from .throttling import ScopedRateThrottle
 
 logger = logging.getLogger(__name__)
 
@@ -86,18 +87,20 @@ def service_refusal(request: HttpRequest, error: ValidationError, back: str) -> 
 
 
 def rate_limit_wait(request: HttpRequest, *, scope: str) -> int | None:
-    """Count this request against the API throttle `scope` and say whether it may go on: None,
-    or the seconds to wait.
+    """Count this request against the API throttle `scope`, when the scope counts it (its
+    methods, its people: `rednote.throttling.RATE_SCOPES`), and say whether it may go on: None,
+    or the seconds to wait. Pages use it through `rednote.ratelimits.rate_limited`.
 
-    It is DRF's `ScopedRateThrottle` itself — the rate of `scope` in the API's throttle rates,
-    counted in the cache under the same key — so a page endpoint and the API endpoint that do
-    the same thing share one budget per person. A cache that cannot be reached lets the request
-    through (logged): a limit that cannot be counted is no reason to refuse a write.
+    It is the API's `ScopedRateThrottle` itself — the rate of `scope` in the API's throttle
+    rates, counted in the cache under the same key (the person, or for a visitor
+    `client_address`) — so a page endpoint and the API endpoint that do the same thing share
+    one budget. A cache that cannot be reached lets the request through (logged): a limit that
+    cannot be counted is no reason to refuse a write.
     """
     throttle = ScopedRateThrottle()
-    view = type("ScopedView", (APIView,), {"throttle_scope": scope})()
+    view = SimpleNamespace(throttle_scope=scope)
     try:
-        # The throttle reads only `user` and `META`, which a Django request has too.
+        # The throttle reads only `method`, `user` and `META`, which a Django request has too.
         allowed = throttle.allow_request(cast(Request, request), view)
     except RedisError:
         logger.warning("rate limit %r not counted: the cache is unreachable", scope, exc_info=True)

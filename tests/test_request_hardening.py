@@ -5,7 +5,7 @@ matches no route, Redis down under the throttles, and a forged X-Forwarded-For.
 """
 
 import pytest
-from allauth.core.internal.httpkit import get_client_ip
+from allauth.account.adapter import get_adapter
 from django.test import RequestFactory
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -179,7 +179,7 @@ def test_forged_forwarded_for_does_not_reset_the_anonymous_throttle(api_client, 
 def test_behind_one_trusted_proxy_the_forwarded_client_is_throttled(
     api_client, anon_limit_two, settings
 ):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    settings.TRUSTED_PROXY_COUNT = 1
 
     def get(forwarded_for: str) -> int:
         return api_client.get("/api/v1/notes/", HTTP_X_FORWARDED_FOR=forwarded_for).status_code
@@ -195,7 +195,7 @@ def test_allauth_reads_the_client_address_with_the_same_proxy_count(settings):
         "/", HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.1", REMOTE_ADDR="10.0.0.2"
     )
 
-    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
-    assert get_client_ip(request) == "10.0.0.2"
-    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
-    assert get_client_ip(request) == "203.0.113.1"
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert get_adapter(request).get_client_ip(request) == "10.0.0.2"
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert get_adapter(request).get_client_ip(request) == "203.0.113.1"

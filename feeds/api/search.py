@@ -108,6 +108,9 @@ class SearchApi(APIView):
     """Search notes, people or tags."""
 
     permission_classes = [permissions.AllowAny]
+    # Visitors' searches are counted by address with the search page's
+    # (feeds.search_views.SEARCH_THROTTLE_SCOPE); signed-in people have the per-user rate.
+    throttle_scope = "search"
 
     @extend_schema(
         tags=[TAG_SEARCH],
@@ -119,10 +122,10 @@ class SearchApi(APIView):
             "of their handle or display name, and tags by part of their name, closest match "
             "first. Only what the viewer may see: never hidden or private notes, nor people "
             "in a block with the viewer, people they muted, or suspended accounts. An empty or "
-            "over-long `q` is a 400 naming `q`."
+            "over-long `q` is a 400 naming `q`. Visitors have a search rate of their own (429)."
         ),
         parameters=[SearchInputSerializer],
-        responses={200: SearchPageSerializer, **error_responses(400)},
+        responses={200: SearchPageSerializer, **error_responses(400, 429)},
     )
     def get(self, request):
         params = SearchInputSerializer(data=request.query_params)

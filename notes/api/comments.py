@@ -6,7 +6,6 @@ not see) and writes through `notes.services.comments`; the page's htmx views cal
 two, so the rules are the same everywhere.
 """
 
-import math
 from typing import cast
 
 from django.core.exceptions import ValidationError
@@ -17,7 +16,6 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, permissions, status
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from rednote.api import error_responses
@@ -30,7 +28,7 @@ from ..comment_serializers import (
     CommentSerializer,
     ThreadCommentSerializer,
 )
-from ..limits import COMMENTS_THROTTLE_SCOPE, comments_throttled_message
+from ..limits import COMMENTS_THROTTLE_SCOPE, REACTIONS_THROTTLE_SCOPE
 from ..models import Comment
 from .common import LIST_DESCRIPTION
 from .hidden import hidden_comment_response
@@ -80,18 +78,8 @@ class NoteCommentsApi(generics.ListAPIView):
     serializer_class = ThreadCommentSerializer
     pagination_class = ThreadPagination
 
+    # Posting counts against the comment rate (the note page's form too); reading does not.
     throttle_scope = COMMENTS_THROTTLE_SCOPE
-
-    def get_throttles(self):
-        # Posting counts against the comment rate (the note page's form too); reading does not.
-        throttles = super().get_throttles()
-        if self.request.method == "POST":
-            return throttles
-        return [t for t in throttles if not isinstance(t, ScopedRateThrottle)]
-
-    def throttled(self, request, wait):
-        seconds = max(1, math.ceil(wait or 0))
-        raise exceptions.Throttled(seconds, detail=comments_throttled_message(seconds))
 
     def get_queryset(self):  # for the schema; `list` reads the thread itself
         return Comment.objects.none()
@@ -244,6 +232,7 @@ class CommentLikeApi(APIView):
     """Like and unlike a comment; both are idempotent and answer with the comment."""
 
     permission_classes = [permissions.IsAuthenticated]
+    throttle_scope = REACTIONS_THROTTLE_SCOPE
 
     @extend_schema(
         tags=[TAG_COMMENTS],
@@ -251,7 +240,7 @@ class CommentLikeApi(APIView):
         summary=gettext_lazy("Like a comment"),
         description=gettext_lazy("Liking twice is one like."),
         request=None,
-        responses={200: CommentSerializer, **error_responses(401, 404)},
+        responses={200: CommentSerializer, **error_responses(401, 404, 429)},
     )
     def post(self, request, comment_id: int):
         comment = comments_selectors.comment_get_visible(viewer=request.user, comment_id=comment_id)
@@ -263,7 +252,7 @@ class CommentLikeApi(APIView):
         operation_id="comments_unlike",
         summary=gettext_lazy("Take back a like of a comment"),
         request=None,
-        responses={200: CommentSerializer, **error_responses(401, 404)},
+        responses={200: CommentSerializer, **error_responses(401, 404, 429)},
     )
     def delete(self, request, comment_id: int):
         comment = comments_selectors.comment_get_visible(viewer=request.user, comment_id=comment_id)

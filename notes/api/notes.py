@@ -1,13 +1,11 @@
 """API views for photos and notes: upload, post, read, edit, delete, like and collect."""
 
-import math
-
 from django.http import Http404
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, parsers, permissions, status
+from rest_framework import parsers, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -47,10 +45,6 @@ class MediaUploadApi(APIView):
     parser_classes = [parsers.MultiPartParser, parsers.FormParser]
     # The composer's `POST /notes/media/` counts against the same scope (rednote.web).
     throttle_scope = UPLOADS_THROTTLE_SCOPE
-
-    def throttled(self, request, wait):
-        seconds = max(1, math.ceil(wait or 0))
-        raise exceptions.Throttled(seconds, detail=uploads_throttled_message(seconds))
 
     @extend_schema(
         tags=[TAG_NOTES],
@@ -93,6 +87,8 @@ class NotesApi(NoteListApi):
     """Recent notes; post a note."""
 
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    # Posting counts against the note rate (the composer's too); reading does not.
+    throttle_scope = NOTES_THROTTLE_SCOPE
 
     pagination_class = RecentNotesPagination
 
@@ -110,10 +106,13 @@ class NotesApi(NoteListApi):
             "Post 1 to 18 of your uploaded photos (`media_ids`, in order; the first is the "
             "cover) with a title and/or text (hashtags and @mentions are recognised). The note "
             "is `processing` until its photos are ready, then `published` (or `failed`, with "
-            "`failure_reason`). `author`, counters and `status` are not accepted as input."
+            "`failure_reason`; or `held` when a keyword rule holds it for review: only you see "
+            "it until moderators approve it). Text a keyword rule refuses is a 400 naming the "
+            "field, with the rule's message. `author`, counters and `status` are not accepted "
+            "as input."
         ),
         request=NoteCreateInputSerializer,
-        responses={201: NoteSerializer, **error_responses(400, 401)},
+        responses={201: NoteSerializer, **error_responses(400, 401, 429)},
     )
     def post(self, request):
         serializer = NoteCreateInputSerializer(data=request.data)
@@ -131,6 +130,8 @@ class NoteDetailApi(APIView):
     """One note: read it; its author edits or deletes it."""
 
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    # Editing counts against the note rate (the edit page's too); reading and deleting do not.
+    throttle_scope = NOTES_THROTTLE_SCOPE
 
     @extend_schema(
         tags=[TAG_NOTES],
@@ -161,7 +162,7 @@ class NoteDetailApi(APIView):
             "again. Photos stay as posted. Someone else's note is a 404."
         ),
         request=NoteUpdateInputSerializer,
-        responses={200: NoteSerializer, **error_responses(400, 401, 404)},
+        responses={200: NoteSerializer, **error_responses(400, 401, 404, 429)},
     )
     def patch(self, request, note_id: int):
         note = selectors.note_get_editable(user=request.user, note_id=note_id)
@@ -191,6 +192,7 @@ class NoteLikeApi(APIView):
     """Like and unlike; both are idempotent and answer with the note."""
 
     permission_classes = [permissions.IsAuthenticated]
+    throttle_scope = REACTIONS_THROTTLE_SCOPE
 
     @extend_schema(
         tags=[TAG_NOTES],
@@ -198,7 +200,7 @@ class NoteLikeApi(APIView):
         summary=gettext_lazy("Like a note"),
         description=gettext_lazy("Liking twice is one like."),
         request=None,
-        responses={200: NoteSerializer, **error_responses(401, 404)},
+        responses={200: NoteSerializer, **error_responses(401, 404, 429)},
     )
     def post(self, request, note_id: int):
         note = selectors.note_get_visible(viewer=request.user, note_id=note_id)
@@ -210,7 +212,7 @@ class NoteLikeApi(APIView):
         operation_id="notes_unlike",
         summary=gettext_lazy("Unlike a note"),
         request=None,
-        responses={200: NoteSerializer, **error_responses(401, 404)},
+        responses={200: NoteSerializer, **error_responses(401, 404, 429)},
     )
     def delete(self, request, note_id: int):
         note = selectors.note_get_visible(viewer=request.user, note_id=note_id)
@@ -230,6 +232,7 @@ class NoteCollectApi(APIView):
     """Collect a note into a board, or take it out; both idempotent, both answer the note."""
 
     permission_classes = [permissions.IsAuthenticated]
+    throttle_scope = REACTIONS_THROTTLE_SCOPE
 
     @extend_schema(
         tags=[TAG_NOTES],
@@ -240,7 +243,7 @@ class NoteCollectApi(APIView):
             "`collect_count` counts people, not boards."
         ),
         request=NoteCollectInputSerializer,
-        responses={200: NoteSerializer, **error_responses(400, 401, 404)},
+        responses={200: NoteSerializer, **error_responses(400, 401, 404, 429)},
     )
     def post(self, request, note_id: int):
         note = selectors.note_get_visible(viewer=request.user, note_id=note_id)
@@ -258,7 +261,7 @@ class NoteCollectApi(APIView):
         ),
         parameters=[_BOARD_PARAMETER],
         request=None,
-        responses={200: NoteSerializer, **error_responses(400, 401, 404)},
+        responses={200: NoteSerializer, **error_responses(400, 401, 404, 429)},
     )
     def delete(self, request, note_id: int):
         note = selectors.note_get_visible(viewer=request.user, note_id=note_id)

@@ -27,6 +27,7 @@ from rednote.api import ErrorSerializer, error_responses
 from translations.services import Reason, TranslationResult
 
 from .. import bilingual, comments_selectors, selectors
+from ..limits import TRANSLATIONS_THROTTLE_SCOPE
 
 TAG_TRANSLATIONS = "translations"
 # Seconds a client should wait before asking again for a translation being made.
@@ -192,6 +193,7 @@ class NoteTranslationApi(APIView):
     """A note's title and text translated."""
 
     permission_classes: list = []
+    throttle_scope = TRANSLATIONS_THROTTLE_SCOPE
 
     @extend_schema(
         tags=[TAG_TRANSLATIONS],
@@ -237,6 +239,7 @@ class CommentTranslationApi(APIView):
     """A comment translated."""
 
     permission_classes: list = []
+    throttle_scope = TRANSLATIONS_THROTTLE_SCOPE
 
     @extend_schema(
         tags=[TAG_TRANSLATIONS],
@@ -270,6 +273,7 @@ class ThreadTranslationApi(APIView):
     """A thread's comments translated in one batch."""
 
     permission_classes: list = []
+    throttle_scope = TRANSLATIONS_THROTTLE_SCOPE
 
     @extend_schema(
         tags=[TAG_TRANSLATIONS],

@@ -16,16 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import trigger_client_event
 
 from rednote.cursors import InvalidCursor
-from rednote.web import (
-    invalid_cursor_response,
-    login_redirect,
-    rate_limit_wait,
-    safe_next,
-    service_refusal,
-)
+from rednote.ratelimits import rate_limited
+from rednote.web import invalid_cursor_response, login_redirect, safe_next, service_refusal
 
 from .. import bilingual, comments_selectors, selectors, services
-from ..limits import COMMENTS_THROTTLE_SCOPE, comments_throttled_message
+from ..limits import COMMENTS_THROTTLE_SCOPE, REACTIONS_THROTTLE_SCOPE
 from ..models import Comment, Note
 
 
@@ -35,9 +30,10 @@ def comments_thread_context(
     """What `notes/_comments.html` shows: a page of the thread as the reader sees it, the
     mentions of every comment on it loaded in one query, and each comment's translation block
     (`notes.bilingual`; with `with_note`, the note's too, in the same lookup). `note` is fresh
-    from the database: a note whose counter says it has no comments anyone may see costs no
-    query for its thread."""
-    if not note.comment_count and cursor is None:
+    from the database: a note whose counter says it has no comments anyone may see costs a
+    visitor no query for its thread (a signed-in reader may have comments of their own held
+    for review there, which the counter leaves out)."""
+    if not note.comment_count and cursor is None and not request.user.is_authenticated:
         thread = comments_selectors.ThreadPage([], None)
         shown: list[Comment] = []
     else:
@@ -91,10 +87,12 @@ def _comment_shown(request: HttpRequest, comment_id: int) -> Comment:
     return comment
 
 
+@rate_limited(COMMENTS_THROTTLE_SCOPE)
 def comment_create(request: HttpRequest, note_id: int) -> HttpResponse:
     """Post a comment (or, with `parent_id`, a reply). For htmx: the form again, empty (or the
     reply form gone), with the new comment and the note's counters swapped in out of band; a
-    refusal is the form again with its errors (200, so htmx swaps it)."""
+    refusal is the form again with its errors (200, so htmx swaps it). Past the comment rate
+    (shared with the API), a 429 whose message is a toast: what was typed stays."""
     note_url = reverse("notes:detail", kwargs={"note_id": note_id})
     if not request.user.is_authenticated:
         _note_for_comments(request, note_id)  # 404 first for a note the visitor may not see
@@ -108,9 +106,6 @@ def comment_create(request: HttpRequest, note_id: int) -> HttpResponse:
     try:
         if parent_id:
             parent = _parent(request, parent_id)
-        wait = rate_limit_wait(request, scope=COMMENTS_THROTTLE_SCOPE)
-        if wait is not None:
-            raise ValidationError({"body": [comments_throttled_message(wait)]})
         comment = services.comment_create(author=request.user, note=note, body=body, parent=parent)
     except ValidationError as exc:
         if not request.htmx:
@@ -191,6 +186,7 @@ def _comment_action(request: HttpRequest, comment_id: int, action) -> HttpRespon
 
 
 @require_POST
+@rate_limited(REACTIONS_THROTTLE_SCOPE)
 def comment_like(request: HttpRequest, comment_id: int) -> HttpResponse:
     """Like a comment (twice is once); answers with its like control."""
     return _comment_action(
@@ -199,6 +195,7 @@ def comment_like(request: HttpRequest, comment_id: int) -> HttpResponse:
 
 
 @require_POST
+@rate_limited(REACTIONS_THROTTLE_SCOPE)
 def comment_unlike(request: HttpRequest, comment_id: int) -> HttpResponse:
     return _comment_action(
         request, comment_id, lambda c: services.comment_unlike(user=request.user, comment=c)

@@ -10,16 +10,18 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from rednote.web import form_errors_json, rate_limit_wait, too_many_requests_json, wants_json
+from rednote.ratelimits import rate_limited
+from rednote.web import form_errors_json, wants_json
 
 from .. import selectors, services
 from ..forms import PHOTO_ACCEPT, MediaUploadForm, NoteCreateForm, NoteUpdateForm
-from ..limits import UPLOADS_THROTTLE_SCOPE, uploads_throttled_message
+from ..limits import NOTES_THROTTLE_SCOPE, UPLOADS_THROTTLE_SCOPE
 from ..models import MAX_IMAGES
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited(NOTES_THROTTLE_SCOPE)
 def note_create(request: HttpRequest) -> HttpResponse:
     """`/notes/new/`: post a note.
 
@@ -27,7 +29,8 @@ def note_create(request: HttpRequest) -> HttpResponse:
     form sends their ids in order (`media_ids`, alt texts as `alt_text_<id>`), asking for JSON
     so the page keeps its previews on an error. Without, the plain form sends the files
     (`photos`, with `photo_alt` per file). Either way `services.note_compose` posts the note,
-    and stores nothing when it refuses it.
+    and stores nothing when it refuses it. Posting counts against the note rate, which the
+    API's `POST /api/v1/notes/` shares (429 past it: JSON for the script, else a page).
     """
     if request.method != "POST":
         return render(request, "notes/new.html", _new_context(NoteCreateForm()))
@@ -85,7 +88,8 @@ def _new_context(form: NoteCreateForm) -> dict:
 
 
 @require_POST
-def media_upload(request: HttpRequest) -> JsonResponse:
+@rate_limited(UPLOADS_THROTTLE_SCOPE, json=True)
+def media_upload(request: HttpRequest) -> HttpResponse:
     """`POST /notes/media/` (session + CSRF): keep one photo for a note to come.
 
     201 `{"id", "status", "width", "height"}`, or 400 `{"detail", "errors": {"file": [...]}}`
@@ -96,9 +100,6 @@ def media_upload(request: HttpRequest) -> JsonResponse:
         return JsonResponse(
             {"detail": gettext("Log in to upload photos."), "errors": {}}, status=401
         )
-    wait = rate_limit_wait(request, scope=UPLOADS_THROTTLE_SCOPE)
-    if wait is not None:
-        return too_many_requests_json(uploads_throttled_message(wait), wait=wait)
     form = MediaUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -124,6 +125,7 @@ def media_upload(request: HttpRequest) -> JsonResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited(NOTES_THROTTLE_SCOPE)
 def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
     """`/notes/<id>/edit/`: the author edits text, tags, visibility and location."""
     note = selectors.note_get_editable(user=request.user, note_id=note_id)

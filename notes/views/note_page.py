@@ -19,9 +19,11 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from accounts import selectors as accounts_selectors
 from rednote.pagecache import visitor_page_cache
+from rednote.ratelimits import rate_limited
 from rednote.web import login_redirect, safe_next, service_refusal
 
 from .. import selectors, services
+from ..limits import REACTIONS_THROTTLE_SCOPE
 from ..models import ImageStatus, Note, NoteStatus, Visibility
 from ..page_scopes import note_page_scopes
 from .comments import comments_thread_context
@@ -123,6 +125,7 @@ def _note_action(request: HttpRequest, note_id: int, action) -> HttpResponse:
 
 
 @require_POST
+@rate_limited(REACTIONS_THROTTLE_SCOPE)
 def note_like(request: HttpRequest, note_id: int) -> HttpResponse:
     """Like a note (liking twice is one like); answers with the like button."""
 
@@ -134,6 +137,7 @@ def note_like(request: HttpRequest, note_id: int) -> HttpResponse:
 
 
 @require_POST
+@rate_limited(REACTIONS_THROTTLE_SCOPE)
 def note_unlike(request: HttpRequest, note_id: int) -> HttpResponse:
     def unlike(note):
         services.note_unlike(user=request.user, note=note)
@@ -153,6 +157,7 @@ def _board_from_post(request: HttpRequest):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited(REACTIONS_THROTTLE_SCOPE)
 def note_collect(request: HttpRequest, note_id: int) -> HttpResponse:
     """Collect a note into "Saved" or a board (`board`); GET shows the board picker page."""
     if request.method == "GET":
@@ -170,6 +175,7 @@ def note_collect(request: HttpRequest, note_id: int) -> HttpResponse:
 
 
 @require_POST
+@rate_limited(REACTIONS_THROTTLE_SCOPE)
 def note_uncollect(request: HttpRequest, note_id: int) -> HttpResponse:
     """Take a note out of one board (`board`), or out of all the user's boards."""
 

@@ -20,11 +20,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rednote.ratelimits import rate_limited
 from rednote.web import login_redirect
 from translations import services as translation_services
 from translations.selectors import community_translations_list
 
 from .. import bilingual, comments_selectors, selectors
+from ..limits import TRANSLATIONS_THROTTLE_SCOPE
 from ..models import Comment, Note
 
 
@@ -40,6 +42,7 @@ def _block_response(request: HttpRequest, block: bilingual.Bilingual) -> HttpRes
 
 
 @require_GET
+@rate_limited(TRANSLATIONS_THROTTLE_SCOPE)
 def note_translation(request: HttpRequest, note_id: int) -> HttpResponse:
     """The note's title and body translated (`?lang=`, default the reader's language)."""
     note = selectors.note_row_get_visible(viewer=request.user, note_id=note_id)
@@ -47,6 +50,7 @@ def note_translation(request: HttpRequest, note_id: int) -> HttpResponse:
 
 
 @require_GET
+@rate_limited(TRANSLATIONS_THROTTLE_SCOPE)
 def comment_translation(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = comments_selectors.comment_get_visible(viewer=request.user, comment_id=comment_id)
     block = bilingual.comment_blocks(reader=_reader(request), note=comment.note, comments=[comment])
@@ -54,6 +58,7 @@ def comment_translation(request: HttpRequest, comment_id: int) -> HttpResponse:
 
 
 @require_POST
+@rate_limited(TRANSLATIONS_THROTTLE_SCOPE)
 def thread_translation(request: HttpRequest, note_id: int) -> HttpResponse:
     """ "Translate thread": the comments shown on the page (`ids`, those not translated yet) in
     one batch; the answer swaps each one's block in out of band."""
