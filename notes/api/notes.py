@@ -14,8 +14,7 @@ from accounts.selectors import user_get_by_handle
 from rednote.api import error_responses
 
 from .. import selectors, services
-from .hidden import hidden_note_response
-from ..limits import UPLOADS_THROTTLE_SCOPE, uploads_throttled_message
+from ..limits import NOTES_THROTTLE_SCOPE, REACTIONS_THROTTLE_SCOPE, UPLOADS_THROTTLE_SCOPE
 from ..serializers import (
     MediaSerializer,
     MediaUploadInputSerializer,
@@ -34,6 +33,7 @@ from .common import (
     note_pages,
     note_response,
 )
+from .hidden import hidden_note_response
 
 # --- Photos -------------------------------------------------------------------------------
 
