@@ -12,6 +12,7 @@ from accounts.views import language_set
 from notes.views.dashboard import dashboard
 from rednote.api import api_not_found
 from rednote.health import health_checks
+
 # allauth answers its rate limits (login, sign-up, reset, e-mail) with this: the site's 429 page,
 # with Retry-After.
 handler429 = "rednote.ratelimits.too_many_requests_page"
