@@ -128,60 +128,61 @@ def scope_counts(scope: str, request) -> bool:
 
 def throttled_message(scope: str | None, wait: int) -> str:
     """What a person past the limit of `scope` is told, on a page and in the API alike."""
-    n = {"n": wait}
     if scope == "comments":
-        return ngettext(
+        text = ngettext(
             "Too many comments in a short time; try again in %(n)s second.",
             "Too many comments in a short time; try again in %(n)s seconds.",
             wait,
-        ) % n
-    if scope == "uploads":
-        return ngettext(
+        )
+    elif scope == "uploads":
+        text = ngettext(
             "Too many photos uploaded in a short time; try again in %(n)s second.",
             "Too many photos uploaded in a short time; try again in %(n)s seconds.",
             wait,
-        ) % n
-    if scope == "social_graph":
-        return ngettext(
+        )
+    elif scope == "social_graph":
+        text = ngettext(
             "Too many follows in a short time; try again in %(n)s second.",
             "Too many follows in a short time; try again in %(n)s seconds.",
             wait,
-        ) % n
-    if scope == "notes":
-        return ngettext(
+        )
+    elif scope == "notes":
+        text = ngettext(
             "Too many notes posted or edited in a short time; try again in %(n)s second.",
             "Too many notes posted or edited in a short time; try again in %(n)s seconds.",
             wait,
-        ) % n
-    if scope == "reactions":
-        return ngettext(
+        )
+    elif scope == "reactions":
+        text = ngettext(
             "Too many likes and saves in a short time; try again in %(n)s second.",
             "Too many likes and saves in a short time; try again in %(n)s seconds.",
             wait,
-        ) % n
-    if scope == "reports":
-        return ngettext(
+        )
+    elif scope == "reports":
+        text = ngettext(
             "Too many reports in a short time; try again in %(n)s second.",
             "Too many reports in a short time; try again in %(n)s seconds.",
             wait,
-        ) % n
-    if scope == "translations":
-        return ngettext(
+        )
+    elif scope == "translations":
+        text = ngettext(
             "Too many translations asked for in a short time; try again in %(n)s second.",
             "Too many translations asked for in a short time; try again in %(n)s seconds.",
             wait,
-        ) % n
-    if scope == "search":
-        return ngettext(
+        )
+    elif scope == "search":
+        text = ngettext(
             "Too many searches in a short time; try again in %(n)s second.",
             "Too many searches in a short time; try again in %(n)s seconds.",
             wait,
-        ) % n
-    return ngettext(
-        "Too many requests in a short time; try again in %(n)s second.",
-        "Too many requests in a short time; try again in %(n)s seconds.",
-        wait,
-    ) % n
+        )
+    else:
+        text = ngettext(
+            "Too many requests in a short time; try again in %(n)s second.",
+            "Too many requests in a short time; try again in %(n)s seconds.",
+            wait,
+        )
+    return text % {"n": wait}
 
 
 class ScopedRateThrottle(_ClientIdent, drf_throttling.ScopedRateThrottle):

@@ -21,6 +21,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.models import Block, Follow, Mute, User
 from feeds.models import HashtagFollow
+from moderation.models import Report
 from notes import services as notes_services
 from notes.models import BoardNote, Comment, CommentLike, Hashtag, Note, NoteImage, NoteLike
 from rednote.throttling import client_address, client_ident
@@ -154,6 +155,28 @@ CASES = {
         third=lambda c, a, x: c.post("/notes/media/", {"file": _photo()}, **forged()),
         fourth=lambda c, a, x: a.post("/api/v1/media/", {"file": _photo()}, **forged()),
     ),
+    "reports": Case(
+        scope="reports",
+        rows=lambda: Report.objects.count(),
+        first=lambda c, a, x: c.post(
+            f"/report/note/{x['note'].pk}/", {"reason": "spam"}, **HTMX, **forged()
+        ),
+        second=lambda c, a, x: a.post(
+            "/api/v1/reports/",
+            {"target_type": "comment", "target_id": x["comment"].pk, "reason": "spam"},
+            format="json",
+            **forged(),
+        ),
+        third=lambda c, a, x: c.post(
+            f"/report/user/{x['other'].handle}/", {"reason": "spam"}, **forged()
+        ),
+        fourth=lambda c, a, x: a.post(
+            "/api/v1/reports/",
+            {"target_type": "note", "target_id": x["note2"].pk, "reason": "spam"},
+            format="json",
+            **forged(),
+        ),
+    ),
     "notes": Case(
         scope="notes",
         rows=lambda: Note.objects.count(),
@@ -193,8 +216,16 @@ def world(user, other_user):
     comment = notes_services.comment_create(author=other_user, note=note, body="Welcome!")
     Hashtag.objects.create(name="travel", display_name="Travel")
     own = NoteFactory(author=user, title="Mine")
+    note2 = NoteFactory(author=other_user, title="Erhai lake")
     pending = [NoteImageFactory(owner=user, pending=True).pk for _ in range(2)]
-    return {"note": note, "comment": comment, "other": other_user, "own": own, "pending": pending}
+    return {
+        "note": note,
+        "comment": comment,
+        "other": other_user,
+        "own": own,
+        "pending": pending,
+        "note2": note2,
+    }
 
 
 @pytest.mark.parametrize("name", list(CASES))

@@ -33,12 +33,13 @@
     showToast(detail.level, detail.text);
   });
 
-  /* A refused action (400 with a message) is reported as a toast, not as a page: stop the
-     event before django-htmx's debug handler (on document) replaces the page with the body. */
+  /* A refused action (400 with a message, or 429 past a rate limit) is reported as a toast,
+     not as a page: stop the event before django-htmx's debug handler (on document) replaces
+     the page with the body. */
   document.addEventListener("DOMContentLoaded", function () {
     document.body.addEventListener("htmx:beforeOnLoad", function (event) {
       var xhr = event.detail && event.detail.xhr;
-      if (xhr && xhr.status === 400 && xhr.getResponseHeader("HX-Trigger")) {
+      if (xhr && (xhr.status === 400 || xhr.status === 429) && xhr.getResponseHeader("HX-Trigger")) {
         event.stopPropagation();
       }
     });

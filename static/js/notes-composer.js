@@ -215,7 +215,8 @@
             }
             self.posting = false;
             self.errors = result.body.errors || {};
-            if (!result.body.errors) { self.message = result.body.detail || text.failed || ""; }
+            // No field to show it on (a 429 past the note rate, say): the message says why.
+            if (!Object.keys(self.errors).length) { self.message = result.body.detail || text.failed || ""; }
           }).catch(function () {
             self.posting = false;
             self.message = text.failed || "";
