@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from allauth.core import context as allauth_context
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import ValidationError as FormValidationError
@@ -14,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from rednote.throttling import client_address
+from rednote.web import is_safe_redirect
 
 from .models import User, handle_normalize
 from .selectors import suspension_message
@@ -53,6 +55,11 @@ class AccountAdapter(DefaultAccountAdapter):
         # allauth checks uniqueness before clean_username sees the handle; say it our way.
         "username_taken": _("This handle is already taken."),
     }
+
+    def is_safe_url(self, url: str) -> bool:
+        """A `next` after logging in, signing up or out: the site's one test
+        (`rednote.web.is_safe_redirect`), not allauth's wider one (any host in ALLOWED_HOSTS)."""
+        return is_safe_redirect(allauth_context.request, url)
 
     def get_client_ip(self, request) -> str:
         """The address allauth's rate limits count by and sessions record: the site's one

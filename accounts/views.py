@@ -265,8 +265,11 @@ def avatar_remove(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def language_set(request):
-    """Django's set_language (cookie + safe redirect), remembered on the account when signed in."""
+    """Django's set_language (the cookie), remembered on the account when signed in; back to
+    `next` only when it passes the site's one redirect test (`rednote.web.safe_next`)."""
     response = set_language(request)
+    if response.status_code in (301, 302):
+        response["Location"] = safe_next(request, default="/")
     language = request.POST.get("language", "")
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
         services.ui_language_set(user=request.user, language=language)

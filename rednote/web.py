@@ -11,7 +11,7 @@ import logging
 import math
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, ClassVar, cast
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 from django import forms
 from django.conf import settings
@@ -50,6 +50,31 @@ def invalid_cursor_response() -> HttpResponse:
     )
 
 
+def is_safe_redirect(request: HttpRequest, url: str | None) -> bool:
+    """Whether `url` may be redirected to: a path on this site, or an absolute address on this
+    very host (https when the request came over https). The one test every `next`, allauth's
+    and the language switcher's included, goes through.
+
+    Django's `url_has_allowed_host_and_scheme` refuses `//evil.tld`, `/\\evil.tld`,
+    `javascript:`, other schemes and hosts, and control characters. On top of it: a backslash
+    anywhere is refused (browsers read it as a slash; nothing of ours has one), and so is a
+    URL whose percent-decoded form would be refused (`/%2F%2Fevil.tld`, `%2F%2Fevil.tld`):
+    such a link is never one this site made, and a proxy or a script that decodes it once
+    would send the person elsewhere.
+    """
+    if not url:
+        return False
+    decoded = unquote(url)
+    if "\\" in url or "\\" in decoded:
+        return False
+    return all(
+        url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        for candidate in {url, decoded}
+    )
+
+
 def safe_next(request: HttpRequest, default: str) -> str:
     """Where to go back to after an action: `next` (posted, else in the query), else the page
     htmx sent the request from — each only when it stays on this site — else `default`."""
@@ -58,9 +83,7 @@ def safe_next(request: HttpRequest, default: str) -> str:
     if htmx:
         candidates.append(htmx.current_url_abs_path)
     for url in candidates:
-        if url and url_has_allowed_host_and_scheme(
-            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
+        if url and is_safe_redirect(request, url):
             return url
     return default
 
