@@ -7,6 +7,7 @@ web forms and the API give the same answers.
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
@@ -286,7 +287,10 @@ class FollowRequestSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(read_only=True)
 
 
-FOLLOW_REQUEST_ANSWERS = (("accept", _("Accept")), ("decline", _("Decline")))
+FOLLOW_REQUEST_ANSWERS = (
+    ("accept", pgettext_lazy("follow request", "Accept")),
+    ("decline", pgettext_lazy("follow request", "Decline")),
+)
 
 
 @extend_schema_serializer(component_name="FollowRequestAnswer")

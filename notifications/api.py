@@ -28,8 +28,10 @@ TAG_NOTIFICATIONS = "notifications"
 
 _LIST_DESCRIPTION = gettext_lazy(
     "The signed-in person's inbox, most recently active first, in cursor pages. `tab` keeps "
-    "one of RedNote's three tabs: `likes` (likes and collects of your notes, likes of your "
-    "comments), `follows` (new followers), `comments` (comments, replies and mentions). Likes "
+    "one tab: `likes` (likes and collects of your notes, likes of your comments), `follows` "
+    "(new followers, requests to follow your private account and their acceptance), "
+    "`comments` (comments, replies and mentions), `notices` (from the site: your data export "
+    "is ready, messages from the moderators, with `text`, `url` and `data`). Likes "
     "and collects of one note group into one entry while unread (`actor_count` people, the "
     "latest few in `actors`). `unread` counts the unread entries per tab, each up to 100. "
     "Reading the list marks nothing read: use `notifications/read/`."
@@ -75,7 +77,7 @@ class NotificationsApi(APIView):
         tab = request.query_params.get("tab") or None
         if tab is not None and tab not in NotificationTab.values:
             raise exceptions.ValidationError(
-                {"tab": [gettext_lazy("Choose likes, follows or comments.")]}
+                {"tab": [gettext_lazy("Choose likes, follows, comments or notices.")]}
             )
         try:
             page = selectors.notifications_page(

@@ -110,6 +110,8 @@ class Notification(models.Model):
     # and how the recipient and the latest person stand (`accounts.selectors.Relationship`).
     comment: Any
     relationship: Any
+    # Set by `selectors.notifications_page` too: where a notice leads (or None).
+    notice_url: str | None
 
     class Meta:
         verbose_name = _("notification")

@@ -1,7 +1,9 @@
-"""How the inbox hears of what happened: receivers of the notes and accounts events, connected
-in `NotificationsConfig.ready()`. They only enqueue a `notifications` task (by name) after the
-commit that sent the event; the tasks do the work (`notifications.services`)."""
+"""How the inbox hears of what happened: receivers of the notes, accounts and moderation
+events, connected in `NotificationsConfig.ready()`. They only enqueue a `notifications` task
+(by name) after the commit that sent the event; the tasks do the work
+(`notifications.services`)."""
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -104,9 +106,56 @@ def on_comment_unliked(*, comment_id: int, user_id: int, author_id: int, **_kwar
     )
 
 
+def on_follow_requested(*, requester_id: int, target_id: int, **_kwargs: Any) -> None:
+    enqueue_on_commit(
+        "notifications.follow_requested", requester_id=requester_id, target_id=target_id
+    )
+
+
+def on_follow_request_accepted(*, requester_id: int, target_id: int, **_kwargs: Any) -> None:
+    enqueue_on_commit(
+        "notifications.follow_request_accepted", requester_id=requester_id, target_id=target_id
+    )
+
+
+def on_follow_request_removed(*, requester_id: int, target_id: int, **_kwargs: Any) -> None:
+    enqueue_on_commit(
+        "notifications.follow_request_removed", requester_id=requester_id, target_id=target_id
+    )
+
+
+def on_data_export_ready(*, user_id: int, export_id: int, **_kwargs: Any) -> None:
+    enqueue_on_commit("notifications.export_ready", user_id=user_id, export_id=export_id)
+
+
+def on_moderation_notice(
+    *,
+    recipient_id: int,
+    action: str,
+    reason: str = "",
+    target_type: str = "",
+    target_id: int | None = None,
+    details: dict | None = None,
+    **_kwargs: Any,
+) -> None:
+    # One key per event, fixed here: a task delivered twice tells it once, while the same
+    # action taken again later is told again (the audit entry's id is used when there is one).
+    enqueue_on_commit(
+        "notifications.moderation_notice",
+        recipient_id=recipient_id,
+        action=str(action),
+        reason=str(reason or ""),
+        target_type=str(target_type or ""),
+        target_id=target_id,
+        details=dict(details or {}),
+        key=uuid.uuid4().hex[:24],
+    )
+
+
 def connect() -> None:
     """Called from `NotificationsConfig.ready()`."""
     from accounts import events as accounts_events
+    from moderation import events as moderation_events
     from notes import events as notes_events
 
     connections: list[tuple[Signal, Callable[..., None]]] = [
@@ -127,6 +176,11 @@ def connect() -> None:
         (accounts_events.user_unmuted, on_user_unmuted),
         (accounts_events.user_suspended, on_user_suspended),
         (accounts_events.user_unsuspended, on_user_suspended),
+        (accounts_events.follow_requested, on_follow_requested),
+        (accounts_events.follow_request_accepted, on_follow_request_accepted),
+        (accounts_events.follow_request_removed, on_follow_request_removed),
+        (accounts_events.data_export_ready, on_data_export_ready),
+        (moderation_events.moderation_notice, on_moderation_notice),
     ]
     for signal, receiver in connections:
         signal.connect(receiver, dispatch_uid=f"notifications.{receiver.__name__}")

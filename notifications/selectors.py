@@ -11,13 +11,15 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
 
-from accounts.models import Follow, User, blocked_either_way, muted_by
+from accounts.models import Follow, FollowRequest, User, blocked_either_way, muted_by
 from accounts.selectors import Relationship
 from notes.models import Comment, Note, NoteImage
 from rednote.pagination import CursorPage, cursor_page
 
-from .models import Notification, NotificationActor, NotificationTab
+from . import notices
+from .models import Notification, NotificationActor, NotificationKind, NotificationTab
 
 # Faces shown per entry ("Mei, Jun and 11 others").
 ACTORS_SHOWN = 3
@@ -99,6 +101,10 @@ def notifications_of(*, recipient: User, tab: str | None = None) -> QuerySet:
             actor_follows=Exists(
                 Follow.objects.filter(follower=OuterRef("actor_id"), followee=recipient)
             ),
+            # A follow request's row offers Accept and Decline while it is pending.
+            request_pending=Exists(
+                FollowRequest.objects.filter(requester=OuterRef("actor_id"), target=recipient)
+            ),
         )
         .select_related("actor", "note")
         .prefetch_related(
@@ -116,6 +122,7 @@ def notifications_page(
         notifications_of(recipient=recipient, tab=tab), cursor=cursor, key="updated_at", size=size
     )
     _comments_attach(page.items)
+    _notice_links_attach(page.items)
     for entry in page.items:
         entry.relationship = Relationship(
             following=entry.actor_followed, followed_by=entry.actor_follows
@@ -134,6 +141,43 @@ def _comments_attach(entries: list[Notification]) -> None:
     for entry in entries:
         if entry.comment_id:
             entry.comment = comments.get(entry.comment_id)
+
+
+def _notice_links_attach(entries: list[Notification]) -> None:
+    """Set `notice_url` on each entry: for a notice, where to go (the export in the settings,
+    the note or comment a moderation message is about while it still exists), else None. At
+    most two queries, only when the page has moderation messages about content."""
+    note_ids: set[int] = set()
+    comment_ids: set[int] = set()
+    for entry in entries:
+        entry.notice_url = None
+        data = entry.data or {}
+        if entry.kind == NotificationKind.MODERATION and isinstance(data.get("target_id"), int):
+            if data.get("target_kind") == "note":
+                note_ids.add(data["target_id"])
+            elif data.get("target_kind") == "comment":
+                comment_ids.add(data["target_id"])
+    notes = (
+        set(Note.objects.filter(pk__in=note_ids).values_list("pk", flat=True))
+        if note_ids
+        else set()
+    )
+    comments = (
+        dict(Comment.objects.filter(pk__in=comment_ids).values_list("pk", "note_id"))
+        if comment_ids
+        else {}
+    )
+    for entry in entries:
+        data = entry.data or {}
+        if entry.kind == NotificationKind.EXPORT_READY:
+            entry.notice_url = notices.export_url()
+        elif entry.kind == NotificationKind.MODERATION:
+            target_id = data.get("target_id")
+            if data.get("target_kind") == "note" and target_id in notes:
+                entry.notice_url = reverse("notes:detail", kwargs={"note_id": target_id})
+            elif data.get("target_kind") == "comment" and target_id in comments:
+                note_url = reverse("notes:detail", kwargs={"note_id": comments[target_id]})
+                entry.notice_url = f"{note_url}#comment-{target_id}"
 
 
 @dataclass(frozen=True)

@@ -90,3 +90,44 @@ def comment_liked_task(comment_id: int, user_id: int) -> None:
 @shared_task(name="notifications.comment_unliked", acks_late=True, **RETRY_POLICY)
 def comment_unliked_task(comment_id: int, user_id: int, author_id: int) -> None:
     services.comment_unlike_notify(comment_id=comment_id, user_id=user_id, author_id=author_id)
+
+
+@shared_task(name="notifications.follow_requested", acks_late=True, **RETRY_POLICY)
+def follow_requested_task(requester_id: int, target_id: int) -> None:
+    services.follow_request_notify(requester_id=requester_id, target_id=target_id)
+
+
+@shared_task(name="notifications.follow_request_accepted", acks_late=True, **RETRY_POLICY)
+def follow_request_accepted_task(requester_id: int, target_id: int) -> None:
+    services.follow_request_accepted_notify(requester_id=requester_id, target_id=target_id)
+
+
+@shared_task(name="notifications.follow_request_removed", acks_late=True, **RETRY_POLICY)
+def follow_request_removed_task(requester_id: int, target_id: int) -> None:
+    services.follow_request_closed_notify(requester_id=requester_id, target_id=target_id)
+
+
+@shared_task(name="notifications.export_ready", acks_late=True, **RETRY_POLICY)
+def export_ready_task(user_id: int, export_id: int) -> None:
+    services.export_ready_notify(user_id=user_id, export_id=export_id)
+
+
+@shared_task(name="notifications.moderation_notice", acks_late=True, **RETRY_POLICY)
+def moderation_notice_task(
+    recipient_id: int,
+    action: str,
+    reason: str,
+    target_type: str,
+    target_id: int | None,
+    details: dict,
+    key: str,
+) -> None:
+    services.moderation_notify(
+        recipient_id=recipient_id,
+        action=action,
+        reason=reason,
+        target_type=target_type,
+        target_id=target_id,
+        details=details,
+        key=key,
+    )

@@ -1,9 +1,13 @@
-"""The unread badge of the navigation: per person, so base.html renders it between the shell's
-cached fragments (`{% shell_fragment %}`), never inside one. One cache read per page
+"""The unread badge of the navigation, and the words of a notice's row.
+
+The badge is per person, so base.html renders it between the shell's cached fragments
+(`{% shell_fragment %}`), never inside one. One cache read per page
 (`notifications.selectors.unread_counts`); nothing for visitors."""
 
 from django import template
 
+from .. import notices
+from ..models import Notification
 from ..selectors import UnreadCounts, unread_counts
 
 register = template.Library()
@@ -29,3 +33,22 @@ def notifications_badge(context, place: str, oob: bool = False):
         "count": count,
         "shown": f"{BADGE_MAX}+" if count > BADGE_MAX else str(count),
     }
+
+
+# What a notice says (`notifications.notices`): plain text, escaped by the template engine
+# like any other value (simple_tag escapes under autoescape), the same words as the API's.
+
+
+@register.simple_tag
+def notice_text(entry: Notification) -> str:
+    return notices.notice_text(entry)
+
+
+@register.simple_tag
+def notice_reason(entry: Notification) -> str:
+    return notices.notice_reason(entry)
+
+
+@register.simple_tag
+def notice_link_label(entry: Notification) -> str:
+    return notices.notice_link_label(entry)
