@@ -141,6 +141,7 @@ def follow_requests(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limited("social_graph")  # with the API's `follow-requests/` answers
 def follow_request_answer(request: HttpRequest, handle: str, answer: str) -> HttpResponse:
     """POST `/follow-requests/<handle>/<accept|decline>/`: answer one pending request to the
     signed-in person (another person's request, or none, is a 404)."""

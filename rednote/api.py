@@ -141,11 +141,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
 
-    elif isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+    elif isinstance(exc, exceptions.Throttled):
         # A scope that refused (rednote.throttling.ScopedRateThrottle) says so in its words.
         scope = getattr(context.get("view"), "throttled_scope", None)
-        if scope:
-            exc = exceptions.Throttled(exc.wait, detail=throttled_message(scope, int(exc.wait)))
+        wait = getattr(exc, "wait", None)  # always set by DRF; not in its type stubs
+        if scope and wait is not None:
+            exc = exceptions.Throttled(wait, detail=throttled_message(scope, int(wait)))
 
     response = drf_exception_handler(exc, context)
     if response is None:

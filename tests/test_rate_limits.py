@@ -532,3 +532,28 @@ def test_behind_one_proxy_its_appended_address_is_the_one_counted(settings, rate
     assert login("198.51.100.1, 203.0.113.1") == 200
     assert login("198.51.100.3, 203.0.113.1") == 429
     assert login("203.0.113.2") == 200
+
+
+def test_answering_follow_requests_spends_the_social_graph_budget(user, other_user, rates):
+    from accounts import services as accounts_services
+
+    rates(social_graph="2/min")
+    user.is_private = True
+    user.save(update_fields=["is_private"])
+    asking = [UserFactory() for _ in range(3)]
+    for person in asking:
+        accounts_services.follow_create(follower=person, followee=user)
+    page = Client()
+    page.force_login(user)
+    api = APIClient()
+    api.force_authenticate(user)
+
+    assert page.post(f"/follow-requests/{asking[0].handle}/accept/", **forged()).status_code < 400
+    assert api.post(f"/api/v1/users/{other_user.handle}/follow/", **forged()).status_code == 201
+    before = Follow.objects.count()
+    assert_limited(page.post(f"/follow-requests/{asking[1].handle}/accept/", **forged()))
+    refused = api.post(
+        "/api/v1/follow-requests/", {"handle": asking[2].handle, "action": "accept"}, **forged()
+    )
+    assert_limited(refused)
+    assert Follow.objects.count() == before
