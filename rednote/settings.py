@@ -463,7 +463,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # A note's status appears in several components (Note, DiscoverNote); name it once.
-    "ENUM_NAME_OVERRIDES": {"NoteStatusEnum": "notes.models.NoteStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "NoteStatusEnum": "notes.models.NoteStatus",
+        # Two fields named target_type: what a report names, and what an appeal names.
+        "ReportTargetTypeEnum": ["note", "comment", "user"],
+        "AppealTargetTypeEnum": ["note", "comment"],
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "rednote.api.document_common_errors",

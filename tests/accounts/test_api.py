@@ -117,7 +117,8 @@ def test_token_obtain_inactive_account_400(api_client):
     )
 
     body = assert_error(response, 400, "non_field_errors")
-    assert "inactive" in body["detail"]
+    # Inactive without an end date: suspended for good, and told so (not a generic failure).
+    assert body["detail"] == "Your account is suspended permanently."
     assert not Token.objects.exists()
 
 
