@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from health_check.views import HealthCheckView
 
+from accounts.auth_views import login
 from accounts.views import language_set
 from notes.views.dashboard import dashboard
 from rednote.api import api_not_found
@@ -21,6 +22,8 @@ handler429 = "rednote.ratelimits.too_many_requests_page"
 urlpatterns = [
     path("admin/dashboard/", admin.site.admin_view(dashboard), name="admin-dashboard"),
     path("admin/", admin.site.urls),
+    # allauth's login, answering its failed-login limit with a 429 (accounts.auth_views).
+    path("accounts/login/", login, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", language_set, name="set_language"),
     path("api/v1/", include("rednote.api_urls")),

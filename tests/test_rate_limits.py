@@ -408,7 +408,12 @@ def test_failed_logins_per_handle_count_on_every_door(settings, user, password):
     Client().post("/accounts/login/", {"login": user.handle, "password": "wrong"}, **forged())
     staff.post("/admin/login/", {"username": user.handle, "password": "wrong"}, **forged())
 
-    # Both doors now refuse even the right password, with Retry-After.
+    # Every door now refuses even the right password, with Retry-After.
+    site = Client().post(
+        "/accounts/login/", {"login": user.handle, "password": password}, **forged()
+    )
+    assert_limited(site)
+    assert "Too many failed login attempts" in site.content.decode()
     api = APIClient().post(
         "/api/v1/auth/token/", {"username": user.handle, "password": password}, **forged()
     )
