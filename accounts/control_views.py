@@ -41,7 +41,7 @@ def export_request(request: HttpRequest) -> HttpResponse:
     messages.success(
         request, gettext("We are preparing your archive. We will tell you when it is ready.")
     )
-    return redirect(reverse("accounts:settings") + "#export-heading")
+    return redirect(reverse("accounts:settings") + "#export")
 
 
 def export_file_response(export) -> HttpResponse:

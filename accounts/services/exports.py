@@ -113,12 +113,11 @@ def _iso(value) -> str | None:
 def accounts_export(*, user: User, archive) -> dict[str, Any]:
     """Accounts' part of the archive: the profile, the social graph and the avatar."""
     avatar = None
-    if user.avatar and archive.add_file(
-        f"avatar/{user.avatar.name.rsplit('/', 1)[-1]}",
-        storage=user.avatar.storage,
-        name=user.avatar.name,
-    ):
-        avatar = f"avatar/{user.avatar.name.rsplit('/', 1)[-1]}"
+    stored = user.avatar.name or ""
+    if stored:
+        arcname = f"avatar/{stored.rsplit('/', 1)[-1]}"
+        if archive.add_file(arcname, storage=user.avatar.storage, name=stored):
+            avatar = arcname
 
     def people(queryset, field: str) -> list[dict]:
         rows = queryset.select_related(field).order_by("created_at", "pk")
@@ -207,18 +206,19 @@ def data_export_build(*, export: DataExport) -> DataExport:
             send_on_commit(
                 events.data_export_ready, sender=DataExport, user_id=user.pk, export_id=export.pk
             )
-    if not updated:  # built twice at once, or the account went meanwhile: drop this copy
-        export.archive.storage.delete(export.archive.name)
+    if not updated and export.archive.name:  # built twice at once, or the account went
+        export.archive.storage.delete(export.archive.name)  # meanwhile: drop this copy
     return export
 
 
 def data_export_delete_file(*, export: DataExport) -> None:
     """Remove an export's archive from storage (the row stays, with no file)."""
-    if export.archive:
+    name = export.archive.name
+    if name:
         try:
-            export.archive.storage.delete(export.archive.name)
+            export.archive.storage.delete(name)
         except OSError:
-            logger.warning("could not delete %s", export.archive.name, exc_info=True)
+            logger.warning("could not delete %s", name, exc_info=True)
     DataExport.objects.filter(pk=export.pk).update(archive="", size=0)
 
 

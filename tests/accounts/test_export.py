@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import DataExport, DataExportStatus
+from accounts.services import avatar_set
 from accounts.services.exports import (
     EXPORTS_PER_WINDOW,
     data_export_request,
@@ -28,6 +29,7 @@ from tests.factories import (
     MuteFactory,
     NoteFactory,
     UserFactory,
+    sample_photo,
 )
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +52,7 @@ def person(user):
     FollowFactory(follower=carol, followee=user)
     BlockFactory(blocker=user, blocked=dave)
     MuteFactory(muter=user, muted=eve)
+    avatar_set(user=user, file=io.BytesIO(sample_photo("original")))
     return user
 
 
@@ -111,6 +114,7 @@ def test_export_page_request_builds_the_archive_with_everything(
         "boards",
     } <= data.keys()
     assert data["profile"]["handle"] == "alice" and data["profile"]["email"] == person.email
+    assert data["profile"]["avatar"] in archive.namelist()
     assert [p["handle"] for p in data["following"]] == ["ben"]
     assert [p["handle"] for p in data["followers"]] == ["carol"]
     assert [p["handle"] for p in data["blocks"]] == ["dave"]
@@ -246,3 +250,15 @@ def test_export_failure_marks_it_failed(person, built, monkeypatch):
     monkeypatch.setitem(registry._parts, "broken", part)
     export = built(person)
     assert export.status == DataExportStatus.FAILED and not export.archive
+
+
+def test_export_ready_is_announced_in_the_notices(client, person, built):
+    export = built(person)
+    client.force_login(person)
+    inbox = client.get(reverse("notifications:inbox"), {"tab": "notices"})
+    assert inbox.status_code == 200
+    page = inbox.content.decode()
+    assert 'data-kind="export_ready"' in page
+    assert reverse("accounts:settings") + "#export" in page
+    settings_page = client.get(reverse("accounts:settings")).content.decode()
+    assert 'id="export"' in settings_page and export.get_absolute_url() in settings_page
