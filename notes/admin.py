@@ -1,7 +1,7 @@
 """Admin for notes, their photos, hashtags, boards and comments.
 
 People's notes are read-only here: moderators hide, unhide or delete them, and each of those
-goes through the moderation registry (the notes services behind it), so a hidden note leaves
+goes through the moderation services (the notes services behind them), so a hidden note leaves
 every feed and page through the same events as anywhere else. Deleting a note or a board runs
 the services too (files removed, collect counts kept right) — never a bare `queryset.delete()`.
 
@@ -22,7 +22,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from moderation.registry import registry
+from moderation.services.actions import content_delete, content_hide, content_unhide
 
 from . import services
 from .models import (
@@ -53,14 +53,13 @@ def _thumbnail(image: NoteImage | None, *, width: int = THUMBNAIL_WIDTH) -> str:
     if image.status != ImageStatus.READY or not image.grid:
         return image.get_status_display()
     height = round(width / image.aspect_ratio) if image.aspect_ratio else width
+    # At the photo's own shape; no style attribute (the Content-Security-Policy refuses them).
     return format_html(
-        '<img src="{}" alt="{}" width="{}" height="{}" loading="lazy" '
-        'style="object-fit:cover;border-radius:4px;background:{}">',
+        '<img src="{}" alt="{}" width="{}" height="{}" loading="lazy">',
         _rendition_url(image),
         image.alt_text,
         width,
         height,
-        image.placeholder_color or "#eee",
     )
 
 
@@ -118,33 +117,38 @@ class NoteImageInline(admin.TabularInline):
 
 
 class RegistryModeratedAdmin(admin.ModelAdmin):
-    """Hiding, unhiding and deleting through the moderation registry: the same services,
-    events and feeds as everywhere else, each change written to the admin's history. The
-    model's admin declares its own actions (their wording) and calls `_moderate`."""
+    """Hiding, unhiding and deleting through the moderation services (`moderation.services.
+    actions`, which act through the registry): the same notes services, events and feeds as
+    everywhere else, plus the audit-log entry (which an appeal hangs on), the author's notice
+    and the target's open reports closed; each change also in the admin's history. These
+    actions give a standard reason; the moderation desk asks for one. The model's admin
+    declares its own actions (their wording) and calls `_moderate`."""
 
     def has_moderate_permission(self, request) -> bool:
         opts = self.opts
         return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
 
     def _moderate(self, request, queryset, *, hide: bool) -> int:
-        actions = registry.actions_for(self.model)
-        act, log = (
-            (actions.hide, gettext("Hidden")) if hide else (actions.unhide, gettext("Unhidden"))
-        )
+        if hide:
+            act, reason, log = content_hide, gettext("Hidden by a moderator."), gettext("Hidden")
+        else:
+            act, reason, log = content_unhide, "", gettext("Unhidden")
         done = 0
         for target in queryset.filter(is_hidden=not hide):
-            act(target=target)
+            act(moderator=request.user, target=target, reason=reason)
             self.log_change(request, target, log)
             done += 1
         return done
 
     def delete_model(self, request, obj) -> None:
-        registry.actions_for(self.model).delete(target=obj)
+        content_delete(
+            moderator=request.user, target=obj, reason=gettext("Deleted by a moderator.")
+        )
 
     def delete_queryset(self, request, queryset) -> None:
-        delete = registry.actions_for(self.model).delete
+        reason = gettext("Deleted by a moderator.")
         for target in queryset:
-            delete(target=target)
+            content_delete(moderator=request.user, target=target, reason=reason)
 
 
 @admin.register(Note)
@@ -244,7 +248,7 @@ class NoteAdmin(RegistryModeratedAdmin):
     def mentioned(self, note: Note) -> str:
         return ", ".join(str(user) for user in note.mentions.all()) or "—"
 
-    # --- Moderation (through the registry: the same services, events and feeds) ---------
+    # --- Moderation (through the moderation services: audit log, notices, feeds) --------
 
     @admin.action(description=_("Hide selected notes"), permissions=["moderate"])
     def hide_notes(self, request, queryset) -> None:

@@ -234,3 +234,30 @@ def test_bulk_reports_a_refusal_per_target_and_does_the_rest(moderator, author, 
     author.refresh_from_db()
     staff_author.refresh_from_db()
     assert not author.is_active and staff_author.is_active
+
+
+def test_notes_admin_hide_unhide_and_delete_are_audited(
+    admin_client, admin_user, author, reporters
+):
+    """The notes and comments lists in admin decide through the same services as the desk."""
+    note = _note(author)
+    _reported(note, reporters[:1])
+    changelist = "/admin/notes/note/"
+    admin_client.post(changelist, {"action": "hide_notes", "_selected_action": [note.pk]})
+    admin_client.post(changelist, {"action": "unhide_notes", "_selected_action": [note.pk]})
+    comment = note_services.comment_create(author=reporters[0], note=note, body="rude")
+    admin_client.post(
+        "/admin/notes/comment/", {"action": "hide_comments", "_selected_action": [comment.pk]}
+    )
+    admin_client.post(f"/admin/notes/note/{note.pk}/delete/", {"post": "yes"})
+    assert not Note.objects.filter(pk=note.pk).exists()
+    logged = list(
+        AuditLogEntry.objects.order_by("id").values_list("action", "target_id", "moderator")
+    )
+    assert logged == [
+        ("hide", note.pk, admin_user.pk),
+        ("unhide", note.pk, admin_user.pk),
+        ("hide", comment.pk, admin_user.pk),
+        ("delete", note.pk, admin_user.pk),
+    ]
+    assert Report.objects.get().decision == "hide"
