@@ -225,3 +225,21 @@ def test_deletion_erase_task_is_idempotent(user, django_capture_on_commit_callba
         account_erase_task(user_id=user.pk)  # again (a redelivery): nothing left to do
     assert not User.objects.filter(pk=user.pk).exists()
     assert not image.original.storage.exists(image.original.name)
+
+
+def test_deletion_visitors_cached_pages_go_at_once(client, user, settings):
+    """A visitor's profile and note pages are served from the page cache; a closed account's
+    are 404 on the next read, not after the cache's time."""
+    settings.VISITOR_PAGE_CACHE_SECONDS = 300
+    note = NoteFactory(author=user)
+    visitor = type(client)()
+    for url in ("/@alice/", note.get_absolute_url()):
+        assert visitor.get(url).status_code == 200
+        assert visitor.get(url).status_code == 200  # from the cache now
+
+    from accounts.services.deletion import account_delete
+
+    account_delete(user=user)
+
+    assert visitor.get("/@alice/").status_code == 404
+    assert visitor.get(note.get_absolute_url()).status_code == 404
