@@ -244,6 +244,10 @@ class ReportQueueAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return report_queue()
 
+    def changelist_view(self, request, extra_context=None):
+        title = gettext("Moderation queue: what people reported, most reported first")
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
     def get_changelist(self, request, **kwargs):
         return QueueChangeList
 

@@ -157,6 +157,7 @@ def test_queue_groups_open_reports_by_target_most_reported_first(desk, author, r
     Report.objects.filter(pk=done.pk).update(status=ReportStatus.DISMISSED)
 
     html = desk.get(QUEUE).content.decode()
+    assert "Moderation queue: what people reported, most reported first" in html
     rows = _rows(html)
     assert len(rows) == 4  # one per target with open reports
     firsts = [row[:200] for row in rows]
