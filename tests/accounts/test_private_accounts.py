@@ -458,3 +458,14 @@ def test_api_me_switch_to_public_accepts_requests(run_events, owner, asker):
     response = api(owner).patch(reverse("api:me"), {"is_private": False}, format="json")
     assert response.status_code == 200 and response.json()["is_private"] is False
     assert Follow.objects.filter(follower=asker, followee=owner).exists()
+
+
+def test_profile_says_private_and_links_the_owner_to_requests(owner, asker):
+    visitor_html = Client().get(owner.get_absolute_url()).content.decode()
+    assert 'data-testid="private-chip"' in visitor_html
+    assert 'data-testid="follow-requests-link"' not in visitor_html
+    own_html = signed_in(owner).get(owner.get_absolute_url()).content.decode()
+    assert 'data-testid="follow-requests-link"' in own_html
+    assert reverse("accounts:follow_requests") in own_html
+    public_html = Client().get(asker.get_absolute_url()).content.decode()
+    assert 'data-testid="private-chip"' not in public_html
