@@ -261,3 +261,38 @@ def test_notes_admin_hide_unhide_and_delete_are_audited(
         ("delete", note.pk, admin_user.pk),
     ]
     assert Report.objects.get().decision == "hide"
+
+
+def test_hidden_note_leaves_a_followers_home_timeline(
+    moderator, author, settings, django_capture_on_commit_callbacks
+):
+    """Hidden through the desk's service, a note pushed into a follower's Redis timeline is
+    taken out of it (not only filtered when read)."""
+    from django.utils import timezone
+
+    from feeds.home import home_feed_page
+    from tests.factories import FollowFactory
+    from tests.feeds.conftest import _store_on
+
+    if not settings.REDIS_URL:
+        pytest.skip("needs Redis: REDIS_URL is not set")
+    store = _store_on(settings, settings.REDIS_URL, cluster=False)
+    try:
+        follower = UserFactory(handle="fan", last_active_at=timezone.now())
+        FollowFactory(follower=follower, followee=author)
+
+        def home() -> list[int]:
+            return [n.pk for n in home_feed_page(viewer=follower, cursor=None, size=20).items]
+
+        assert home() == []  # builds the (empty) timeline
+        note = NoteFactory(author=author, visibility="private", body="Night market")
+        with django_capture_on_commit_callbacks(execute=True):
+            note_services.note_update(note=note, visibility="public", body="Night market")
+        assert store.timeline_members(follower.pk) == [note.pk]
+        assert home() == [note.pk]
+        with django_capture_on_commit_callbacks(execute=True):
+            actions.content_hide(moderator=moderator, target=note, reason="spam")
+        assert store.timeline_members(follower.pk) == []
+        assert home() == []
+    finally:
+        store.flush()
