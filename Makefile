@@ -7,6 +7,7 @@
 #   make typecheck  mypy on the modules listed in pyproject.toml ([tool.mypy] files)
 #   make api-conformance  schemathesis against /api/schema/ (also part of `make test`)
 #   make check      makemigrations --check and check --deploy under production-like settings
+#                   (Django's security checks and the Content-Security-Policy's: rednote/checks.py)
 #   make messages   refresh the en and zh_Hans catalogues, then compile them
 #   make worker     Celery worker on every queue (needs REDIS_URL)
 #   make beat       Celery beat with the database scheduler (needs REDIS_URL)

@@ -6,6 +6,9 @@ class RednoteConfig(AppConfig):
     name = "rednote"
     verbose_name = "RedNote"
 
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the security policy's deploy checks
+
 
 class AdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with the site's rate-limited login (`rednote.admin.AdminSite`);

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "health_check",
+    "csp",
     "allauth",
     "allauth.account",
     "rednote",
@@ -82,6 +83,8 @@ MIDDLEWARE = [
     # Django's messages, skipped on API reads (`rednote.middleware.api_read`).
     "rednote.middleware.PageMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # django-csp's, with the few exceptions of rednote.security (the API's HTML pages).
+    "rednote.security.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -449,6 +452,8 @@ REST_FRAMEWORK = {
         "translations": "120/min",  # machine translations of notes, comments and threads
         "search": "30/min",  # searches by visitors (signed-in people: the per-user rate)
         "reports": "20/hour",
+        # Content-Security-Policy violation reports (rednote.security.csp_report).
+        "csp_reports": "30/min",
         **env.dict("API_THROTTLE_RATES", default={}),
     },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
@@ -476,11 +481,61 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Security -----------------------------------------------------------------------------
+# Content-Security-Policy (django-csp): scripts and styles only from this site's own files —
+# no inline script, style or event handler, no eval (htmx is configured with allowEval false
+# in base.html, Alpine is its CSP build). Photos may also come from the media store's origin.
+# Violations are reported to /csp-report/ (rednote.security.csp_report), which logs them.
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+# Origins photos come from besides this site: CSP_MEDIA_ORIGINS (a CDN...), the S3 store's,
+# and MEDIA_URL's when it is absolute.
+MEDIA_ORIGINS: list[str] = env.list("CSP_MEDIA_ORIGINS", default=[])
+if MEDIA_STORAGE == "s3":
+    # Public renditions (custom domain or the endpoint) and the private bucket's signed URLs.
+    _s3_endpoint = env("AWS_S3_ENDPOINT_URL", default="")
+    _s3_domain = env("AWS_S3_CUSTOM_DOMAIN", default="")
+    MEDIA_ORIGINS += [
+        origin
+        for origin in (
+            _origin(_s3_endpoint),
+            _origin(f"{env('AWS_S3_URL_PROTOCOL', default='https:')}//{_s3_domain}")
+            if _s3_domain
+            else "",
+            # Without an endpoint, AWS itself (virtual-hosted buckets).
+            "https://*.amazonaws.com" if not _s3_endpoint else "",
+        )
+        if origin
+    ]
+MEDIA_ORIGINS += [_origin(MEDIA_URL)] if _origin(MEDIA_URL) else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:", *MEDIA_ORIGINS],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'", *MEDIA_ORIGINS],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "report-uri": ["/csp-report/"],
+    },
+}
+# Uploaded files, wherever Django serves them (renditions, and /media/ in the quick start):
+# never a document that runs anything. nginx sends the same for /media/ (docker-compose.yml).
+MEDIA_CONTENT_SECURITY_POLICY = "sandbox; default-src 'none'"
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Load balancers and container probes ask over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 if not DEBUG:

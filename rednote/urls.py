@@ -5,7 +5,7 @@ from django.templatetags.static import static as static_url
 from django.urls import include, path, re_path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from health_check.views import HealthCheckView
 
 from accounts.auth_views import login
@@ -13,6 +13,7 @@ from accounts.views import language_set
 from notes.views.dashboard import dashboard
 from rednote.api import api_not_found
 from rednote.health import health_checks
+from rednote.security import csp_report, media_serve
 
 # allauth answers its rate limits (login, sign-up, reset, e-mail) with this: the site's 429 page,
 # with Retry-After.
@@ -28,10 +29,11 @@ urlpatterns = [
     path("i18n/setlang/", language_set, name="set_language"),
     path("api/v1/", include("rednote.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     # Anything else under /api/ ending in a slash is the API's JSON 404 (a path without the
     # slash is first redirected to it by APPEND_SLASH, as everywhere on the site).
     re_path(r"^api/(?P<unmatched>.*/)?$", api_not_found, name="api-not-found"),
+    path("csp-report/", csp_report, name="csp-report"),
     path("healthz/", HealthCheckView.as_view(checks=health_checks()), name="healthz"),
     # Browsers and feed readers ask for /favicon.ico whatever the page says; lazy, so the
     # hashed static name is looked up per request, after collectstatic.
@@ -44,4 +46,5 @@ urlpatterns = [
 ]
 
 if settings.DEBUG and settings.MEDIA_STORAGE == "local":
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # The quick start's uploads, with the headers nginx gives them in the compose stack.
+    urlpatterns += static(settings.MEDIA_URL, view=media_serve, document_root=settings.MEDIA_ROOT)

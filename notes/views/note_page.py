@@ -20,6 +20,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from accounts import selectors as accounts_selectors
 from rednote.pagecache import visitor_page_cache
 from rednote.ratelimits import rate_limited
+from rednote.security import media_headers
 from rednote.web import login_redirect, safe_next, service_refusal
 
 from .. import selectors, services
@@ -219,5 +220,5 @@ def note_image(request: HttpRequest, note_id: int, image_id: int, kind: str) -> 
         response = FileResponse(handle, content_type="image/webp")
     response["ETag"] = etag
     response["Cache-Control"] = cache_control
-    response["X-Content-Type-Options"] = "nosniff"
+    media_headers(response)
     return response

@@ -57,6 +57,81 @@
     if (wide.addEventListener) wide.addEventListener("change", update);
   });
 
+  /* Inline styles are refused by the Content-Security-Policy, so a value the server computes
+     for one element (a photo's shape and placeholder colour, an avatar's colour) comes as
+     `data-css="aspect-ratio: 0.75; --placeholder: #aabbcc"` and is set here through the
+     CSSOM, which the policy allows. Applied as soon as the page is parsed (deferred script)
+     and to whatever is added later (htmx swaps, the note overlay), before other observers
+     — the masonry grid measures cards — see it. */
+  function applyCss(element) {
+    var text = element.getAttribute("data-css");
+    if (!text) return;
+    text.split(";").forEach(function (declaration) {
+      var colon = declaration.indexOf(":");
+      if (colon < 1) return;
+      var name = declaration.slice(0, colon).trim();
+      var value = declaration.slice(colon + 1).trim();
+      if (/^(--[a-z-]+|aspect-ratio)$/.test(name) && /^[#0-9a-zA-Z. ]+$/.test(value)) {
+        element.style.setProperty(name, value);
+      }
+    });
+  }
+  function applyCssWithin(root) {
+    if (root.nodeType !== 1) return;
+    if (root.hasAttribute("data-css")) applyCss(root);
+    Array.prototype.forEach.call(root.querySelectorAll("[data-css]"), applyCss);
+  }
+  applyCssWithin(document.documentElement);
+  new MutationObserver(function (mutations) {
+    mutations.forEach(function (m) { Array.prototype.forEach.call(m.addedNodes, applyCssWithin); });
+  }).observe(document.documentElement, { childList: true, subtree: true });
+
+  /* Behaviours declared in markup, since the policy allows no inline handlers:
+     `data-autosubmit` on a field sends its form when it changes (the language switcher);
+     `data-confirm` on a form asks before it is sent (deleting a board, blocking someone);
+     a `details[data-menu]` closes on a click outside it and on Escape. */
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field && field.hasAttribute && field.hasAttribute("data-autosubmit") && field.form) {
+      if (field.form.requestSubmit) { field.form.requestSubmit(); } else { field.form.submit(); }
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form && form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+  function closeMenus(except) {
+    Array.prototype.forEach.call(document.querySelectorAll("details[data-menu][open]"), function (menu) {
+      if (!except || !menu.contains(except)) menu.removeAttribute("open");
+    });
+  }
+  document.addEventListener("click", function (event) { closeMenus(event.target); });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") closeMenus(null);
+  });
+
+  /* Alpine components (its CSP build evaluates no inline code: markup names a component and
+     its properties and methods). Registered before Alpine starts (this file loads first). */
+  document.addEventListener("alpine:init", function () {
+    /* A translation with a "Show original" / "Show translation" switch; the two labels come
+       translated in `data-label-original` and `data-label-translation`. */
+    window.Alpine.data("translationToggle", function () {
+      return {
+        original: false,
+        labels: {},
+        init: function () {
+          this.labels = { original: this.$el.dataset.labelOriginal, translation: this.$el.dataset.labelTranslation };
+        },
+        toggle: function () { this.original = !this.original; },
+        get label() { return this.original ? this.labels.translation : this.labels.original; }
+      };
+    });
+  });
+
   /* Trouble: say so instead of leaving a button that seems to do nothing. */
   document.addEventListener("htmx:sendError", function () {
     showToast("error", document.body.dataset.networkError);

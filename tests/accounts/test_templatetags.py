@@ -41,7 +41,7 @@ def test_avatar_initial_and_colour():
     html = render_avatar(User(handle="mei", display_name="林梅", avatar_color="#00aa88"), "xl")
 
     assert 'class="avatar avatar-xl"' in html
-    assert 'style="--avatar: #00aa88"' in html
+    assert 'data-css="--avatar: #00aa88"' in html
     assert ">林</span>" in html
 
 
@@ -49,6 +49,6 @@ def test_avatar_refuses_odd_colour_and_size():
     html = render_avatar(User(handle="mei", avatar_color='red" onmouseover="x'), "huge")
 
     assert "onmouseover" not in html
-    assert 'style="--avatar: #ff2442"' in html
+    assert 'data-css="--avatar: #ff2442"' in html
     assert "avatar-md" in html
     assert ">M</span>" in html

@@ -112,7 +112,7 @@ def test_profile_without_avatar_shows_initial_in_colour(client, other_user):
 
     body = client.get("/@bob/").content.decode()
 
-    assert 'style="--avatar: #12ab34"' in body
+    assert 'data-css="--avatar: #12ab34"' in body
     assert ">B</span>" in body
 
 

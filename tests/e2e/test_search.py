@@ -2,6 +2,7 @@
 tabs, and "load more"."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import DESKTOP, PHONE
 from tests.factories import UserFactory
@@ -45,8 +46,8 @@ def test_people_results_load_more_as_you_scroll(page, transactional_db):
     page.goto("/search/?q=lamp&type=users")
     rows = page.locator("[data-testid=person-row]")
     page.locator("[data-testid=load-more]").scroll_into_view_if_needed()
-    page.wait_for_function(
-        f"document.querySelectorAll('[data-testid=person-row]').length === {PEOPLE_PAGE_SIZE + 5}"
-    )
+    # A locator wait, not wait_for_function: the page's Content-Security-Policy refuses the
+    # eval a string predicate needs.
+    expect(rows).to_have_count(PEOPLE_PAGE_SIZE + 5)
     handles = rows.all_inner_texts()
     assert len(set(handles)) == PEOPLE_PAGE_SIZE + 5

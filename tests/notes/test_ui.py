@@ -25,7 +25,7 @@ def test_note_page_takes_the_cover_shape(client, size, ratio):
     note = NoteFactory(images__width=size[0], images__height=size[1])
     html = client.get(note.get_absolute_url()).content.decode()
     article = re.search(r'<article class="note-detail"[^>]*>', html).group(0)
-    assert f'style="--frame-ratio: {ratio}"' in article
+    assert f'data-css="--frame-ratio: {ratio}"' in article
 
 
 def test_note_text_carries_its_language_for_the_font_stack(client):
