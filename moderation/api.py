@@ -3,26 +3,19 @@ reports. The note page's report form calls the same getter and service
 (`targets.target_get_visible`, `services.reports.report_create`) and counts against the same
 rate."""
 
-import math
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
-from rest_framework import exceptions, generics, permissions, serializers, status
+from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from rednote.api import error_responses
 from rednote.pagination import CursorPagination
 
 from . import selectors
 from .models import Report, ReportReason
-from .services.reports import (
-    REPORTS_THROTTLE_SCOPE,
-    report_create,
-    reports_throttled_message,
-)
+from .services.reports import REPORTS_THROTTLE_SCOPE, report_create
 from .targets import USER_KIND, target_get_visible, target_kind
 
 TAG_REPORTS = "reports"
@@ -113,18 +106,9 @@ class ReportsApi(generics.ListAPIView):
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = ReportSerializer
     pagination_class = ReportPagination
+    # Filing counts against the report rate (the page's form too); reading does not
+    # (`rednote.throttling.RATE_SCOPES`), and a 429 says so in the scope's words.
     throttle_scope = REPORTS_THROTTLE_SCOPE
-
-    def get_throttles(self):
-        # Filing counts against the report rate (the page's form too); reading does not.
-        throttles = super().get_throttles()
-        if self.request.method == "POST":
-            return throttles
-        return [t for t in throttles if not isinstance(t, ScopedRateThrottle)]
-
-    def throttled(self, request, wait):
-        seconds = max(1, math.ceil(wait or 0))
-        raise exceptions.Throttled(seconds, detail=reports_throttled_message(seconds))
 
     def get_queryset(self):
         return selectors.reports_of(reporter=self.request.user)

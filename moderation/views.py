@@ -10,12 +10,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
-from django_htmx.http import trigger_client_event
 
+from rednote.ratelimits import too_many_requests
 from rednote.web import login_redirect, rate_limit_wait
 
 from .models import REPORT_TEXT_MAX_LENGTH, ReportReason
-from .services.reports import REPORTS_THROTTLE_SCOPE, report_create, reports_throttled_message
+from .services.reports import REPORTS_THROTTLE_SCOPE, report_create
 from .targets import USER_KIND, target_get_visible
 
 
@@ -50,16 +50,8 @@ def report(
     status = 200
     if request.method == "POST":
         wait = rate_limit_wait(request, scope=REPORTS_THROTTLE_SCOPE)
-        if wait is not None:
-            message = reports_throttled_message(wait)
-            form["errors"] = {"general": [message]}
-            response = _render(request, context, status=429)
-            response["Retry-After"] = str(wait)
-            if request.htmx:  # htmx swaps no 429: the message comes as a toast
-                trigger_client_event(
-                    response, "rednote:message", {"level": "error", "text": message}
-                )
-            return response
+        if wait is not None:  # nothing stored: the site's 429 (a toast for htmx)
+            return too_many_requests(request, scope=REPORTS_THROTTLE_SCOPE, wait=wait)
         try:
             report_create(
                 reporter=request.user, target=target, reason=form["reason"], text=form["text"]
@@ -87,8 +79,6 @@ def _render(request: HttpRequest, context: dict, *, status: int) -> HttpResponse
         return render(request, "moderation/report.html", context, status=status)
     if request.method == "POST":
         # htmx swaps only a 2xx: the form comes back with its errors as a 200 (the comment
-        # form does the same); a 429 keeps its status (and says why in a toast).
-        return render(
-            request, "moderation/_report_form.html", context, status=429 if status == 429 else 200
-        )
+        # form does the same).
+        return render(request, "moderation/_report_form.html", context)
     return render(request, "moderation/_report_dialog.html", context)

@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 
@@ -22,15 +22,6 @@ from ..targets import target_owner_id
 REPORTS_THROTTLE_SCOPE = "reports"
 
 ALREADY_REPORTED = gettext_lazy("You have already reported this.")
-
-
-def reports_throttled_message(wait: int) -> str:
-    """Past the report rate, on the page and in the API alike."""
-    return ngettext(
-        "Too many reports in a short time; try again in %(n)s second.",
-        "Too many reports in a short time; try again in %(n)s seconds.",
-        wait,
-    ) % {"n": wait}
 
 
 def report_text_clean(text: str) -> tuple[str, list[str]]:
