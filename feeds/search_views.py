@@ -68,7 +68,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
         viewer_id = request.user.pk if request.user.is_authenticated else None
         for row in rows:
             row.relationship = Relationship(
-                is_self=row.pk == viewer_id, following=row.viewer_follows
+                is_self=row.pk == viewer_id,
+                following=row.viewer_follows,
+                requested=row.viewer_requested,
             )
     next_url = next_page_url(request, page.next_cursor if page.has_next else None)
     context.update(rows=rows, next_url=next_url)

@@ -10,7 +10,7 @@ from itertools import chain, zip_longest
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from accounts.models import Follow, User, blocked_either_way, muted_by
+from accounts.models import Follow, FollowRequest, User, blocked_either_way, muted_by
 from accounts.selectors import Relationship
 from notes.models import Hashtag, Note, Visibility
 
@@ -36,10 +36,10 @@ def _recent_public_notes() -> QuerySet:
 
 
 def people_to_follow(*, viewer: User, limit: int = 6) -> list[User]:
-    """Active authors `viewer` does not follow, is in no block with and has not muted (as
-    people search leaves them out), the most prolific of the last 30 days first, alternating
-    between people who write in a language the viewer reads and people who do not. Two
-    queries."""
+    """Active authors `viewer` does not follow (nor asked to), is in no block with and has not
+    muted (as people search leaves them out), the most prolific of the last 30 days first,
+    alternating between people who write in a language the viewer reads and people who do not.
+    Two queries."""
     authors = list(
         _recent_public_notes()
         .exclude(author=viewer)
@@ -55,6 +55,8 @@ def people_to_follow(*, viewer: User, limit: int = 6) -> list[User]:
         User.objects.active()
         .filter(pk__in=authors)
         .exclude(Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("pk"))))
+        # Nor private accounts the viewer already asked to follow.
+        .exclude(Exists(FollowRequest.objects.filter(requester=viewer, target=OuterRef("pk"))))
         .exclude(blocked_either_way(viewer))
         .exclude(muted_by(viewer))
         .annotate(

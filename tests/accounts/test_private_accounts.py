@@ -469,3 +469,13 @@ def test_profile_says_private_and_links_the_owner_to_requests(owner, asker):
     assert reverse("accounts:follow_requests") in own_html
     public_html = Client().get(asker.get_absolute_url()).content.decode()
     assert 'data-testid="private-chip"' not in public_html
+
+
+def test_search_and_suggestions_know_a_pending_request(run_events, owner, asker):
+    from feeds.suggestions import people_to_follow
+
+    NoteFactory(author=owner, title="Lin's walk")
+    run_events(services.follow_create, follower=asker, followee=owner)
+    assert owner not in people_to_follow(viewer=asker)
+    html = signed_in(asker).get("/search/", {"q": "lin", "type": "users"}).content.decode()
+    assert 'data-state="requested"' in html
