@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rednote.security import media_headers
+
 from . import selectors
 from .services.deletion import account_delete
 from .services.exports import ExportThrottled, data_export_request
@@ -49,7 +51,7 @@ def export_file_response(export) -> HttpResponse:
     filename = export.archive.name.rsplit("/", 1)[-1]
     response = FileResponse(export.archive.open("rb"), as_attachment=True, filename=filename)
     response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
+    media_headers(response)  # an uploaded-file download: nosniff and a sandboxing policy
     return response
 
 

@@ -153,6 +153,8 @@ def test_export_download_only_by_its_owner(client, person, other_user, built):
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     assert "no-store" in response["Cache-Control"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
     body = b"".join(response.streaming_content)
     assert "data.json" in zipfile.ZipFile(io.BytesIO(body)).namelist()
 
