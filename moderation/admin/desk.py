@@ -68,6 +68,8 @@ DECISIONS = {
     "warn": _("Warn the author"),
     "suspend": _("Suspend the author"),
 }
+# The width of a note's cover in the queue, in CSS pixels.
+QUEUE_THUMB = 48
 # Decisions that only make sense for a note or a comment, not for a person.
 CONTENT_ONLY = {"hide", "unhide", "delete"}
 REASON_OPTIONAL = {"dismiss", "unhide"}
@@ -265,6 +267,7 @@ class ReportQueueAdmin(admin.ModelAdmin):
     @admin.display(description=_("reported"))
     def target_summary(self, row: Report) -> str:
         target = row.queue.target
+        cover = ""
         if target is None:
             label = gettext("(gone)")
         elif isinstance(target, User):
@@ -274,8 +277,24 @@ class ReportQueueAdmin(admin.ModelAdmin):
             label = Truncator(preview.title or preview.text).chars(80) or str(target)
             if preview.is_hidden:
                 label = f"{label} · {gettext('hidden')}"
+            if preview.images:
+                image = preview.images[0]
+                height = (
+                    round(QUEUE_THUMB * image.height / image.width)
+                    if image.width and image.height
+                    else QUEUE_THUMB
+                )
+                cover = format_html(
+                    '<img src="{}" alt="" width="{}" height="{}" loading="lazy"> ',
+                    image.url,
+                    QUEUE_THUMB,
+                    height,
+                )
         return format_html(
-            '<a href="{}" data-testid="queue-target">{}</a>', self._target_url(row), label
+            '<a href="{}" data-testid="queue-target">{}{}</a>',
+            self._target_url(row),
+            cover,
+            label,
         )
 
     @admin.display(description=_("what"))

@@ -165,6 +165,8 @@ def test_queue_groups_open_reports_by_target_most_reported_first(desk, author, r
     assert "once" in firsts[2] and "@mei" in firsts[3]
     assert "decided" not in html
     assert "Spam (2), Hate (1)" in rows[0]
+    cover = thrice.images.get()
+    assert f"/admin/notes/note/{thrice.pk}/images/{cover.pk}/grid.webp" in rows[0]
     assert "Harassment (2)" in rows[1]
 
 
