@@ -264,3 +264,12 @@ def test_export_ready_is_announced_in_the_notices(client, person, built):
     assert reverse("accounts:settings") + "#export" in page
     settings_page = client.get(reverse("accounts:settings")).content.decode()
     assert 'id="export"' in settings_page and export.get_absolute_url() in settings_page
+
+
+def test_export_lost_on_the_way_is_failed_and_can_be_asked_again(client, person, built):
+    lost = DataExport.objects.create(user=person)
+    DataExport.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(hours=7))
+    data_exports_expire()
+    lost.refresh_from_db()
+    assert lost.status == DataExportStatus.FAILED
+    assert built(person).status == DataExportStatus.READY
