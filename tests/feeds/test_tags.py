@@ -333,13 +333,11 @@ def test_api_follow_errors(auth_api_client, travel, monkeypatch):
 
 
 @pytest.fixture
-def social_graph_two_a_minute():
-    from rest_framework.throttling import ScopedRateThrottle
+def social_graph_two_a_minute(monkeypatch):
+    from rest_framework.throttling import SimpleRateThrottle
 
-    saved = ScopedRateThrottle.THROTTLE_RATES
-    ScopedRateThrottle.THROTTLE_RATES = {**saved, "social_graph": "2/min"}
-    yield
-    ScopedRateThrottle.THROTTLE_RATES = saved
+    rates = {**SimpleRateThrottle.THROTTLE_RATES, "social_graph": "2/min"}
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
 
 
 def test_api_follow_is_throttled_like_the_social_graph(

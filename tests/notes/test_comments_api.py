@@ -173,24 +173,18 @@ def test_like_of_an_invisible_comment_is_404(auth_api_client, note, user):
     assert auth_api_client.get(_url("comment-replies", comment)).status_code == 404
 
 
-def test_posting_is_rate_limited(auth_api_client, note, settings):
-    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {**rates, "comments": "2/min"},
-    }
-    from rest_framework.throttling import ScopedRateThrottle
+def test_posting_is_rate_limited(auth_api_client, note, monkeypatch):
+    from rest_framework.throttling import SimpleRateThrottle
 
-    ScopedRateThrottle.THROTTLE_RATES = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-    try:
-        codes = [
-            auth_api_client.post(_comments_url(note.pk), {"body": f"c{n}"}).status_code
-            for n in range(3)
-        ]
-        assert codes == [201, 201, 429]
-        assert auth_api_client.get(_comments_url(note.pk)).status_code == 200
-    finally:
-        ScopedRateThrottle.THROTTLE_RATES = rates
+    # Patched where the throttles read it, and undone after (not left on a subclass).
+    rates = {**SimpleRateThrottle.THROTTLE_RATES, "comments": "2/min"}
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
+    codes = [
+        auth_api_client.post(_comments_url(note.pk), {"body": f"c{n}"}).status_code
+        for n in range(3)
+    ]
+    assert codes == [201, 201, 429]
+    assert auth_api_client.get(_comments_url(note.pk)).status_code == 200
     assert Comment.objects.count() == 2
 
 
