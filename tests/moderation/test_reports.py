@@ -337,3 +337,22 @@ def test_report_links_on_the_note_page_comments_and_profile(browser, note, comme
     mine = own.get(note.get_absolute_url()).content.decode()
     assert "/report/" not in mine
     assert "/report/" not in own.get(author.get_absolute_url()).content.decode()
+
+
+def test_api_list_costs_the_same_queries_whatever_its_size(api, reporter, author):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get(URL).status_code == 200
+        return len(queries)
+
+    report_create(reporter=reporter, target=NoteFactory(author=author), reason="spam")
+    small = count()
+    for _ in range(8):
+        note = NoteFactory(author=author)
+        report_create(reporter=reporter, target=note, reason="spam")
+        comment = note_services.comment_create(author=author, note=note, body="spam")
+        report_create(reporter=reporter, target=comment, reason="spam")
+    assert count() == small
