@@ -133,13 +133,6 @@ def rate_limit_wait(request: HttpRequest, *, scope: str) -> int | None:
     return max(1, math.ceil(throttle.wait() or 0))
 
 
-def too_many_requests_json(detail: str, *, wait: int) -> JsonResponse:
-    """A 429 in the API's error shape, with `Retry-After` like the API's."""
-    response = JsonResponse({"detail": detail, "errors": {}}, status=429)
-    response["Retry-After"] = str(wait)
-    return response
-
-
 # --- Forms ---------------------------------------------------------------------------------
 
 
