@@ -5,6 +5,7 @@ below `notes` in the layers and never imports it; notes registers its models in 
 """
 
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxLengthValidator
@@ -13,6 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from accounts.models import User
 
 REPORT_TEXT_MAX_LENGTH = 1000
 APPEAL_TEXT_MAX_LENGTH = 1000
@@ -336,3 +339,22 @@ class HeldContent(models.Model):
 
     def __str__(self) -> str:
         return f"held {self.target_type_id}/{self.target_id} ({self.matched_term})"
+
+
+class SuspendedAccountQuerySet(models.QuerySet):
+    def suspended(self):
+        """Accounts suspended by moderators: inactive, and not closed by their owner (a closed
+        account's password is made unusable, "!..." in Django's encoding)."""
+        return self.filter(is_active=False).exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+
+
+class SuspendedAccount(User):
+    """People as the suspensions admin lists them (a proxy of the user: no table of its own);
+    lifting a suspension goes through `services.suspensions.account_unsuspend`."""
+
+    objects = SuspendedAccountQuerySet.as_manager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("suspended account")
+        verbose_name_plural = _("suspended accounts")

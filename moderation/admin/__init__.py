@@ -1,5 +1,5 @@
 """The moderation desk in Django admin, one module per part: the report queue and its actions
 (`desk`), the audit log (`audit`), appeals (`appeals`), keyword rules and held content
-(`keywords`)."""
+(`keywords`), suspended accounts (`suspensions`)."""
 
-from . import appeals, audit, desk, keywords  # noqa: F401
+from . import appeals, audit, desk, keywords, suspensions  # noqa: F401

@@ -170,3 +170,49 @@ def test_suspensions_expire_task_runs_the_service(moderator, user):
 def test_beat_schedule_names_the_task(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["moderation-suspensions-expire"]
     assert entry["task"] == suspensions_expire_task.name
+
+
+# --- Admin: suspended accounts ----------------------------------------------------------------
+
+
+def test_admin_lists_suspended_accounts_with_reason_and_lifts_them(
+    moderator, user, other_user, client, captured_events, django_capture_on_commit_callbacks
+):
+    moderator.is_superuser = True
+    moderator.save()
+    until = timezone.now() + timedelta(days=2)
+    _suspend(moderator, user, until=until, reason="Spam links")
+    _suspend(moderator, other_user, reason="Harassment")
+    closed = UserFactory(handle="closed", is_active=False)
+    closed.set_unusable_password()
+    closed.save()
+    client.force_login(moderator)
+    url = reverse("admin:moderation_suspendedaccount_changelist")
+    html = client.get(url).content.decode()
+    assert "Spam links" in html and "Harassment" in html and "Permanently" in html
+    assert "closed" not in html  # closed by its owner: not a suspension
+    ids = [str(user.pk), str(other_user.pk)]
+    ask = client.post(url, {"action": "lift", "_selected_action": ids})
+    assert 'data-testid="suspension-lift-form"' in ask.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(
+            url, {"action": "lift", "_selected_action": ids, "confirm": "yes", "reason": "OK"}
+        )
+    assert done.status_code == 302
+    assert User.objects.filter(pk__in=ids, is_active=True).count() == 2
+    assert AuditLogEntry.objects.filter(action=ModerationAction.UNSUSPEND).count() == 2
+    assert len(captured_events.of("user_unsuspended")) == 2
+
+
+def test_admin_moderator_group_can_see_and_lift(moderator, user, client):
+    from django.contrib.auth.models import Group
+
+    _suspend(moderator, user)
+    person = UserFactory(handle="helper", is_staff=True)
+    person.groups.add(Group.objects.get(name="Moderator"))
+    client.force_login(person)
+    url = reverse("admin:moderation_suspendedaccount_changelist")
+    assert client.get(url).status_code == 200
+    client.post(url, {"action": "lift", "_selected_action": [user.pk], "confirm": "yes"})
+    user.refresh_from_db()
+    assert user.is_active
