@@ -27,7 +27,14 @@ def test_report_in_a_dialog_then_a_moderator_hides_it_from_the_desk(new_page):
     comment = services.comment_create(author=mei, note=note, body="Buy now")
     url = f"/notes/{note.pk}/"
 
-    page = new_page()
+    problems: list[str] = []
+
+    def watch(opened):
+        opened.on("console", lambda m: m.type == "error" and problems.append(m.text))
+        opened.on("pageerror", lambda e: problems.append(str(e)))
+        return opened
+
+    page = watch(new_page())
     log_in(page, "sam", next_url=url)
     page.evaluate("window.__sameDocument = true")  # gone if the page reloads
 
@@ -61,7 +68,7 @@ def test_report_in_a_dialog_then_a_moderator_hides_it_from_the_desk(new_page):
     assert Report.objects.filter(status=ReportStatus.OPEN).count() == 2
 
     # The moderator hides the note from the desk.
-    desk = new_page()
+    desk = watch(new_page())
     desk.goto("/admin/login/?next=/admin/moderation/report/")
     desk.locator("#id_username").fill("mod")
     desk.locator("#id_password").fill(PASSWORD)
@@ -78,6 +85,8 @@ def test_report_in_a_dialog_then_a_moderator_hides_it_from_the_desk(new_page):
     entry = AuditLogEntry.objects.get()
     assert (entry.action, entry.target_id, entry.moderator_id) == ("hide", note.pk, moderator.pk)
     assert Report.objects.filter(status=ReportStatus.ACTIONED).count() == 1
+
+    assert problems == []  # no CSP violation, no script error, on the site or in the desk
 
     # Gone for the reader.
     page.goto("/")
