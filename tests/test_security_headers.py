@@ -96,13 +96,18 @@ def _pages(note, user):
         ("signup", reverse("account_signup"), False),
         ("password reset", reverse("account_reset_password"), False),
         ("admin login", "/admin/login/", False),
+        ("follow requests", "/follow-requests/", True),
+        ("report a note", f"/report/note/{note.pk}/", "other"),
+        ("followers", f"{user.get_absolute_url()}followers/", False),
     ]
 
 
-@pytest.mark.parametrize("index", range(16))
+@pytest.mark.parametrize("index", range(19))
 def test_every_page_type_has_the_policy_and_no_inline_code(client, note, user, index):
     name, url, signed_in = _pages(note, user)[index]
-    if signed_in:
+    if signed_in == "other":
+        client.force_login(UserFactory())
+    elif signed_in:
         client.force_login(user)
     response = client.get(url)
     assert response.status_code == 200, name
@@ -118,7 +123,15 @@ def test_the_note_overlay_fragment_has_the_policy_and_no_inline_code(client, not
 
 
 def test_admin_pages_have_the_policy(admin_client, note):
-    for url in ("/admin/", "/admin/notes/note/", f"/admin/notes/note/{note.pk}/change/"):
+    for url in (
+        "/admin/",
+        "/admin/dashboard/",
+        "/admin/notes/note/",
+        f"/admin/notes/note/{note.pk}/change/",
+        "/admin/moderation/report/",
+        "/admin/moderation/auditlogentry/",
+        "/admin/moderation/keywordrule/",
+    ):
         response = admin_client.get(url)
         assert response.status_code == 200, url
         assert_site_policy(response)

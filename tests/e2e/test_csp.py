@@ -203,9 +203,22 @@ def test_pages_signed_in_work_with_the_policy_and_no_violation(watched, communit
     page.get_by_test_id("note-title-input").fill("Noodles")
     expect(page.locator(".counter").first).to_contain_text("7/")
 
+    # Reporting a note: the htmx dialog opens, a reason is sent, the confirmation shows.
+    page.goto(chinese.get_absolute_url())
+    page.get_by_test_id("note-menu").click()
+    page.get_by_test_id("note-report").click()
+    dialog = page.get_by_test_id("report-dialog")
+    expect(dialog).to_be_visible()
+    dialog.get_by_test_id("report-reason-spam").check()
+    dialog.get_by_test_id("report-send").click()
+    expect(page.get_by_test_id("report-done")).to_be_visible()
+    page.keyboard.press("Escape")
+
     for url in (
         "/following/",
         "/notifications/",
+        "/follow-requests/",
+        f"/report/note/{english.pk}/",
         "/settings/",
         "/@mae/",
         "/@mei/",
@@ -244,7 +257,24 @@ def test_admin_pages_load_with_the_policy_and_no_violation(watched, community):
     page.locator("input[type=submit]").click()
     page.wait_for_url("**/admin/")
     english = community["english"]
-    for url in ("/admin/", "/admin/notes/note/", f"/admin/notes/note/{english.pk}/change/"):
+    from moderation.services.reports import report_create
+
+    report_create(reporter=community["lin"], target=english, reason="spam", text="<b>ads</b>")
+    for url in (
+        "/admin/",
+        "/admin/dashboard/",
+        "/admin/notes/note/",
+        f"/admin/notes/note/{english.pk}/change/",
+        "/admin/notes/comment/",
+        "/admin/accounts/user/",
+        "/admin/moderation/report/",
+        "/admin/moderation/auditlogentry/",
+        "/admin/moderation/keywordrule/",
+        "/admin/moderation/keywordrule/add/",
+        "/admin/moderation/heldcontent/",
+        "/admin/moderation/appeal/",
+        "/admin/moderation/suspendedaccount/",
+    ):
         page.goto(url)
         page.wait_for_load_state("networkidle")
     watcher.assert_clean()
