@@ -1,7 +1,7 @@
-"""The inbox page (`/notifications/`): RedNote's three tabs, each a cursor-paged list with htmx
-"load more", and marking read — by POST only (with CSRF): the page's own htmx call marks the
-tab it shows once it is on screen, and a "Mark all as read" button works without JavaScript.
-A GET never writes."""
+"""The inbox page (`/notifications/`): RedNote's three tabs and the site's Notices, each a
+cursor-paged list with htmx "load more", and marking read — by POST only (with CSRF): the
+page's own htmx call marks the tab it shows once it is on screen, and a "Mark all as read"
+button works without JavaScript. A GET never writes."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -31,8 +31,8 @@ def _tabs(unread: selectors.UnreadCounts) -> list[tuple[str, str, int]]:
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    """`/notifications/?tab=likes|follows|comments` (likes by default). htmx "load more" gets
-    the next rows only. A bad cursor is a 400."""
+    """`/notifications/?tab=likes|follows|comments|notices` (likes by default). htmx "load
+    more" gets the next rows only. A bad cursor is a 400."""
     tab = _tab(request.GET.get("tab"))
     cursor = request.GET.get("cursor") or None
     try:
