@@ -33,7 +33,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from rednote.languages import LANGUAGE_NAMES
+from rednote.languages import LANGUAGE_NAMES, content_languages_for_ui
 from translations.services import TranslationRequest, translations_get_many
 
 from ..models import REASON_MAX_LENGTH, Report, ReportReason, ReportStatus
@@ -497,8 +497,8 @@ def _language_name(code: str) -> str:
 def _translation(request, preview: ContentPreview):
     """The preview's title and text in the moderator's interface language: a dict with the
     texts and the provider, or what stands in the way (not set up, pending, same language)."""
-    target = translation.get_language() or "en"
-    target = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}.get(target.lower(), target)
+    codes = content_languages_for_ui(translation.get_language() or "")
+    target = codes[0] if codes else "en"
     source = preview.language or None
     texts = [text for text in (preview.title, preview.text) if text]
     if not texts:

@@ -413,3 +413,19 @@ def test_audit_log_is_read_only_filterable_and_searchable(desk, moderator, autho
     assert desk.post(f"{AUDIT}{entry.pk}/change/", {"reason": "edited"}).status_code == 403
     assert desk.post(f"{AUDIT}{entry.pk}/delete/", {"post": "yes"}).status_code == 403
     assert AuditLogEntry.objects.get().reason == "Spam link"
+
+
+def test_a_chinese_reading_moderator_gets_an_english_note_in_chinese(
+    desk, author, reporters, settings, django_capture_on_commit_callbacks
+):
+    note = NoteFactory(author=author, title="Buy followers", body="Cheap, DM me", language="en")
+    _report(note, reporters[:1])
+    url = _target_url(note)
+    with FakeProviderServer(libretranslate_answer) as server:
+        configure(settings, "libretranslate", server)
+        with django_capture_on_commit_callbacks(execute=True):
+            desk.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        html = desk.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert {call.body["target"] for call in server.calls} == {"zh"}  # LibreTranslate's code
+    assert fake_translation("Buy followers", "zh") in html
+    assert fake_translation("Cheap, DM me", "zh") in html
