@@ -146,9 +146,13 @@ def notes_contains_search(*, query: str, viewer) -> SearchListing:
     for word in words:
         tag = hashtag_normalize(word.lstrip("#＃"))
         tagged = NoteHashtag.objects.filter(note=OuterRef("pk"), hashtag__name__contains=tag)
-        commented = Comment.objects.filter(
-            note=OuterRef("pk"), body__icontains=word, is_hidden=False
-        ).exclude(parent__is_hidden=True)
+        commented = (
+            Comment.objects.filter(
+                note=OuterRef("pk"), body__icontains=word, is_hidden=False, is_held=False
+            )
+            .exclude(parent__is_hidden=True)
+            .exclude(parent__is_held=True)
+        )
         conditions.append(
             Q(title__icontains=word)
             | Q(body__icontains=word)

@@ -117,3 +117,25 @@ class ModerationRegistry:
 
 
 registry = ModerationRegistry()
+
+
+class HeldContentRegistry:
+    """How held content of each model is let out once approved (`moderation.services.holds`):
+    notes registers, for a note, "publish it and fan it out as a publication would" and, for a
+    comment, "put it in the thread and announce it"."""
+
+    def __init__(self) -> None:
+        self._release: dict[type[models.Model], Callable[..., object]] = {}
+
+    def register(self, model: type[models.Model], *, release: Callable[..., object]) -> None:
+        """`release(target=...)` takes the instance, in the approving transaction."""
+        self._release[model] = release
+
+    def release_for(self, model: type[models.Model]) -> Callable[..., object]:
+        try:
+            return self._release[model]
+        except KeyError as exc:
+            raise LookupError(f"{model.__name__} cannot be held") from exc
+
+
+held_registry = HeldContentRegistry()

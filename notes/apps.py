@@ -7,10 +7,14 @@ class NotesConfig(AppConfig):
     verbose_name = _("Notes")
 
     def ready(self) -> None:
-        from moderation.registry import registry
+        from moderation.registry import held_registry, registry
 
         from . import events, moderation, page_scopes, representation, services
         from .models import Comment, Note
+
+        # Held by a keyword rule, then approved: published (a note) or shown (a comment).
+        held_registry.register(Note, release=services.note_release)
+        held_registry.register(Comment, release=services.comment_release)
 
         # A note's cached JSON parts are dropped when it enters or leaves circulation.
         def forget(sender, note_id: int, **kwargs) -> None:

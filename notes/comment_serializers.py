@@ -38,6 +38,12 @@ class CommentSerializer(serializers.ModelSerializer):
     collapsed = serializers.SerializerMethodField(
         help_text=_("By someone you muted: show it folded.")
     )
+    moderation = serializers.SerializerMethodField(
+        help_text=_(
+            "`held`: a keyword rule held your comment for review; only you see it until "
+            "moderators approve it. Null otherwise."
+        )
+    )
 
     class Meta:
         model = Comment
@@ -55,8 +61,13 @@ class CommentSerializer(serializers.ModelSerializer):
             "liked",
             "can_delete",
             "collapsed",
+            "moderation",
         )
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=["held"], allow_null=True))
+    def get_moderation(self, comment: Comment) -> str | None:
+        return "held" if comment.is_held else None
 
     def get_liked(self, comment: Comment) -> bool:
         return bool(getattr(comment, "viewer_liked", False))

@@ -38,6 +38,9 @@ class NoteStatus(models.TextChoices):
     PROCESSING = "processing", _("Processing")
     PUBLISHED = "published", _("Published")
     FAILED = "failed", _("Failed")
+    # A keyword rule held it for review (`moderation.services.holds`): only its author sees
+    # it, like a note still processing, until a moderator approves it (then it is published).
+    HELD = "held", pgettext_lazy("hold status", "Waiting for review")
 
 
 class HashtagGroup(models.Model):
@@ -532,13 +535,19 @@ COMMENT_MAX_LENGTH = 500
 
 def comment_shown_q(viewer, *, prefix: str = "") -> Q:
     """The one rule for "this comment may be shown to `viewer`", as a condition on comments
-    (`prefix` the path to a comment, e.g. "parent__"): not hidden by moderators, by an active
-    author, and the author not in a block with the viewer either way. The note's own
-    visibility is checked before (`note_get_visible`): a thread is read only for a note the
-    viewer may see."""
+    (`prefix` the path to a comment, e.g. "parent__"): not hidden by moderators, not held for
+    review (unless the viewer wrote it), by an active author, and the author not in a block
+    with the viewer either way. The note's own visibility is checked before
+    (`note_get_visible`): a thread is read only for a note the viewer may see."""
     author = f"{prefix}author_id"
-    return Q(**{f"{prefix}is_hidden": False, f"{prefix}author__is_active": True}) & ~Q(
-        blocked_either_way(viewer, user=author)
+    # Held by a keyword rule: shown to its author only, until a moderator approves it.
+    released = Q(**{f"{prefix}is_held": False})
+    if viewer is not None and viewer.is_authenticated:
+        released |= Q(**{author: viewer.pk})
+    return (
+        Q(**{f"{prefix}is_hidden": False, f"{prefix}author__is_active": True})
+        & released
+        & ~Q(blocked_either_way(viewer, user=author))
     )
 
 
@@ -621,6 +630,9 @@ class Comment(models.Model):
     like_count = models.PositiveIntegerField(_("likes"), default=0)
     reply_count = models.PositiveIntegerField(_("replies"), default=0)
     is_hidden = models.BooleanField(_("hidden by moderators"), default=False)
+    # Held by a keyword rule (`moderation.services.holds`): in the thread for its author only,
+    # uncounted and unannounced until a moderator approves it.
+    is_held = models.BooleanField(_("waiting for review"), default=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     objects = CommentQuerySet.as_manager()

@@ -133,12 +133,15 @@ def search_supported() -> bool:
 
 
 def note_search_comments(note_id: int) -> list[str]:
-    """The comment texts a note is found by: those every reader may see (not hidden, nor
-    under a hidden comment, by an active author), the most liked first, at most
+    """The comment texts a note is found by: those every reader may see (not hidden or held
+    for review, nor under such a comment, by an active author), the most liked first, at most
     MAX_INDEXED_COMMENTS of them (a thread of thousands adds little but weight)."""
     return list(
-        Comment.objects.filter(note_id=note_id, is_hidden=False, author__is_active=True)
+        Comment.objects.filter(
+            note_id=note_id, is_hidden=False, is_held=False, author__is_active=True
+        )
         .exclude(parent__is_hidden=True)
+        .exclude(parent__is_held=True)
         .order_by("-like_count", "-id")
         .values_list("body", flat=True)[:MAX_INDEXED_COMMENTS]
     )

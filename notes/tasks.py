@@ -5,10 +5,12 @@ from celery import shared_task
 
 from rednote.tasks import RETRY_POLICY
 
-from .models import Note, NoteImage
+from .models import Comment, Note, NoteImage
 from .search import note_search_document_update
 from .services import note_image_process
+from .services.comments import comment_translation_screen
 from .services.hashtag_groups import hashtag_links_group_sync
+from .services.screening import note_translation_screen
 
 
 @shared_task(name="notes.image_process", acks_late=True, **RETRY_POLICY)  # routed to "images"
@@ -43,3 +45,31 @@ def hashtag_links_group_sync_task(hashtag_ids: list[int]) -> None:
     """Copy the tags' groups onto their notes' links again, a minute after moderators linked
     or unlinked them (idempotent: reads each tag's group as it is now)."""
     hashtag_links_group_sync(hashtag_ids=hashtag_ids)
+
+
+# How often the keyword screening asks again for translations still being made, and how long
+# it waits between asks (the translations queue retries the provider on its own schedule).
+KEYWORD_SCREEN_TRIES = 6
+KEYWORD_SCREEN_WAIT_SECONDS = 60
+
+
+@shared_task(name="notes.keyword_screen", bind=True, acks_late=True, **RETRY_POLICY)
+def keyword_screen_task(self, kind: str, target_id: int) -> None:
+    """Screen a new note's or comment's translations against the keyword rules after it was
+    posted, holding it when a rule matches (`services.screening`). While a translation is
+    still being made it asks again later, a bounded number of times; a provider that is down
+    or not set up leaves the content as it is. Idempotent: held, hidden or gone content is
+    skipped."""
+    if kind == "note":
+        note = Note.objects.filter(pk=target_id).first()
+        pending = note is not None and note_translation_screen(note=note)
+    else:
+        comment = Comment.objects.filter(pk=target_id).first()
+        pending = comment is not None and comment_translation_screen(comment=comment)
+    retries = self.request.retries or 0
+    if pending and not self.request.is_eager and retries < KEYWORD_SCREEN_TRIES:
+        raise self.retry(
+            kwargs={"kind": kind, "target_id": target_id},
+            countdown=KEYWORD_SCREEN_WAIT_SECONDS,
+            max_retries=KEYWORD_SCREEN_TRIES,
+        )

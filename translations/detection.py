@@ -209,6 +209,21 @@ _TRADITIONAL = (
 )
 _SIMPLIFIED_ONLY = frozenset(_SIMPLIFIED)
 _TRADITIONAL_ONLY = frozenset(_TRADITIONAL)
+# Traditional → Simplified, character by character, over the same tables (the five extra
+# Traditional forms at the end of `_TRADITIONAL` fold into their Simplified ones).
+_TO_SIMPLIFIED = str.maketrans(
+    {
+        **dict(zip(_TRADITIONAL, _SIMPLIFIED, strict=False)),
+        **dict(zip("爲衆溼僞啓", "为众湿伪启", strict=True)),
+    }
+)
+
+
+def chinese_simplify(text: str) -> str:
+    """`text` with the Traditional characters of the tables above written Simplified, for
+    comparing words whatever the script (keyword rules); not a full converter: characters
+    outside the tables, and words whose forms differ beyond one character, stay as they are."""
+    return text.translate(_TO_SIMPLIFIED)
 
 
 def chinese_script(han: str) -> str:

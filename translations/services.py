@@ -404,6 +404,26 @@ def _finished(results: list[TranslationResult | None]) -> list[TranslationResult
     return done
 
 
+def translations_cached(
+    *, texts: Sequence[tuple[str, str | None]], target: str
+) -> list[str | None]:
+    """The machine translation into `target` of each (text, source language) already in the
+    cache, else None: one query, no provider call, nothing queued, no quota counted (for the
+    site's own reading, e.g. keyword screening inside a write). None for every text without a
+    configured provider."""
+    provider = _provider()
+    if provider is None or not texts:
+        return [None] * len(texts)
+    keys = [(text_hash(text_normalize(text)), _source_code(source)) for text, source in texts]
+    rows = _cached_rows(set(keys), target, provider.key)
+    answers: list[str | None] = []
+    for key in keys:
+        row = rows.get(key)
+        done = row is not None and row.status == MachineTranslationStatus.DONE
+        answers.append(str(row.translation) if done and row is not None else None)
+    return answers
+
+
 def _cached_rows(
     keys: set[tuple[str, str]], target: str, provider_key: str
 ) -> dict[tuple[str, str], MachineTranslation]:

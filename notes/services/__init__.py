@@ -24,6 +24,7 @@ from .comments import (
     comment_hide,
     comment_like,
     comment_moderation_delete,
+    comment_release,
     comment_unhide,
     comment_unlike,
 )
@@ -47,6 +48,7 @@ from .notes import (
     note_unhide,
     note_update,
 )
+from .screening import note_release
 from .uploads import MAX_PENDING_UPLOADS, media_upload
 
 __all__ = [
@@ -62,6 +64,7 @@ __all__ = [
     "comment_hide",
     "comment_like",
     "comment_moderation_delete",
+    "comment_release",
     "comment_unhide",
     "comment_unlike",
     "hashtag_group_delete",
@@ -81,6 +84,7 @@ __all__ = [
     "note_language_choice",
     "note_like",
     "note_moderation_delete",
+    "note_release",
     "note_tag_links_follow",
     "note_uncollect",
     "note_unhide",

@@ -25,6 +25,8 @@ from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 
 from accounts.models import Block, User
+from moderation.keywords import KeywordMatch, translation_matches
+from moderation.services.holds import hold_create
 from rednote.events import send_on_commit
 from rednote.tasks import enqueue_on_commit
 from translations.detection import stored_languages
@@ -36,11 +38,13 @@ from ..models import (
     CommentLike,
     Note,
     NoteStatus,
+    Visibility,
     comment_shown_q,
     note_published_q,
     note_visible_q,
 )
 from ..parsing import mentions_parse
+from .screening import text_screen, translation_screen_enqueue
 from .tagging import _mentionable, control_character_problems
 
 MAX_MENTIONS_PER_COMMENT = 10
@@ -149,6 +153,9 @@ def comment_create(
         raise ValidationError(errors)
 
     language, language_main = comment_languages(body, given=language)
+    # Keyword rules: a refusing one raises here (nothing stored); a holding one stores the
+    # comment held — shown to its author only, uncounted and unannounced until approved.
+    screen = text_screen(texts={"body": body}, language=language)
     comment = Comment.objects.create(
         note_id=note.pk,
         author=author,
@@ -157,11 +164,16 @@ def comment_create(
         body=body,
         language=language,
         language_main=language_main,
+        is_held=screen.holds,
     )
     mentioned = [u.pk for u in _mentionable(author, mentions_parse(body)) if u.pk != author.pk]
     if mentioned:
         comment.mentions.set(mentioned)
-    Note.objects.filter(pk=note.pk).update(comment_count=F("comment_count") + 1)
+    if screen.holds and screen.match is not None:
+        hold_create(target=comment, author=author, match=screen.match)
+        return comment
+    if top is None or not top.is_held:
+        Note.objects.filter(pk=note.pk).update(comment_count=F("comment_count") + 1)
     if top is not None:
         Comment.objects.filter(pk=top.pk).update(reply_count=F("reply_count") + 1)
     _search_refresh(note.pk)
@@ -176,6 +188,7 @@ def comment_create(
         reply_to_user_id=reply_to_id,
         mentioned_user_ids=mentioned,
     )
+    translation_screen_enqueue(kind="comment", target_id=comment.pk, language=language)
     return comment
 
 
@@ -187,7 +200,7 @@ def comment_can_delete(*, actor, comment: Comment, note_author_id: int) -> bool:
 
 
 def _counted_replies(top_id: int) -> int:
-    return Comment.objects.filter(parent_id=top_id, is_hidden=False).count()
+    return Comment.objects.filter(parent_id=top_id, is_hidden=False, is_held=False).count()
 
 
 def _note_count_add(note_id: int, delta: int) -> None:
@@ -216,13 +229,14 @@ def _locked(comment: Comment) -> Comment | None:
 
 def _counted_weight(current: Comment) -> int:
     """How many of `Note.comment_count` the comment stands for: itself and its counted replies
-    for a top-level comment, itself for a reply; nothing when hidden, or under a hidden one."""
-    if current.is_hidden:
+    for a top-level comment, itself for a reply; nothing when hidden or held for review, or
+    under a comment that is."""
+    if current.is_hidden or current.is_held:
         return 0
     if current.parent_id is None:
         return 1 + _counted_replies(current.pk)
     parent = current.parent
-    return 1 if parent is not None and not parent.is_hidden else 0
+    return 1 if parent is not None and not (parent.is_hidden or parent.is_held) else 0
 
 
 @transaction.atomic
@@ -242,7 +256,7 @@ def _comment_remove(comment: Comment) -> None:
     weight, comment_id = _counted_weight(current), current.pk
     current.delete()
     _note_count_add(current.note_id, -weight)
-    if current.parent_id is not None and not current.is_hidden:
+    if current.parent_id is not None and not (current.is_hidden or current.is_held):
         _reply_count_add(current.parent_id, -1)
     _search_refresh(current.note_id)
     send_on_commit(
@@ -270,7 +284,7 @@ def _hidden_set(target: Comment, hidden: bool) -> Comment:
         current.is_hidden = target.is_hidden = hidden
         after = _counted_weight(current)
         _note_count_add(current.note_id, after - before)
-        if current.parent_id is not None:
+        if current.parent_id is not None and not current.is_held:
             _reply_count_add(current.parent_id, -1 if hidden else 1)
         _search_refresh(current.note_id)
         if hidden:
@@ -345,3 +359,84 @@ def _search_refresh(note_id: int) -> None:
     """The note's search document holds its comments' words (`notes.search`): rebuilt after
     commit by a task (segmenting up to 200 comments is no work for the request)."""
     enqueue_on_commit(SEARCH_DOCUMENT_TASK, note_id=note_id)
+
+
+# --- Held by keyword rules ------------------------------------------------------------------------
+
+
+def comment_created_send(comment: Comment, *, note_author_id: int) -> None:
+    """`comment_created` for `comment` (on posting, or on approval when it was held)."""
+    send_on_commit(
+        events.comment_created,
+        sender=Comment,
+        comment_id=comment.pk,
+        note_id=comment.note_id,
+        note_author_id=note_author_id,
+        author_id=comment.author_id,
+        parent_id=comment.parent_id,
+        reply_to_user_id=comment.reply_to_id,
+        mentioned_user_ids=sorted(comment.mentions.values_list("pk", flat=True)),
+    )
+
+
+def _comment_held_set(target: Comment, held: bool) -> Comment | None:
+    """Set a comment's held flag, its counters following (as a hide does); the locked row
+    before the change, or None when there was nothing to change."""
+    current = _locked(target)
+    if current is None or current.is_held == held:
+        return None
+    before = _counted_weight(current)
+    Comment.objects.filter(pk=current.pk).update(is_held=held)
+    current.is_held = target.is_held = held
+    _note_count_add(current.note_id, _counted_weight(current) - before)
+    if current.parent_id is not None and not current.is_hidden:
+        _reply_count_add(current.parent_id, -1 if held else 1)
+    _search_refresh(current.note_id)
+    return current
+
+
+@transaction.atomic
+def comment_hold(*, comment: Comment, match: KeywordMatch) -> Comment:
+    """Hold a posted comment (its translation matched a rule): out of the thread for everyone
+    but its author, uncounted, its notifications withdrawn."""
+    current = _comment_held_set(comment, True)
+    if current is None:
+        return comment
+    hold_create(target=current, author=current.author, match=match)
+    if not current.is_hidden:
+        send_on_commit(
+            events.comment_deleted,
+            sender=Comment,
+            comment_id=current.pk,
+            note_id=current.note_id,
+            author_id=current.author_id,
+        )
+    return comment
+
+
+@transaction.atomic
+def comment_release(*, target: Comment) -> Comment:
+    """Approval (the hold already decided): the comment is counted and shown in its thread,
+    and announced as a new comment (unless moderators hid it meanwhile)."""
+    current = _comment_held_set(target, False)
+    if current is None or current.is_hidden:
+        return target
+    note_author_id = Note.objects.filter(pk=current.note_id).values_list("author_id", flat=True)
+    comment_created_send(current, note_author_id=note_author_id[0])
+    return target
+
+
+def comment_translation_screen(*, comment: Comment) -> bool:
+    """The after-commit screening of a comment's translation (`notes.keyword_screen`): holds
+    it when a rule matches. Returns whether the translation is still being made."""
+    if comment.is_hidden or comment.is_held:
+        return False
+    visibility = Note.objects.filter(pk=comment.note_id).values_list("visibility", flat=True)
+    screen = translation_matches(
+        {"body": comment.body},
+        language=comment.language,
+        private=(visibility.first() or Visibility.PRIVATE) != Visibility.PUBLIC,
+    )
+    if screen.match is not None:
+        comment_hold(comment=comment, match=screen.match)
+    return screen.pending

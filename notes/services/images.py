@@ -17,6 +17,7 @@ from rednote.images import DECODE_ERRORS
 from ..imaging import image_renditions_create
 from ..models import ImageStatus, Note, NoteImage, NoteStatus, RenditionKind
 from .circulation import note_in_circulation, note_tag_links_follow, published_send
+from .screening import note_held_on_ready
 
 logger = logging.getLogger(__name__)
 
@@ -167,6 +168,11 @@ def _note_publish_if_ready(*, note_id: int | None) -> None:
         return
     statuses = set(note.images.values_list("status", flat=True))
     if statuses != {ImageStatus.READY}:
+        return
+    if note_held_on_ready(note):  # a keyword rule held it: published once approved
+        note.status, note.failure_reason = NoteStatus.HELD, ""
+        note.save(update_fields=["status", "failure_reason", "updated_at"])
+        note_tag_links_follow(note_id=note.pk)
         return
     note.status = NoteStatus.PUBLISHED
     # A publication time set in advance is kept (the demo seed backdates its notes).

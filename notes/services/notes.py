@@ -34,6 +34,7 @@ from .circulation import (
     published_send,
     withdrawn_send,
 )
+from .screening import note_hold, text_screen, translation_screen_enqueue
 from .tagging import (
     alt_text_problems,
     note_text_problems,
@@ -156,6 +157,11 @@ def note_create(
     language, language_main = note_languages(
         title=fields["title"], body=fields["body"], language=language or ""
     )
+    # Keyword rules: a refusing one raises here (nothing stored, the photos stay unattached);
+    # a holding one holds the note (`held` instead of `published` once its photos are ready).
+    screen = text_screen(
+        texts={"title": fields["title"], "body": fields["body"]}, language=language
+    )
     note = Note.objects.create(
         author=author, language=language, language_main=language_main, **fields
     )
@@ -169,6 +175,10 @@ def note_create(
     tags_and_mentions_set(note)
     note_search_document_update(note)
 
+    if screen.holds and screen.match is not None:
+        note_hold(note=note, match=screen.match)
+    else:
+        translation_screen_enqueue(kind="note", target_id=note.pk, language=language)
     for image_id in ids:
         enqueue_on_commit(IMAGE_PROCESS_TASK, image_id=image_id)  # routed to "images"
     return note
@@ -208,6 +218,13 @@ def note_update(
     language, language_main = note_languages(
         title=fields["title"], body=fields["body"], language=language
     )
+    # Keyword rules screen a changed text as a new one (a refusal stores nothing).
+    text_changed = (fields["title"], fields["body"]) != (note.title, note.body)
+    screen = (
+        text_screen(texts={"title": fields["title"], "body": fields["body"]}, language=language)
+        if text_changed
+        else None
+    )
     # Locked, so two edits (or an edit and the publication) compare against the stored state.
     current = _lock(note)
     if current is None:
@@ -223,12 +240,24 @@ def note_update(
     if note.visibility != current["visibility"]:
         note_tag_links_follow(note_id=note.pk)
     note_search_document_update(note)
+    if screen is not None and screen.holds and screen.match is not None:
+        # Held: out of circulation until approved (which publishes it again). `note_hold`
+        # withdraws it if its new visibility circulates; this covers a narrowing edit.
+        now_circulating = note_in_circulation(
+            status=current["status"], is_hidden=current["is_hidden"], visibility=note.visibility
+        )
+        if note_in_circulation(**current) and not now_circulating:
+            withdrawn_send(note_id=note.pk, author_id=note.author_id, visibility=None)
+        note_hold(note=note, match=screen.match)
+        return note
     edit_send(
         note=note,
         old_visibility=current["visibility"],
         new_mention_ids=new_mention_ids,
         tags_added=tags_added,
     )
+    if text_changed:
+        translation_screen_enqueue(kind="note", target_id=note.pk, language=language)
     return note
 
 
