@@ -16,6 +16,10 @@ from django.db.models import OuterRef, Subquery
 
 from .models import Appeal, AppealStatus, AuditLogEntry, ModerationAction
 
+# The decisions that hide content with a reason its author may appeal against: a hide from the
+# desk, and held content rejected on review (hidden, no longer held).
+HIDE_DECISIONS = (ModerationAction.HIDE, ModerationAction.REJECT)
+
 
 @dataclass(frozen=True)
 class HiddenStatus:
@@ -69,14 +73,14 @@ def _content_type(model: type[models.Model]) -> ContentType:
 
 
 def hide_entries_latest(model: type[models.Model], ids: Iterable[int]) -> dict[int, AuditLogEntry]:
-    """The latest hide decision of each target of `model` by id (those hidden without one are
-    left out), with its appeal if any: one query."""
+    """The latest hide decision (`HIDE_DECISIONS`) of each target of `model` by id (those
+    hidden without one are left out), with its appeal if any: one query."""
     ids = list(ids)
     if not ids:
         return {}
     content_type = _content_type(model)
     hides = AuditLogEntry.objects.filter(
-        action=ModerationAction.HIDE, target_type=content_type
+        action__in=HIDE_DECISIONS, target_type=content_type
     ).order_by("-created_at", "-id")
     latest = hides.filter(target_id=OuterRef("target_id")).values("pk")[:1]
     entries = (

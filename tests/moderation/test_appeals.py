@@ -328,3 +328,21 @@ def test_admin_staff_without_permission_cannot_decide(hide):
     assert client.post(url, {"_grant": "1"}).status_code == 403
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.OPEN
+
+
+def test_content_rejected_on_review_can_be_appealed_like_a_hide(author, note, moderator):
+    from moderation.registry import registry
+    from moderation.services.audit import audit_record
+
+    registry.actions_for(type(note)).hide(target=note)
+    entry = audit_record(
+        moderator=moderator,
+        action=ModerationAction.REJECT,
+        target=note,
+        target_owner=author,
+        reason="Contact details",
+    )
+    note.refresh_from_db()
+    status = hidden_status(note)
+    assert status.reason == "Contact details" and status.can_appeal
+    assert appeal_create(author=author, target=note, text="No contact details").hide_entry == entry
