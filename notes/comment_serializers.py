@@ -40,8 +40,9 @@ class CommentSerializer(serializers.ModelSerializer):
     )
     moderation = serializers.SerializerMethodField(
         help_text=_(
-            "`held`: a keyword rule held your comment for review; only you see it until "
-            "moderators approve it. Null otherwise."
+            'For your own comment only: `{"held": true}` when a keyword rule held it for '
+            "review (only you see it until moderators approve it); for a hidden one, why it "
+            "was hidden and its appeal. Null otherwise."
         )
     )
 
@@ -65,9 +66,9 @@ class CommentSerializer(serializers.ModelSerializer):
         )
         read_only_fields = fields
 
-    @extend_schema_field(serializers.ChoiceField(choices=["held"], allow_null=True))
-    def get_moderation(self, comment: Comment) -> str | None:
-        return "held" if comment.is_held else None
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_moderation(self, comment: Comment) -> dict | None:
+        return {"held": True} if comment.is_held else None
 
     def get_liked(self, comment: Comment) -> bool:
         return bool(getattr(comment, "viewer_liked", False))
