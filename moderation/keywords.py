@@ -254,7 +254,7 @@ def translation_matches(
             TranslationRequest(text=texts[field], source=_source(language), private=private)
             for field in fields
         ]
-        results = translations_get_many(requests=requests, target=target, user=None)
+        results = translations_get_many(requests=requests, target=target, user=None, served=False)
         translated = {}
         for field, result in zip(fields, results, strict=True):
             if result.is_done:

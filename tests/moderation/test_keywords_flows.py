@@ -463,3 +463,25 @@ def test_admin_queue_needs_the_permission_to_decide(alice, bob):
     assert client.post(change, {"_approve": "1"}).status_code == 403
     hold.refresh_from_db()
     assert hold.status == HoldStatus.PENDING
+
+
+def test_admin_queue_costs_the_same_queries_whatever_its_size(
+    alice, bob, moderator, django_assert_max_num_queries
+):
+    rule("spam")
+    note = NoteFactory(author=alice)
+    client = browser(moderator)
+    changelist = reverse("admin:moderation_heldcontent_changelist")
+
+    def post(n):
+        for i in range(n):
+            note_services.comment_create(author=bob, note=note, body=f"spam {i}")
+        held = NoteFactory(author=alice, body="spam", processing=True)
+        note_services.note_update(note=held, body="spam!")
+
+    post(2)
+    with django_assert_max_num_queries(30) as few:
+        assert client.get(changelist).status_code == 200
+    post(12)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(changelist).status_code == 200
