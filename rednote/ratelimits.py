@@ -22,13 +22,12 @@ from allauth.core import ratelimit
 from allauth.core.internal.ratelimit import get_rates
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django_htmx.http import trigger_client_event
 
 from .api import is_api_request
 from .throttling import throttled_message
-from .web import rate_limit_wait, safe_next, wants_json
+from .web import is_safe_redirect, rate_limit_wait, safe_next, wants_json
 
 
 def too_many_requests(
@@ -59,9 +58,7 @@ def _back_url(request: HttpRequest) -> str:
     """Where the 429 page links back to: `next`, else the page the form was on, else home;
     each only when it is on this site."""
     referer = request.headers.get("Referer", "")
-    if not url_has_allowed_host_and_scheme(
-        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    if not is_safe_redirect(request, referer):
         referer = "/"
     return safe_next(request, referer)
 

@@ -199,3 +199,13 @@ def test_the_admin_login_with_a_next_elsewhere_stays_on_the_site(client, url):
     location = response["Location"]
     assert urlsplit(urljoin("http://testserver/admin/login/", location)).netloc == "testserver"
     assert "\\" not in location and not location.startswith("//")
+
+
+@pytest.mark.parametrize("url", SAMPLE)
+def test_the_429_pages_back_link_stays_on_the_site(url):
+    from rednote.ratelimits import _back_url
+
+    request = RequestFactory().post("/notes/1/comments/", {"next": url}, HTTP_REFERER=url)
+    assert _back_url(request) == "/"
+    request = RequestFactory().post("/x/", HTTP_REFERER="http://testserver/notes/1/")
+    assert _back_url(request) == "http://testserver/notes/1/"
