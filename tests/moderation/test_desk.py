@@ -429,3 +429,16 @@ def test_a_chinese_reading_moderator_gets_an_english_note_in_chinese(
     assert {call.body["target"] for call in server.calls} == {"zh"}  # LibreTranslate's code
     assert fake_translation("Buy followers", "zh") in html
     assert fake_translation("Cheap, DM me", "zh") in html
+
+
+def test_queue_filters_by_kind_and_a_reports_page_is_its_targets(desk, author, reporters):
+    note = NoteFactory(author=author, title="a note")
+    (note_report,) = _report(note, reporters[:1])
+    _report(author, reporters[1:2])
+    notes_only = desk.get(QUEUE, {"kind": "note"}).content.decode()
+    people_only = desk.get(QUEUE, {"kind": "user"}).content.decode()
+    assert len(_rows(notes_only)) == 1 and "a note" in notes_only
+    assert len(_rows(people_only)) == 1 and "@mei" in _rows(people_only)[0]
+    response = desk.get(f"{QUEUE}{note_report.pk}/change/")
+    assert response.status_code == 302 and response["Location"] == _target_url(note)
+    assert desk.get(f"{QUEUE}999999/change/").status_code == 404
