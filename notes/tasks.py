@@ -1,6 +1,8 @@
 """Notes tasks: thin, by id; they import the services, never the other way round (services
 enqueue `notes.image_process` and `notes.search_document_refresh` by name)."""
 
+import logging
+
 from celery import shared_task
 
 from rednote.tasks import RETRY_POLICY
@@ -47,6 +49,8 @@ def hashtag_links_group_sync_task(hashtag_ids: list[int]) -> None:
     hashtag_links_group_sync(hashtag_ids=hashtag_ids)
 
 
+logger = logging.getLogger(__name__)
+
 # How often the keyword screening asks again for translations still being made, and how long
 # it waits between asks (the translations queue retries the provider on its own schedule).
 KEYWORD_SCREEN_TRIES = 6
@@ -60,12 +64,20 @@ def keyword_screen_task(self, kind: str, target_id: int) -> None:
     still being made it asks again later, a bounded number of times; a provider that is down
     or not set up leaves the content as it is. Idempotent: held, hidden or gone content is
     skipped."""
-    if kind == "note":
-        note = Note.objects.filter(pk=target_id).first()
-        pending = note is not None and note_translation_screen(note=note)
-    else:
-        comment = Comment.objects.filter(pk=target_id).first()
-        pending = comment is not None and comment_translation_screen(comment=comment)
+    try:
+        if kind == "note":
+            note = Note.objects.filter(pk=target_id).first()
+            pending = note is not None and note_translation_screen(note=note)
+        else:
+            comment = Comment.objects.filter(pk=target_id).first()
+            pending = comment is not None and comment_translation_screen(comment=comment)
+    except Exception:
+        if not self.request.is_eager:
+            raise  # the worker's retry policy (transient errors) and log
+        # In-process (the quick start) this runs in the request that posted, after its
+        # commit: the post stands, and screening failing must not turn it into an error.
+        logger.exception("keyword screening of %s %s failed", kind, target_id)
+        return
     retries = self.request.retries or 0
     if pending and not self.request.is_eager and retries < KEYWORD_SCREEN_TRIES:
         raise self.retry(

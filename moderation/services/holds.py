@@ -112,6 +112,16 @@ def hold_pending(target: models.Model) -> HeldContent | None:
     ).first()
 
 
+def holds_forget(*, model: type[models.Model], ids) -> int:
+    """Drop the pending holds of content being deleted (`ids`: a list or a queryset of ids of
+    `model`): nothing is left to review. Call in the deleting transaction, before the delete."""
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    deleted, _rows = HeldContent.objects.filter(
+        target_type=content_type, target_id__in=ids, status=HoldStatus.PENDING
+    ).delete()
+    return deleted
+
+
 def _decide(
     *, moderator: User | None, hold: HeldContent, approve: bool, reason: str, batch: str = ""
 ) -> bool:

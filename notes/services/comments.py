@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Block, User
 from moderation.keywords import KeywordMatch, translation_matches
-from moderation.services.holds import hold_create
+from moderation.services.holds import hold_create, holds_forget
 from rednote.events import send_on_commit
 from rednote.tasks import enqueue_on_commit
 from translations.detection import stored_languages
@@ -254,6 +254,9 @@ def _comment_remove(comment: Comment) -> None:
     if current is None:  # deleted at the same time
         return
     weight, comment_id = _counted_weight(current), current.pk
+    # Nothing left to review of it, or of its replies (they go with it).
+    holds_forget(model=Comment, ids=[comment_id])
+    holds_forget(model=Comment, ids=Comment.objects.filter(parent_id=comment_id).values("pk"))
     current.delete()
     _note_count_add(current.note_id, -weight)
     if current.parent_id is not None and not (current.is_hidden or current.is_held):

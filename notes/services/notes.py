@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from moderation.services.holds import holds_forget
 from rednote.tasks import enqueue_on_commit
 from translations.detection import language_detect, stored_languages
 
@@ -21,6 +22,7 @@ from ..limits import (
     photo_count_problem,
 )
 from ..models import (
+    Comment,
     Note,
     NoteImage,
     RenditionKind,
@@ -288,6 +290,8 @@ def note_delete(*, note: Note) -> None:
     note_id, author_id = note.pk, note.author_id
     current = _lock(note)
     hashtag_ids = sorted(note.hashtags.values_list("pk", flat=True))
+    holds_forget(model=Note, ids=[note_id])  # its comments' too: they go with it
+    holds_forget(model=Comment, ids=Comment.objects.filter(note_id=note_id).values("pk"))
     note.delete()
     if current and note_in_circulation(**current):
         withdrawn_send(

@@ -485,3 +485,21 @@ def test_admin_queue_costs_the_same_queries_whatever_its_size(
     post(12)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(changelist).status_code == 200
+
+
+def test_deleting_held_content_drops_its_pending_hold(alice, bob):
+    rule("spam")
+    note = NoteFactory(author=alice)
+    top = note_services.comment_create(author=alice, note=note, body="Welcome")
+    reply = note_services.comment_create(author=bob, note=note, body="spam", parent=top)
+    other = note_services.comment_create(author=bob, note=note, body="more spam")
+    assert HeldContent.objects.count() == 2
+    note_services.comment_delete(actor=alice, comment=top)  # takes its held reply along
+    assert list(HeldContent.objects.values_list("target_id", flat=True)) == [other.pk]
+    assert not Comment.objects.filter(pk=reply.pk).exists()
+    held_note = NoteFactory(author=alice, processing=True)
+    note_services.note_update(note=held_note, body="spam")
+    assert HeldContent.objects.count() == 2
+    note_services.note_delete(note=note)  # its held comment goes with it
+    note_services.note_delete(note=held_note)
+    assert not HeldContent.objects.exists()

@@ -145,3 +145,19 @@ def test_text_that_is_not_public_is_not_sent_to_a_third_party_provider(provider,
     assert response.status_code == 201, response.content
     assert ZH_COMMENT not in provider.texts_sent()
     assert not Comment.objects.get().is_held
+
+
+def test_screening_that_breaks_after_the_post_is_logged_not_a_500(
+    provider, alice, bob, monkeypatch, caplog
+):
+    english_rule()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("screening bug")
+
+    monkeypatch.setattr("notes.services.comments.translation_matches", broken)
+    note = NoteFactory(author=alice)
+    response = api(bob).post(f"/api/v1/notes/{note.pk}/comments/", {"body": ZH_COMMENT})
+    assert response.status_code == 201, response.content
+    assert not Comment.objects.get().is_held
+    assert "keyword screening of comment" in caplog.text
