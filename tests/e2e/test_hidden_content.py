@@ -72,7 +72,8 @@ def test_the_appeal_works_without_javascript(browser, live_server, hidden_commen
         page.get_by_test_id("appeal-text").fill("Please look again")
         page.get_by_test_id("appeal-send").click()
         expect(page.get_by_text("Your appeal was sent")).to_be_visible()
-        assert page.url.endswith(url)  # back on the note's page
+        # Back on the note's page, at the comment (its place above the thread).
+        assert page.url.endswith(f"{url}#comment-{hidden_comment['comment'].pk}")
         expect(page.get_by_test_id("appeal-status")).to_have_attribute("data-status", "open")
     finally:
         context.close()
