@@ -328,6 +328,16 @@ def test_reject_hides_the_content_with_the_reason_and_logs_it(
     note.refresh_from_db()
     assert note.comment_count == 0
     assert api(alice).get(f"/api/v1/notes/{note.pk}/comments/").json()["results"] == []
+    # Its author reads it hidden, with the reason, and may appeal once.
+    own = api(bob).get(f"/api/v1/comments/{comment.pk}/")
+    assert own.status_code == 200
+    moderation = own.json()["moderation"]
+    assert (moderation["hidden"], moderation["reason"], moderation["can_appeal"]) == (
+        True,
+        "请勿留联系方式。",
+        True,
+    )
+    assert api(alice).get(f"/api/v1/comments/{comment.pk}/").status_code == 404
 
 
 def test_rejected_note_is_hidden_and_stays_out_of_every_list(alice, carol, moderator):
