@@ -74,6 +74,7 @@ class AppealAdmin(admin.ModelAdmin):
         "hide_reason",
         "hide_moderator",
         "appeal_text",
+        "still_hidden",
         "status",
         "created_at",
     )
@@ -137,6 +138,12 @@ class AppealAdmin(admin.ModelAdmin):
     @admin.display(description=_("hidden"))
     def hidden_at(self, appeal: Appeal):
         return appeal.hide_entry.created_at
+
+    @admin.display(description=_("still hidden"), boolean=True)
+    def still_hidden(self, appeal: Appeal) -> bool | None:
+        """Whether the content is hidden now (a moderator may have shown it meanwhile)."""
+        target = appeal.target
+        return bool(getattr(target, "is_hidden", False)) if target is not None else None
 
     @admin.display(description=_("appeal"))
     def appeal_text(self, appeal: Appeal) -> str:

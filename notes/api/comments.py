@@ -199,6 +199,12 @@ class CommentDetailApi(APIView):
         tags=[TAG_COMMENTS],
         operation_id="comments_retrieve",
         summary=gettext_lazy("A comment"),
+        description=gettext_lazy(
+            "404 when the comment or its note does not exist or the viewer may not see it. "
+            "Its author still reads a comment moderators hid, with a `moderation` object: "
+            "`hidden`, the `reason`, `hidden_at`, `can_appeal` and the `appeal` made "
+            "(`POST /api/v1/appeals/`)."
+        ),
         responses={200: CommentSerializer, **error_responses(404)},
     )
     def get(self, request, comment_id: int):

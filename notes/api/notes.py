@@ -139,7 +139,9 @@ class NoteDetailApi(APIView):
         summary=gettext_lazy("A note"),
         description=gettext_lazy(
             "404 when the note does not exist or the viewer may not see it (private, "
-            "followers-only, hidden, still processing for someone else)."
+            "followers-only, hidden, still processing for someone else). Its author still "
+            "reads a note moderators hid, with a `moderation` object: `hidden`, the `reason`, "
+            "`hidden_at`, `can_appeal` and the `appeal` made (`POST /api/v1/appeals/`)."
         ),
         responses={200: NoteSerializer, **error_responses(404)},
     )
