@@ -227,6 +227,9 @@ def test_pages_signed_in_work_with_the_policy_and_no_violation(watched, communit
         "/search/?q=food",
         "/accounts/password/change/",
         "/accounts/email/",
+        "/settings/delete/",  # asks for the password again first
+        "/@mae/followers/",
+        "/notifications/?tab=notices",
     ):
         page.goto(url)
         page.wait_for_load_state("networkidle")
