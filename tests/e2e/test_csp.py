@@ -282,3 +282,25 @@ def test_admin_pages_load_with_the_policy_and_no_violation(watched, community):
         page.goto(url)
         page.wait_for_load_state("networkidle")
     watcher.assert_clean()
+
+
+def test_the_policy_is_enforced_and_a_violation_is_seen(watched, live_server):
+    """The watcher is no formality: markup the policy forbids, put in a page, is refused by the
+    browser and reported (an inline handler, an inline script, a style attribute)."""
+    page, watcher = watched()
+    page.goto("/accounts/login/")
+    page.evaluate(
+        """() => {
+            const box = document.createElement("div");
+            box.innerHTML = '<img src="data:," onerror="window.__ran = true">'
+                + '<span style="color: red">x</span>';
+            document.body.appendChild(box);
+            const script = document.createElement("script");
+            script.textContent = "window.__ran = true";
+            document.body.appendChild(script);
+        }"""
+    )
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => window.__ran") is None
+    directives = {v["directive"] for v in watcher.violations}
+    assert {"script-src-attr", "style-src-attr", "script-src-elem"} <= directives
