@@ -8,6 +8,7 @@ through the DevTools protocol, which the policy does not govern) and reports to 
 through a binding, so violations on pages navigated away from are counted too.
 """
 
+import logging
 import re
 
 import pytest
@@ -284,9 +285,11 @@ def test_admin_pages_load_with_the_policy_and_no_violation(watched, community):
     watcher.assert_clean()
 
 
-def test_the_policy_is_enforced_and_a_violation_is_seen(watched, live_server):
+def test_the_policy_is_enforced_and_a_violation_is_seen(watched, live_server, caplog):
     """The watcher is no formality: markup the policy forbids, put in a page, is refused by the
-    browser and reported (an inline handler, an inline script, a style attribute)."""
+    browser and reported (an inline handler, an inline script, a style attribute) — to the
+    page's listener and to /csp-report/, which logs it."""
+    caplog.set_level(logging.WARNING, logger="rednote.csp")
     page, watcher = watched()
     page.goto("/accounts/login/")
     page.evaluate(
@@ -304,3 +307,8 @@ def test_the_policy_is_enforced_and_a_violation_is_seen(watched, live_server):
     assert page.evaluate("() => window.__ran") is None
     directives = {v["directive"] for v in watcher.violations}
     assert {"script-src-attr", "style-src-attr", "script-src-elem"} <= directives
+    for _ in range(50):  # the browser posts its reports on its own time
+        if "style-src-attr" in caplog.text:
+            break
+        page.wait_for_timeout(100)
+    assert "CSP violation" in caplog.text and "style-src-attr" in caplog.text
