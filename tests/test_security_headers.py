@@ -205,8 +205,8 @@ def test_nginx_serves_media_sandboxed_in_the_compose_stack():
     compose = (Path(settings.BASE_DIR) / "docker-compose.yml").read_text()
     media = compose[compose.index("location /media/") :]
     media = media[: media.index("}")]
-    assert 'add_header X-Content-Type-Options "nosniff"' in media
-    assert "sandbox" in media and "default-src 'none'" in media
+    assert 'add_header X-Content-Type-Options "nosniff" always' in media
+    assert "add_header Content-Security-Policy \"sandbox; default-src 'none'\" always" in media
 
 
 # --- HSTS and the rest in production ----------------------------------------------------------
