@@ -320,6 +320,11 @@ def test_a_garbled_or_huge_report_is_refused_quietly(client, caplog):
         )
         big = json.dumps({"csp-report": {"blocked-uri": "x" * 20000}})
         assert client.post("/csp-report/", big, content_type="application/json").status_code == 413
+        # Form bodies (parsed by the middleware before the view) are no report, and no error.
+        assert client.post("/csp-report/", {"a": "b"}).status_code == 204
+        form = "a=b"
+        urlencoded = "application/x-www-form-urlencoded"
+        assert client.post("/csp-report/", form, content_type=urlencoded).status_code == 204
     assert "CSP violation" not in caplog.text
     assert client.get("/csp-report/").status_code == 405
 
