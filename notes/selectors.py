@@ -27,6 +27,7 @@ from rednote.prepared import PreparedQuery
 from .models import (
     Board,
     BoardNote,
+    Comment,
     Hashtag,
     Note,
     NoteHashtag,
@@ -94,9 +95,18 @@ def note_page_get_visible(*, viewer, note_id: int) -> Note:
 
 
 def _note_row(note_id: int, viewer) -> QuerySet:
-    return notes_annotate_viewer(
+    notes = notes_annotate_viewer(
         Note.objects.visible_to(viewer).select_related("author"), viewer=viewer
-    ).filter(pk=note_id)[:1]
+    )
+    if viewer is not None and viewer.is_authenticated:
+        # Whether moderators hid a comment of the reader's here: the note page then shows
+        # them those comments, marked (`notes.views.hidden`); no query for them otherwise.
+        notes = notes.annotate(
+            viewer_comments_hidden=Exists(
+                Comment.objects.filter(note=OuterRef("pk"), author=viewer, is_hidden=True)
+            )
+        )
+    return notes.filter(pk=note_id)[:1]
 
 
 # The hottest read (note page and API): the ORM builds and compiles it once per process.

@@ -117,7 +117,7 @@ def appeal_create(*, author: User, target: models.Model, text: str) -> Appeal:
 
 def _open_appeal_locked(appeal: Appeal) -> Appeal:
     locked = (
-        Appeal.objects.select_for_update()
+        Appeal.objects.select_for_update(of=("self",))
         .select_related("target_type", "hide_entry")
         .get(pk=appeal.pk)
     )

@@ -33,6 +33,8 @@ def account_suspend(
     in, their sessions and API tokens end, their content leaves every page and feed. Writes
     the audit entry and tells them (a notice, readable once the suspension is over). Refuses
     (ValidationError naming the field) an end in the past, a staff account, or oneself."""
+    if until is not None and timezone.is_naive(until):
+        until = timezone.make_aware(until)  # read in the active time zone, as forms do
     if until is not None and until <= timezone.now():
         raise ValidationError({"until": [_("The end of a suspension must be in the future.")]})
     if moderator is not None and moderator.pk == user.pk:

@@ -28,8 +28,10 @@ def hidden_note_page(request: HttpRequest, note_id: int) -> HttpResponse | None:
 
 
 def hidden_comments_context(request: HttpRequest, note: Note) -> list[dict]:
-    """The reader's own hidden comments on `note`, each with its `HiddenStatus`: one query,
-    one more when there are any; none for a visitor."""
+    """The reader's own hidden comments on `note`, each with its `HiddenStatus`: two queries
+    when there are any (the note's row says so: `viewer_comments_hidden`), else none."""
+    if not getattr(note, "viewer_comments_hidden", False):
+        return []
     comments = comments_selectors.comments_hidden_own(viewer=request.user, note=note)
     if not comments:
         return []

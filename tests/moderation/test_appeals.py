@@ -346,3 +346,24 @@ def test_content_rejected_on_review_can_be_appealed_like_a_hide(author, note, mo
     status = hidden_status(note)
     assert status.reason == "Contact details" and status.can_appeal
     assert appeal_create(author=author, target=note, text="No contact details").hide_entry == entry
+
+
+def test_hidden_comments_cost_the_note_page_nothing_unless_the_reader_has_some(note, hide):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    writer, other = UserFactory(), UserFactory()
+    for i in range(3):
+        hide(comment_services.comment_create(author=writer, note=note, body=f"Spam {i}"))
+
+    def count(user) -> int:
+        client = signed_in(user)
+        client.get(note.get_absolute_url())  # the reader's activity is recorded once
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(note.get_absolute_url()).content.decode()
+        return len(queries), html.count('data-testid="hidden-comment"')
+
+    # The same thread for both; the writer also gets their three hidden comments, marked:
+    # two queries (the comments, their hide decisions) whatever their number.
+    assert count(other)[1] == 0 and count(writer)[1] == 3
+    assert count(writer)[0] == count(other)[0] + 2
