@@ -40,10 +40,14 @@ def account_password_check(*, user: User, password: str) -> None:
 
 
 @transaction.atomic
-def account_delete(*, user: User) -> None:
-    """Close `user`'s account; the caller has re-authenticated them. See the module."""
-    locked = User.objects.select_for_update().filter(pk=user.pk, is_active=True).first()
-    if locked is None:  # already closed (or suspended: moderators decide about it)
+def account_delete(*, user: User, by_staff: bool = False) -> None:
+    """Close `user`'s account; the caller has re-authenticated them. See the module.
+
+    `by_staff`: an administrator removes the account (moderation's `account_remove`, from the
+    user admin), suspended or not; otherwise a suspended account is left to the moderators."""
+    accounts = User.objects.select_for_update().filter(pk=user.pk)
+    locked = (accounts if by_staff else accounts.filter(is_active=True)).first()
+    if locked is None:  # already gone, or suspended and not removed by staff
         return
     user.is_active = False
     user.set_unusable_password()
