@@ -4,7 +4,7 @@ else; a moderator approves it from the review queue in Django admin, and then ev
 it."""
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Permission
 from playwright.sync_api import expect
 
 from moderation.models import AuditLogEntry, KeywordAction
@@ -22,7 +22,14 @@ def test_refused_then_held_comment_approved_in_admin(new_page):
     mei = UserFactory(handle="mei", display_name="Mei")
     UserFactory(handle="sam", display_name="Sam")
     moderator = UserFactory(handle="mod", is_staff=True)
-    moderator.groups.add(Group.objects.get(name="Moderator"))
+    # What the Moderator group grants for this queue (the group itself is migration data,
+    # which an earlier transactional test's flush may have removed).
+    moderator.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="moderation",
+            codename__in=["view_heldcontent", "change_heldcontent"],
+        )
+    )
     keyword_rule_create(
         moderator=None, term="骗子", action=KeywordAction.REFUSE, message="请文明发言。"
     )
