@@ -33,6 +33,7 @@ def test_demo_sections_every_app_registers_its_own_in_load_order():
         "translations",
         "hashtag_groups",
         "discover_ranks",
+        "moderation",
         "admin",
     ]
     assert [s.load.__module__ for s in demo_sections()] == [
@@ -45,6 +46,7 @@ def test_demo_sections_every_app_registers_its_own_in_load_order():
         "translations.demo",
         "notes.demo",
         "feeds.demo",
+        "moderation.demo",
         "accounts.demo",
     ]
 
@@ -98,3 +100,32 @@ def test_seed_demo_a_failing_later_section_stores_nothing(sections):
     with pytest.raises(CommandError, match="This section cannot load"):
         call_command("seed_demo", "--notes", "0", stdout=StringIO())
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_moderation_section_gives_the_desk_something_to_show(
+    django_capture_on_commit_callbacks,
+):
+    """Two readers' reports of one Chinese comment (grouped on the desk), two keyword rules,
+    and with --admin a moderator in the Moderator group; seeding again adds nothing."""
+    from django.core.management import call_command
+
+    from moderation.models import KeywordRule, Report
+    from notes.models import Comment
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", "--admin", "--notes", "4", stdout=StringIO())
+    reports = Report.objects.all()
+    assert reports.count() == 2 and {r.target_id for r in reports} == {
+        Comment.objects.get(body__startswith="来成都！").pk
+    }
+    assert set(KeywordRule.objects.values_list("term", "action")) == {
+        ("buy followers", "refuse"),
+        ("代购", "hold"),
+    }
+    moderator = User.objects.get(handle="moderator")
+    assert moderator.is_staff and not moderator.is_superuser
+    assert moderator.has_perm("moderation.change_report")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", "--admin", "--notes", "4", stdout=StringIO())
+    assert Report.objects.count() == 2 and KeywordRule.objects.count() == 2
