@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import Block, Follow, Mute, User
 from .relationships import RELATIONSHIP_KINDS, RelationshipKind
 from .selectors import relationship_get
-from .services import auth_tokens_revoke, user_suspend, user_unsuspend
+from .services import auth_tokens_revoke
 
 
 class UserCreationAdminForm(AdminUserCreationForm):
@@ -41,6 +41,9 @@ class UserChangeAdminForm(UserChangeForm):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """People. moderation registers a subclass in its place (`moderation/admin/users.py`):
+    suspending goes through the moderation desk, deleting through closing the account."""
+
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
     change_password_form = PasswordChangeAdminForm
@@ -86,18 +89,6 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
-
-    def save_model(self, request, obj, form, change):
-        """Unticking or ticking "active" suspends or un-suspends the account through the
-        services (`user_suspend` / `user_unsuspend`), so the feeds and caches hear of it as
-        they do from any other moderation path; the rest of the form is saved as usual."""
-        toggled = change and "is_active" in form.changed_data
-        active = obj.is_active
-        if toggled:
-            obj.is_active = not active  # stored as it was; the service makes the change
-        super().save_model(request, obj, form, change)
-        if toggled:
-            (user_unsuspend if active else user_suspend)(user=obj)
 
 
 class _GraphEdgeAdmin(admin.ModelAdmin):
