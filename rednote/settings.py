@@ -480,6 +480,7 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+
 # --- Security -----------------------------------------------------------------------------
 # Content-Security-Policy (django-csp): scripts and styles only from this site's own files —
 # no inline script, style or event handler, no eval (htmx is configured with allowEval false
