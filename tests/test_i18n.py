@@ -76,8 +76,10 @@ HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 
 
 def _kept(entry: dict) -> list[str]:
-    """What a translation must carry over unchanged: placeholders and HTML tags."""
-    source = entry["msgid"]
+    """What a translation must carry over unchanged: placeholders and HTML tags. Chinese has
+    one form for every count, so a plural entry's translation follows its plural msgid ("Grant
+    this appeal?" / "Grant these %(counter)s appeals?" → one form with the count)."""
+    source = entry.get("msgid_plural") or entry["msgid"]
     kept = HTML_TAG.findall(source)
     if "python-format" in entry["flags"]:
         kept += [p for p in PYTHON_PLACEHOLDER.findall(source) if p != "%%"]
@@ -143,6 +145,8 @@ def test_catalogue_translations_are_chinese(catalogue):
         for entry in catalogue
         if entry["msgid"]
         and entry["msgid"] not in same_as_english
+        # Nothing but placeholders and punctuation, e.g. "%(name)s (@%(handle)s)".
+        and re.search(r"[A-Za-z]", PYTHON_PLACEHOLDER.sub("", entry["msgid"]))
         and not any(re.search(r"[\u4e00-\u9fff]", t) for t in _translations(entry))
     ]
 
