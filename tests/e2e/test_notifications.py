@@ -53,7 +53,7 @@ def test_the_badge_sits_on_the_phone_inbox_tab(new_page):
     box, tab_box = badge.bounding_box(), tab.bounding_box()
     assert tab_box["x"] <= box["x"] and box["x"] + box["width"] <= tab_box["x"] + tab_box["width"]
 
-    # The inbox's three tabs fit the phone's width without scrolling sideways.
+    # The inbox's four tabs (Notices too) fit the phone's width without scrolling sideways.
     tab.click()
     tabs = page.locator(".inbox-tabs")
     expect(tabs).to_be_visible()
