@@ -43,6 +43,10 @@ class ContentPreview:
     # translation provider gets it only when self-hosted.
     private: bool = False
     details: dict[str, Any] = field(default_factory=dict)
+    # Under which part names the owner's translations of `title` and `text` are kept (a
+    # community translation of that part wins over the machine's).
+    title_part: str = "title"
+    text_part: str = "body"
 
 
 @dataclass(frozen=True)

@@ -79,4 +79,5 @@ def comment_preview(comment: Comment) -> ContentPreview:
         is_hidden=comment.is_hidden,
         private=comment.note.visibility != Visibility.PUBLIC,
         details={"note_id": comment.note_id, "note": comment.note.headline},
+        text_part="",  # a comment's translations are of its one text
     )

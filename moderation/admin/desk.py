@@ -459,7 +459,7 @@ class ReportQueueAdmin(admin.ModelAdmin):
             "kind": target_kind(model) if target is not None else "",
             "preview": preview,
             "language_name": _language_name(preview.language) if preview else "",
-            "translation": _translation(request, preview) if preview else None,
+            "translation": _translation(request, preview, target) if preview else None,
             "reports": reports,
             "open_count": sum(1 for r in reports if r.status == ReportStatus.OPEN),
             "history": list(target_audit(content_type=content_type, target_id=target_id)[:20]),
@@ -494,29 +494,39 @@ def _language_name(code: str) -> str:
     return str(LANGUAGE_NAMES.get(code, code))
 
 
-def _translation(request, preview: ContentPreview):
+def _translation(request, preview: ContentPreview, content):
     """The preview's title and text in the moderator's interface language: a dict with the
-    texts and the provider, or what stands in the way (not set up, pending, same language)."""
+    texts and the provider, or what stands in the way (not set up, pending, same language).
+    A community translation of the note or comment (`content`) wins, as for readers; reading
+    it here is not serving a reader (not counted on the dashboard)."""
     codes = content_languages_for_ui(translation.get_language() or "")
     target = codes[0] if codes else "en"
     source = preview.language or None
-    texts = [text for text in (preview.title, preview.text) if text]
-    if not texts:
+    parts = [(preview.title_part, preview.title), (preview.text_part, preview.text)]
+    parts = [(part, text) for part, text in parts if text]
+    if not parts:
         return None
     if source == target:
         return {"same": True, "target": _language_name(target)}
     requests = [
         TranslationRequest(
-            text=text, source=None if source == "mixed" else source, private=preview.private
+            text=text,
+            source=None if source == "mixed" else source,
+            private=preview.private,
+            content=content,
+            part=part,
         )
-        for text in texts
+        for part, text in parts
     ]
-    results = translations_get_many(requests=requests, target=target, user=request.user)
+    results = translations_get_many(
+        requests=requests, target=target, user=request.user, served=False
+    )
     done = [r for r in results if r.is_done]
     return {
         "target": _language_name(target),
         "texts": [r.text for r in done],
         "provider": done[0].provider if done else "",
+        "community": bool(done) and done[0].kind == "community",
         "pending": any(r.is_pending for r in results),
         "unavailable": next((r.detail for r in results if r.is_unavailable), ""),
         "source": _language_name(

@@ -244,6 +244,36 @@ def test_target_page_without_a_provider_says_so_and_escapes_text(desk, author, r
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
+def test_target_page_shows_an_accepted_community_translation_without_a_provider(
+    desk, author, reporters, settings
+):
+    """As for readers, the community's translation wins (the quick start has no provider, and
+    its demo comments have human translations); a moderator reading it is not a reader served."""
+    from translations.services import community_translation_accept, community_translation_suggest
+    from translations.usage import usage_by_day
+
+    settings.TRANSLATION_PROVIDER = ""
+    note = NoteFactory(author=author, title="Hot pot night", language="en")
+    comment = note_services.comment_create(author=UserFactory(), note=note, body=ZH_BODY)
+    _report(comment, reporters[:1])
+    suggestion = community_translation_suggest(
+        user=UserFactory(handle="helper"),
+        content=comment,
+        source_text=comment.body,
+        language="en",
+        text="Follow me for a gift, click the link",
+    )
+    community_translation_accept(
+        user=comment.author, suggestion=suggestion, content_author_id=comment.author_id
+    )
+    html = desk.get(_target_url(comment), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ZH_BODY in html and "Follow me for a gift, click the link" in html
+    assert "Community translation · @helper" in html
+    assert "not set up" not in html
+    today = timezone.localdate()
+    assert usage_by_day(start=today, end=today) == {}
+
+
 # --- Decisions, one at a time -------------------------------------------------------------------
 
 
