@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import REASON_MAX_LENGTH, Appeal, AppealStatus
 from ..services import appeals as appeal_services
 from ..targets import target_preview
+from .filters import WaitingFirstStatusFilter
 
 
 class AppealDecisionForm(forms.Form):
@@ -33,31 +34,11 @@ class AppealDecisionForm(forms.Form):
     )
 
 
-class AppealStatusFilter(admin.SimpleListFilter):
+class AppealStatusFilter(WaitingFirstStatusFilter):
     """Status, open by default: the queue opens on what waits for a decision."""
 
-    title = _("status")
-    parameter_name = "status"
-    ALL = "all"
-
-    def lookups(self, request, model_admin):
-        return [*AppealStatus.choices, (self.ALL, _("All"))]
-
-    def value(self):
-        return super().value() or AppealStatus.OPEN
-
-    def choices(self, changelist):
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == str(lookup),
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        if self.value() == self.ALL:
-            return queryset
-        return queryset.filter(status=self.value())
+    statuses = AppealStatus
+    waiting = AppealStatus.OPEN
 
 
 def _text_of(target) -> str:

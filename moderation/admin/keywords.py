@@ -28,6 +28,7 @@ from ..services.keywords import (
     keyword_rule_update,
     keyword_rules_deactivate,
 )
+from .filters import WaitingFirstStatusFilter
 
 
 def _language_label(code: str) -> str:
@@ -115,31 +116,11 @@ class RejectForm(forms.Form):
     )
 
 
-class HoldStatusFilter(admin.SimpleListFilter):
+class HoldStatusFilter(WaitingFirstStatusFilter):
     """Status, pending by default: the queue opens on what waits for review."""
 
-    title = _("status")
-    parameter_name = "status"
-    ALL = "all"
-
-    def lookups(self, request, model_admin):
-        return [*HoldStatus.choices, (self.ALL, _("All"))]
-
-    def value(self):
-        return super().value() or HoldStatus.PENDING
-
-    def choices(self, changelist):
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == str(lookup),
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        if self.value() == self.ALL:
-            return queryset
-        return queryset.filter(status=self.value())
+    statuses = HoldStatus
+    waiting = HoldStatus.PENDING
 
 
 def _where(hold: HeldContent) -> str:
