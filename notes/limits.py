@@ -78,6 +78,8 @@ COMMENTS_THROTTLE_SCOPE = "comments"
 REACTIONS_THROTTLE_SCOPE = "reactions"
 # Machine translations asked for (a note, a comment, a thread).
 TRANSLATIONS_THROTTLE_SCOPE = "translations"
+# Boards made or edited, community translations suggested or voted for, translation feedback.
+CONTRIBUTIONS_THROTTLE_SCOPE = "contributions"
 
 
 def length_problems(validator: MaxLengthValidator, value: str) -> list[str]:

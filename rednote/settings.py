@@ -452,6 +452,8 @@ REST_FRAMEWORK = {
         "translations": "120/min",  # machine translations of notes, comments and threads
         "search": "30/min",  # searches by visitors (signed-in people: the per-user rate)
         "reports": "20/hour",
+        # Boards made or edited, community translations suggested or voted, translation feedback.
+        "contributions": "60/hour",
         # Content-Security-Policy violation reports (rednote.security.csp_report).
         "csp_reports": "30/min",
         **env.dict("API_THROTTLE_RATES", default={}),

@@ -23,7 +23,16 @@ from accounts.models import Block, Follow, Mute, User
 from feeds.models import HashtagFollow
 from moderation.models import Report
 from notes import services as notes_services
-from notes.models import BoardNote, Comment, CommentLike, Hashtag, Note, NoteImage, NoteLike
+from notes.models import (
+    Board,
+    BoardNote,
+    Comment,
+    CommentLike,
+    Hashtag,
+    Note,
+    NoteImage,
+    NoteLike,
+)
 from rednote.throttling import client_address, client_ident
 from tests.factories import NoteFactory, NoteImageFactory, UserFactory
 from tests.fixtures.images import png_bytes, uploaded
@@ -177,6 +186,14 @@ CASES = {
             **forged(),
         ),
     ),
+    "boards": Case(
+        scope="contributions",
+        rows=lambda: Board.objects.count(),
+        first=lambda c, a, x: c.post("/boards/new/", {"name": "Snacks"}, **forged()),
+        second=lambda c, a, x: a.post("/api/v1/boards/", {"name": "Hikes"}, **forged()),
+        third=lambda c, a, x: c.post("/boards/new/", {"name": "Cafés"}, **forged()),
+        fourth=lambda c, a, x: a.post("/api/v1/boards/", {"name": "Temples"}, **forged()),
+    ),
     "notes": Case(
         scope="notes",
         rows=lambda: Note.objects.count(),
@@ -244,6 +261,28 @@ def test_page_and_api_share_one_budget_and_store_nothing_past_it(name, world, us
     assert_limited(case.third(page, api, world))
     assert_limited(case.fourth(page, api, world))
     assert case.rows() == before
+
+
+def test_community_translations_and_feedback_spend_the_contributions_budget(world, user, rates):
+    """Suggesting a translation, voting for one and reporting a bad one (pages only) share the
+    budget of boards made or edited; past it, 429 and nothing stored."""
+    from translations.models import CommunityTranslation, TranslationFeedback
+
+    rates(contributions="2/min")
+    page = Client()
+    page.force_login(user)
+    comment = world["comment"]
+    suggest = f"/translations/comment/{comment.pk}/suggest/"
+    assert page.post(suggest, {"text_body": "欢迎！"}, **HTMX, **forged()).status_code == 200
+    assert page.post("/boards/new/", {"name": "Snacks"}, **forged()).status_code < 400
+    before = (CommunityTranslation.objects.count(), TranslationFeedback.objects.count())
+    assert before == (1, 0)
+    assert_limited(page.post(suggest, {"text_body": "欢迎你！"}, **HTMX, **forged()))
+    feedback = f"/translations/comment/{comment.pk}/feedback/"
+    assert_limited(page.post(feedback, {"kind": "bad_translation"}, **forged()))
+    assert (CommunityTranslation.objects.count(), TranslationFeedback.objects.count()) == before
+    # Reading the panel is not a contribution.
+    assert page.get(suggest, **HTMX).status_code == 200
 
 
 def test_other_people_keep_their_own_budget(world, user, rates):

@@ -11,6 +11,7 @@ from accounts.selectors import user_get_by_handle
 from rednote.api import error_responses
 
 from .. import selectors, services
+from ..limits import CONTRIBUTIONS_THROTTLE_SCOPE
 from ..models import Board
 from ..serializers import (
     BoardCreateInputSerializer,
@@ -35,6 +36,7 @@ class BoardsApi(generics.ListAPIView):
     """Your boards; create one."""
 
     permission_classes = [permissions.IsAuthenticated]
+    throttle_scope = CONTRIBUTIONS_THROTTLE_SCOPE  # creating; reading is not counted
     serializer_class = BoardSerializer
     pagination_class = BoardPagination
 
@@ -82,6 +84,7 @@ class BoardDetailApi(APIView):
     """One board: anyone may read a public one; its owner edits or deletes it."""
 
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    throttle_scope = CONTRIBUTIONS_THROTTLE_SCOPE  # editing; reading and deleting are not
 
     @extend_schema(
         tags=[TAG_BOARDS],

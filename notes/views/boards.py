@@ -9,10 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rednote.ratelimits import rate_limited
 from rednote.web import service_refusal
 
 from .. import selectors, services
 from ..forms import BoardForm
+from ..limits import CONTRIBUTIONS_THROTTLE_SCOPE
 from .grids import grid_page
 from .note_page import picker_boards
 
@@ -41,6 +43,7 @@ def _note_from_request(request: HttpRequest):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited(CONTRIBUTIONS_THROTTLE_SCOPE)
 def board_create(request: HttpRequest) -> HttpResponse:
     """Create a board. From the collect picker (`note` given) the note goes straight into it
     (`services.note_collect_into_new_board`) and the picker is re-rendered; otherwise the new
@@ -78,6 +81,7 @@ def board_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited(CONTRIBUTIONS_THROTTLE_SCOPE)
 def board_edit(request: HttpRequest, board_id: int) -> HttpResponse:
     """Rename a board, change its description or who can see it (owner only, else 404)."""
     board = selectors.board_get_owned(user=request.user, board_id=board_id)

@@ -26,7 +26,7 @@ from translations import services as translation_services
 from translations.selectors import community_translations_list
 
 from .. import bilingual, comments_selectors, selectors
-from ..limits import TRANSLATIONS_THROTTLE_SCOPE
+from ..limits import CONTRIBUTIONS_THROTTLE_SCOPE, TRANSLATIONS_THROTTLE_SCOPE
 from ..models import Comment, Note
 
 
@@ -140,6 +140,7 @@ def _panel(request: HttpRequest, kind: str, content, note: Note, *, errors=None,
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited(CONTRIBUTIONS_THROTTLE_SCOPE)
 def translation_suggest(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
     """GET: the community translations of a note or comment into the reader's language, with
     votes and the form to suggest one; POST: suggest (or replace your suggestion)."""
@@ -183,6 +184,7 @@ def _suggestion(request: HttpRequest, suggestion_id: int):
 
 
 @require_POST
+@rate_limited(CONTRIBUTIONS_THROTTLE_SCOPE)
 def translation_vote(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     """Upvote a community translation (again: take the vote back)."""
     suggestion, kind, content, note = _suggestion(request, suggestion_id)
@@ -224,6 +226,7 @@ def translation_accept(request: HttpRequest, suggestion_id: int) -> HttpResponse
 
 
 @require_POST
+@rate_limited(CONTRIBUTIONS_THROTTLE_SCOPE)
 def translation_feedback(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
     """ "Bad translation" / "wrong language" (`kind` in the form as `feedback`)."""
     content, note = _content(request, kind, object_id)
