@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import REASON_MAX_LENGTH, Appeal, AppealStatus
 from ..services import appeals as appeal_services
 from ..targets import target_preview
-from .filters import WaitingFirstStatusFilter
+from .queues import TargetQueueAdmin, WaitingFirstStatusFilter
 
 
 class AppealDecisionForm(forms.Form):
@@ -41,13 +41,8 @@ class AppealStatusFilter(WaitingFirstStatusFilter):
     waiting = AppealStatus.OPEN
 
 
-def _text_of(target) -> str:
-    parts = [getattr(target, "title", ""), getattr(target, "body", "")]
-    return "\n".join(part for part in parts if part)
-
-
 @admin.register(Appeal)
-class AppealAdmin(admin.ModelAdmin):
+class AppealAdmin(TargetQueueAdmin):
     list_display = (
         "preview",
         "kind",
@@ -78,34 +73,10 @@ class AppealAdmin(admin.ModelAdmin):
         "decided_by",
     )
     readonly_fields = fields
+    decide_permission = "moderation.change_appeal"
     change_form_template = "admin/moderation/appeal/change_form.html"
 
-    def get_queryset(self, request):
-        # The targets of a page in one query per type (GenericForeignKey prefetch).
-        return super().get_queryset(request).prefetch_related("target")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_decide_permission(self, request) -> bool:
-        return request.user.has_perm("moderation.change_appeal")
-
     # --- Columns -----------------------------------------------------------------------------
-
-    @admin.display(description=_("content"))
-    def preview(self, appeal: Appeal) -> str:
-        target = appeal.target
-        if target is None:
-            return gettext("(deleted)")
-        return Truncator(_text_of(target).replace("\n", " · ")).chars(80)
-
-    @admin.display(description=_("kind"), ordering="target_type")
-    def kind(self, appeal: Appeal) -> str:
-        model = appeal.target_type.model_class()
-        return str(model._meta.verbose_name).capitalize() if model is not None else "—"
 
     @admin.display(description=_("reason for hiding"))
     def hide_reason(self, appeal: Appeal) -> str:

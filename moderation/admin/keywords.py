@@ -12,7 +12,6 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +27,7 @@ from ..services.keywords import (
     keyword_rule_update,
     keyword_rules_deactivate,
 )
-from .filters import WaitingFirstStatusFilter
+from .queues import TargetQueueAdmin, WaitingFirstStatusFilter, text_of
 
 
 def _language_label(code: str) -> str:
@@ -129,13 +128,8 @@ def _where(hold: HeldContent) -> str:
     return gettext("Translation into %(language)s") % {"language": _language_label(hold.matched_in)}
 
 
-def _text_of(target) -> str:
-    parts = [getattr(target, "title", ""), getattr(target, "body", "")]
-    return "\n".join(part for part in parts if part)
-
-
 @admin.register(HeldContent)
-class HeldContentAdmin(admin.ModelAdmin):
+class HeldContentAdmin(TargetQueueAdmin):
     """The review queue: newest first, pending ones by default (filter by status)."""
 
     list_display = (
@@ -167,30 +161,8 @@ class HeldContentAdmin(admin.ModelAdmin):
         "decided_by",
     )
     readonly_fields = fields
+    decide_permission = "moderation.change_heldcontent"
     change_form_template = "admin/moderation/heldcontent/change_form.html"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("target")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_decide_permission(self, request) -> bool:
-        return request.user.has_perm("moderation.change_heldcontent")
-
-    @admin.display(description=_("content"))
-    def preview(self, hold: HeldContent) -> str:
-        target = hold.target
-        if target is None:
-            return gettext("(deleted)")
-        return Truncator(_text_of(target).replace("\n", " · ")).chars(80)
-
-    @admin.display(description=_("kind"), ordering="target_type")
-    def kind(self, hold: HeldContent) -> str:
-        return str(hold.target_type.model_class()._meta.verbose_name).capitalize()
 
     @admin.display(description=_("matched in"), ordering="matched_in")
     def where(self, hold: HeldContent) -> str:
@@ -202,7 +174,7 @@ class HeldContentAdmin(admin.ModelAdmin):
         if target is None:
             return gettext("(deleted)")
         url = target.get_absolute_url() if hasattr(target, "get_absolute_url") else ""
-        text = _text_of(target)
+        text = text_of(target)
         if url:
             return format_html(
                 '<div class="held-text">{}</div><p><a href="{}">{}</a></p>',
