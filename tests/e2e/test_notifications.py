@@ -55,6 +55,8 @@ def test_the_badge_sits_on_the_phone_inbox_tab(new_page):
 
     # The inbox's four tabs (Notices too) fit the phone's width without scrolling sideways.
     tab.click()
+    # Layout is measured once the inbox's own stylesheet has loaded, not mid-navigation.
+    page.wait_for_url("**/notifications/", wait_until="load")
     tabs = page.locator(".inbox-tabs")
     expect(tabs).to_be_visible()
     assert tabs.evaluate("el => el.scrollWidth <= el.clientWidth")
