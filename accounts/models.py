@@ -217,6 +217,28 @@ class User(AbstractBaseUser, PermissionsMixin):
             "On: notes and comments in languages you do not read show their translation at once."
         ),
     )
+    reading_aids = models.CharField(
+        _("reading aids"),
+        max_length=8,
+        choices=[
+            ("learning", _("On for the languages I'm learning")),
+            ("off", pgettext_lazy("reading aids", "Off")),
+        ],
+        default="learning",
+        db_default="learning",
+        help_text=_(
+            "Pinyin, word glosses and slang explanations on notes and comments in the "
+            "languages you are learning."
+        ),
+    )
+    learning_languages = models.JSONField(
+        _("languages I'm learning"),
+        default=list,
+        db_default=[],
+        blank=True,
+        validators=[validate_language_list],
+        help_text=_("Empty: every language you do not read."),
+    )
     is_private = models.BooleanField(
         _("private account"),
         default=False,

@@ -249,3 +249,99 @@ class TranslationUsage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.kind}: {self.count}"
+
+
+# The slang glossary (reading aids): terms are short; explanations say what a term means and
+# where it comes from, in both languages; an example shows it in use.
+GLOSSARY_TERM_MAX_LENGTH = 40
+GLOSSARY_EXPLANATION_MAX_LENGTH = 600
+GLOSSARY_EXAMPLE_MAX_LENGTH = 300
+
+
+class GlossaryStatus(models.TextChoices):
+    SUGGESTED = "suggested", pgettext_lazy("glossary status", "Suggested")
+    APPROVED = "approved", pgettext_lazy("glossary status", "Approved")
+    REJECTED = "rejected", pgettext_lazy("glossary status", "Rejected")
+
+
+class GlossaryTerm(models.Model):
+    """One entry of the two-way slang glossary ("yyds", "绝绝子", "no cap", "the ick").
+
+    Approved entries are underlined wherever they occur in a note or comment in their language
+    (the term or one of its variants, on word boundaries) and listed by `GET
+    /api/v1/glossary/`. Readers suggest entries (held as `suggested` until a moderator
+    approves or rejects them in admin); moderators edit them there. A term is unique (case
+    aside) per language among the entries that are not rejected."""
+
+    term = models.CharField(_("term"), max_length=GLOSSARY_TERM_MAX_LENGTH)
+    language = models.CharField(
+        _("language"), max_length=16, help_text=_("The language the term is used in.")
+    )
+    variants = models.JSONField(
+        _("variants"),
+        default=list,
+        blank=True,
+        help_text=_("Other spellings found in text, e.g. YYDS, 永遠的神."),
+    )
+    pinyin = models.CharField(
+        _("pinyin"), max_length=120, blank=True, help_text=_("For Chinese terms, with tone marks.")
+    )
+    explanation_en = models.TextField(
+        _("explanation in English"),
+        max_length=GLOSSARY_EXPLANATION_MAX_LENGTH,
+        blank=True,
+        validators=[MaxLengthValidator(GLOSSARY_EXPLANATION_MAX_LENGTH)],
+    )
+    explanation_zh = models.TextField(
+        _("explanation in Chinese"),
+        max_length=GLOSSARY_EXPLANATION_MAX_LENGTH,
+        blank=True,
+        validators=[MaxLengthValidator(GLOSSARY_EXPLANATION_MAX_LENGTH)],
+    )
+    example = models.CharField(_("example"), max_length=GLOSSARY_EXAMPLE_MAX_LENGTH, blank=True)
+    example_translation = models.CharField(
+        _("example's translation"), max_length=GLOSSARY_EXAMPLE_MAX_LENGTH, blank=True
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=GlossaryStatus.choices,
+        default=GlossaryStatus.SUGGESTED,
+    )
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="glossary_suggestions",
+        verbose_name=_("suggested by"),
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("glossary term")
+        verbose_name_plural = _("glossary")
+        ordering = ["term"]
+        constraints = [
+            models.UniqueConstraint(
+                models.functions.Lower("term"),
+                "language",
+                condition=~Q(status="rejected"),
+                name="translations_glossary_term_unique",
+                violation_error_message=_("This term is already in the glossary."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-created_at"], name="translations_glossary_queue")]
+
+    def __str__(self) -> str:
+        return self.term
