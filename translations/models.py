@@ -341,7 +341,9 @@ class GlossaryTerm(models.Model):
                 violation_error_message=_("This term is already in the glossary."),
             ),
         ]
-        indexes = [models.Index(fields=["status", "-created_at"], name="translations_glossary_queue")]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="translations_glossary_queue")
+        ]
 
     def __str__(self) -> str:
         return self.term
