@@ -43,6 +43,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("notifications.urls")),
     path("", include("moderation.urls")),
+    path("", include("translations.urls")),
 ]
 
 if settings.DEBUG and settings.MEDIA_STORAGE == "local":

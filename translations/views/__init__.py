@@ -1,0 +1,2 @@
+"""Pages of the translations app: the slang glossary (glossary.py) and the dictionary
+(dictionary.py)."""
