@@ -90,6 +90,24 @@ class ProfileForm(ServiceErrorsMixin, forms.Form):
             "On: notes and comments in languages you do not read show their translation at once."
         ),
     )
+    reading_aids = forms.ChoiceField(
+        label=_("Reading aids"),
+        choices=User._meta.get_field("reading_aids").choices,
+        widget=forms.RadioSelect,
+        # A form sent without it (an older page) leaves the setting as it is.
+        required=False,
+        help_text=_(
+            "Pinyin, word glosses and slang explanations on notes and comments in the "
+            "languages you are learning."
+        ),
+    )
+    learning_languages = forms.MultipleChoiceField(
+        label=_("Languages I'm learning"),
+        choices=content_language_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Empty: every language you do not read."),
+    )
 
     is_private = forms.BooleanField(
         label=_("Private account"),
@@ -109,6 +127,9 @@ class ProfileForm(ServiceErrorsMixin, forms.Form):
     def clean_bio(self) -> str:
         # Browsers send CRLF; store plain newlines so the length limit counts what people see.
         return self.cleaned_data["bio"].replace("\r\n", "\n")
+
+    def clean_reading_aids(self) -> str:
+        return self.cleaned_data["reading_aids"] or self.user.reading_aids
 
     def changed_profile_fields(self) -> dict:
         """The cleaned values that differ from the account (call after `is_valid()`)."""

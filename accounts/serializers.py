@@ -185,6 +185,8 @@ class UserPrivateSerializer(_UserBaseSerializer):
             "ui_language",
             "likes_public",
             "auto_translate",
+            "reading_aids",
+            "learning_languages",
             "is_private",
             "is_staff",
             "date_joined",
@@ -260,6 +262,20 @@ class ProfileUpdateInputSerializer(serializers.Serializer):
         help_text=_(
             "Whether notes and comments in languages you do not read show their translation "
             "at once; off by default."
+        )
+    )
+    reading_aids = serializers.ChoiceField(
+        choices=User._meta.get_field("reading_aids").choices,
+        help_text=_(
+            "`learning`: pinyin, word glosses and slang explanations on notes and comments in "
+            "the languages you are learning (the reading endpoints always give them); `off`: "
+            "none. Traditional and Simplified Chinese are converted for you either way."
+        ),
+    )
+    learning_languages = LanguageListField(
+        help_text=_(
+            "The content languages you are learning (BCP 47, e.g. zh-Hans); empty: every "
+            "language you do not read."
         )
     )
     is_private = serializers.BooleanField(

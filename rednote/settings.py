@@ -454,6 +454,8 @@ REST_FRAMEWORK = {
         "reactions": "120/min",  # likes and unlikes of notes and comments, saving to boards
         "translations": "120/min",  # machine translations of notes, comments and threads
         "search": "30/min",  # searches by visitors (signed-in people: the per-user rate)
+        # Visitors' dictionary look-ups and reading aids of notes and comments (page and API).
+        "reading": "120/min",
         "reports": "20/hour",
         # Boards made or edited, community translations suggested or voted, translation feedback.
         "contributions": "60/hour",

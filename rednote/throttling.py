@@ -113,6 +113,8 @@ RATE_SCOPES: dict[str, RateScope] = {
     "uploads": RateScope(writes=frozenset(("POST", "PUT", "PATCH"))),
     "translations": RateScope(reads=True),
     "search": RateScope(reads=True, visitors_only=True),
+    # Reading aids: the dictionary (page and API), notes' and comments' annotations.
+    "reading": RateScope(reads=True, visitors_only=True),
     # Boards made or renamed, community translations suggested, votes, translation feedback.
     "contributions": RateScope(writes=frozenset(("POST", "PUT", "PATCH"))),
 }
@@ -176,6 +178,12 @@ def throttled_message(scope: str | None, wait: int) -> str:
         text = ngettext(
             "Too many boards or translations sent in a short time; try again in %(n)s second.",
             "Too many boards or translations sent in a short time; try again in %(n)s seconds.",
+            wait,
+        )
+    elif scope == "reading":
+        text = ngettext(
+            "Too many words looked up in a short time; try again in %(n)s second.",
+            "Too many words looked up in a short time; try again in %(n)s seconds.",
             wait,
         )
     elif scope == "search":

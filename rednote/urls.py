@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.templatetags.static import static as static_url
 from django.urls import include, path, re_path
 from django.utils.functional import lazy
-from django.views.generic import RedirectView
+from django.views.generic import RedirectView, TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from health_check.views import HealthCheckView
 
@@ -35,6 +35,8 @@ urlpatterns = [
     re_path(r"^api/(?P<unmatched>.*/)?$", api_not_found, name="api-not-found"),
     path("csp-report/", csp_report, name="csp-report"),
     path("healthz/", HealthCheckView.as_view(checks=health_checks()), name="healthz"),
+    # What the site is, how its reading aids work, and the credits of the data and libraries.
+    path("about/", TemplateView.as_view(template_name="about.html"), name="about"),
     # Browsers and feed readers ask for /favicon.ico whatever the page says; lazy, so the
     # hashed static name is looked up per request, after collectstatic.
     path("favicon.ico", RedirectView.as_view(url=lazy(static_url, str)("img/favicon.ico"))),

@@ -1,7 +1,11 @@
 """Pages of the translations app (reading aids): the slang glossary and the dictionary."""
 
-from django.urls import path  # noqa: F401 - routes are added below as their views land
+from django.urls import path
+
+from .views import dictionary
 
 app_name = "translations"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("dictionary/", dictionary.dictionary_page, name="dictionary"),
+]

@@ -138,6 +138,8 @@ def accounts_export(*, user: User, archive) -> dict[str, Any]:
             "ui_language": user.ui_language,
             "likes_public": user.likes_public,
             "auto_translate": user.auto_translate,
+            "reading_aids": user.reading_aids,
+            "learning_languages": user.learning_languages,
             "is_private": user.is_private,
             "date_joined": _iso(user.date_joined),
             "avatar": avatar,

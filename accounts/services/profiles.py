@@ -29,6 +29,8 @@ PROFILE_FIELDS = (
     "ui_language",
     "likes_public",
     "auto_translate",
+    "reading_aids",
+    "learning_languages",
     "is_private",
 )
 
