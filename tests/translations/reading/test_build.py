@@ -1,0 +1,57 @@
+import json
+import subprocess
+import sys
+
+from translations.reading import _dictionary
+
+
+def test_ensure_built_builds_once_and_replaces_stale_builds(tmp_path, monkeypatch):
+    stale = tmp_path / "cedict-0123456789abcdef"
+    stale.mkdir()
+    (stale / "meta.json").write_text(json.dumps({"fingerprint": "0123456789abcdef"}))
+
+    directory = _dictionary.ensure_built(tmp_path)
+
+    fingerprint = _dictionary.fingerprint()
+    assert directory == tmp_path / f"cedict-{fingerprint}"
+    meta = json.loads((directory / "meta.json").read_text())
+    assert meta["fingerprint"] == fingerprint
+    assert meta["entries"] > 100_000
+    assert not stale.exists()
+    # Nothing half-made is left next to it.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".build.lock", directory.name]
+    data = _dictionary.CedictData(directory)
+    assert data.word("银行") is not None
+
+    # Built: the next process uses it without building.
+    def no_build(*args, **kwargs):
+        raise AssertionError("rebuilt")
+
+    monkeypatch.setattr(subprocess, "run", no_build)
+    assert _dictionary.ensure_built(tmp_path) == directory
+
+    # A new source (another fingerprint) builds again, and the old build goes.
+    monkeypatch.undo()
+    monkeypatch.setattr(_dictionary, "fingerprint", lambda: "fedcba9876543210")
+    rebuilt = _dictionary.ensure_built(tmp_path)
+    assert rebuilt == tmp_path / "cedict-fedcba9876543210"
+    assert not directory.exists()
+
+
+def test_importing_the_package_loads_no_dictionary():
+    code = (
+        "import os, sys, django\n"
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'rednote.settings')\n"
+        "django.setup()\n"
+        "import translations.reading as r\n"
+        "from translations.reading import _dictionary, _convert\n"
+        "heavy = {'opencc', 'pypinyin', 'marisa_trie'} & set(sys.modules)\n"
+        "jieba = sys.modules.get('jieba')\n"
+        "segmenter = bool(jieba and jieba.dt.initialized)\n"
+        "print(sorted(heavy), segmenter, _dictionary.is_loaded(), _convert.loaded_configs())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    # (notes.search imports jieba; its dictionary is loaded on the first search.)
+    assert result.stdout.strip() == "[] False False ()"
