@@ -126,6 +126,11 @@ class ModerationAction(models.TextChoices):
     APPEAL_GRANT = "appeal_grant", _("Granted the appeal")
     APPEAL_DENY = "appeal_deny", _("Denied the appeal")
     LINK_TAGS = "link_tags", _("Linked hashtags")
+    GLOSSARY_APPROVE = "glossary_approve", _("Approved a glossary term")
+    GLOSSARY_REJECT = "glossary_reject", _("Rejected a glossary term")
+    GLOSSARY_ADD = "glossary_add", _("Added a glossary term")
+    GLOSSARY_EDIT = "glossary_edit", _("Edited a glossary term")
+    GLOSSARY_DELETE = "glossary_delete", _("Deleted a glossary term")
 
 
 class AuditLogEntry(models.Model):

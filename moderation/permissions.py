@@ -1,8 +1,9 @@
 """The "Moderator" group: what the moderation desk needs in Django admin, and nothing more.
 
 Moderators see and decide reports (view and change), read the audit log, decide appeals,
-keep keyword rules and review held content, lift suspensions, and see notes, comments and
-people (the desk's previews). They cannot add, edit or delete anyone's notes, comments or
+keep keyword rules and review held content, lift suspensions, keep the slang glossary (review
+readers' suggestions, add, edit and delete terms), and see notes, comments and people (the
+desk's previews). They cannot add, edit or delete anyone's notes, comments or
 accounts in admin: every decision goes through the desk's services.
 
 The group is made by the migrations and kept after every `migrate` and `flush` (a
@@ -32,6 +33,13 @@ MODERATOR_PERMISSIONS: dict[str, list[str]] = {
     ],
     "notes": ["view_note", "view_comment"],
     "accounts": ["view_user"],
+    # The slang glossary: review suggestions, keep its terms (through its services, audited).
+    "translations": [
+        "view_glossaryterm",
+        "add_glossaryterm",
+        "change_glossaryterm",
+        "delete_glossaryterm",
+    ],
 }
 
 

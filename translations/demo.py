@@ -21,6 +21,7 @@ from accounts.models import User
 from accounts.services import user_create
 from rednote.demo import DemoContext, SectionResult, register
 
+from .glossary import glossary_load
 from .services import community_translation_accept, community_translation_suggest
 
 TRANSLATOR_HANDLE = "demo_translators"
@@ -86,3 +87,13 @@ def community_translations_load(context: DemoContext) -> SectionResult:
 
 # After the comments (55), before Discover's ranks (60).
 register("translations", order=57, load=community_translations_load)
+
+
+def glossary_section_load(context: DemoContext) -> SectionResult:
+    """The shipped slang glossary (`glossary_load`), so the demo's notes show underlines."""
+    loaded = glossary_load()
+    return SectionResult(total=loaded.total, created=loaded.created)
+
+
+# Before the notes (30): the glossary is there when their readings are first made.
+register("glossary", order=25, load=glossary_section_load)
