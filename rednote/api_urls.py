@@ -11,8 +11,10 @@ from feeds.api import tags as tags_api
 from moderation import api as moderation_api
 from moderation import appeal_views as appeals_api
 from notes import api as notes_api
+from notes.api import reading as reading_api
 from notes.api import translations as translations_api
 from notifications import api as notifications_api
+from translations.api import dictionary as dictionary_api
 
 app_name = "api"
 
@@ -81,6 +83,14 @@ urlpatterns = [
         translations_api.ThreadTranslationApi.as_view(),
         name="note-comments-translation",
     ),
+    # Reading aids: a note's or comment's pinyin, word glosses and slang; the dictionary.
+    path("notes/<int:note_id>/reading/", reading_api.NoteReadingApi.as_view(), name="note-reading"),
+    path(
+        "comments/<int:comment_id>/reading/",
+        reading_api.CommentReadingApi.as_view(),
+        name="comment-reading",
+    ),
+    path("dictionary/", dictionary_api.DictionaryApi.as_view(), name="dictionary"),
     path("users/<str:handle>/notes/", notes_api.UserNotesApi.as_view(), name="user-notes"),
     path("users/<str:handle>/boards/", notes_api.UserBoardsApi.as_view(), name="user-boards"),
     path("users/<str:handle>/liked/", notes_api.UserLikedApi.as_view(), name="user-liked"),
