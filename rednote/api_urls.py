@@ -15,6 +15,7 @@ from notes.api import reading as reading_api
 from notes.api import translations as translations_api
 from notifications import api as notifications_api
 from translations.api import dictionary as dictionary_api
+from translations.api import glossary as glossary_api
 
 app_name = "api"
 
@@ -106,6 +107,11 @@ urlpatterns = [
     path("tags/<str:name>/notes/", tags_api.TagNotesApi.as_view(), name="tag-notes"),
     path("tags/<str:name>/follow/", tags_api.TagFollowApi.as_view(), name="tag-follow"),
     path("search/", search_api.SearchApi.as_view(), name="search"),
+    # The slang glossary: approved terms, searched; readers suggest new ones.
+    path("glossary/", glossary_api.GlossaryApi.as_view(), name="glossary"),
+    path(
+        "glossary/<int:term_id>/", glossary_api.GlossaryDetailApi.as_view(), name="glossary-detail"
+    ),
     # Reports to the moderators.
     path("reports/", moderation_api.ReportsApi.as_view(), name="reports"),
     # Appeals against moderators' hides.

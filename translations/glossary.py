@@ -110,6 +110,17 @@ def glossary_fields_clean(
 
     A suggestion needs an explanation in at least one language; an approved term
     (`require_both_explanations`) needs both."""
+    clean, errors = _fields_clean(require_both_explanations=require_both_explanations, **fields)
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _fields_clean(
+    *, require_both_explanations: bool, **fields: Any
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """`glossary_fields_clean`'s work: the fields as far as they could be cleaned, and the
+    errors by field."""
     unknown = set(fields) - set(GLOSSARY_FIELDS)
     if unknown:
         raise TypeError(f"Unknown glossary fields: {', '.join(sorted(unknown))}")
@@ -211,10 +222,7 @@ def glossary_fields_clean(
     if len(variants) > GLOSSARY_VARIANTS_MAX and "variants" not in errors:
         errors["variants"] = [_("At most %(limit)d variants.") % {"limit": GLOSSARY_VARIANTS_MAX}]
     clean["variants"] = variants
-
-    if errors:
-        raise ValidationError(errors)
-    return clean
+    return clean, errors
 
 
 def _live_entries(language: str, *, exclude_pk: int | None = None) -> QuerySet[GlossaryTerm]:
@@ -258,9 +266,20 @@ def glossary_term_validate(
     """What a form checks before saving (the services check it again): the fields cleaned
     (`glossary_fields_clean`) and no live entry of the language with that term or a variant
     (`entry` itself aside: the one being edited)."""
-    clean = glossary_fields_clean(require_both_explanations=require_both_explanations, **fields)
-    if entry is None or entry.status != GlossaryStatus.REJECTED:
-        _duplicate_check(clean, exclude_pk=entry.pk if entry is not None else None)
+    clean, errors = _fields_clean(require_both_explanations=require_both_explanations, **fields)
+    # A duplicate is told together with the other problems, once the term and language are
+    # readable: the reader fixes everything in one go.
+    if (entry is None or entry.status != GlossaryStatus.REJECTED) and not {
+        "term",
+        "language",
+    } & set(errors):
+        try:
+            _duplicate_check(clean, exclude_pk=entry.pk if entry is not None else None)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
     return clean
 
 
@@ -287,9 +306,8 @@ def glossary_term_suggest(*, user: User, **fields: Any) -> GlossaryTerm:
     """A reader's suggestion: stored as `suggested` for a moderator to review. Needs the term,
     its language and an explanation in at least one language; the example is optional.
     Refuses a term the glossary has (approved) or that waits for review."""
-    clean = glossary_fields_clean(**fields)
     with transaction.atomic():
-        _duplicate_check(clean)
+        clean = glossary_term_validate(**fields)
         entry = GlossaryTerm(**clean, status=GlossaryStatus.SUGGESTED, suggested_by=user)
         return _store(entry)
 

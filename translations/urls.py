@@ -2,10 +2,12 @@
 
 from django.urls import path
 
-from .views import dictionary
+from .views import dictionary, glossary
 
 app_name = "translations"
 
 urlpatterns: list = [
     path("dictionary/", dictionary.dictionary_page, name="dictionary"),
+    path("glossary/", glossary.glossary_page, name="glossary"),
+    path("glossary/suggest/", glossary.glossary_suggest, name="glossary_suggest"),
 ]
