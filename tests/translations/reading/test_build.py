@@ -1,6 +1,8 @@
 import json
+import os
 import subprocess
 import sys
+import time
 
 from translations.reading import _dictionary
 
@@ -9,6 +11,8 @@ def test_ensure_built_builds_once_and_replaces_stale_builds(tmp_path, monkeypatc
     stale = tmp_path / "cedict-0123456789abcdef"
     stale.mkdir()
     (stale / "meta.json").write_text(json.dumps({"fingerprint": "0123456789abcdef"}))
+    two_days_ago = time.time() - 2 * 24 * 60 * 60
+    os.utime(stale / "meta.json", (two_days_ago, two_days_ago))
 
     directory = _dictionary.ensure_built(tmp_path)
 
@@ -30,12 +34,14 @@ def test_ensure_built_builds_once_and_replaces_stale_builds(tmp_path, monkeypatc
     monkeypatch.setattr(subprocess, "run", no_build)
     assert _dictionary.ensure_built(tmp_path) == directory
 
-    # A new source (another fingerprint) builds again, and the old build goes.
+    # A new source (another fingerprint) builds again; the old build stays a day, for workers
+    # still running the old code.
     monkeypatch.undo()
     monkeypatch.setattr(_dictionary, "fingerprint", lambda: "fedcba9876543210")
     rebuilt = _dictionary.ensure_built(tmp_path)
     assert rebuilt == tmp_path / "cedict-fedcba9876543210"
-    assert not directory.exists()
+    assert _dictionary.CedictData(rebuilt).word("银行") is not None
+    assert directory.exists()
 
 
 def test_importing_the_package_loads_no_dictionary():

@@ -126,3 +126,18 @@ def test_reading_annotate_second_call_uses_the_cache(monkeypatch):
     glossary_changed()
     assert reading_annotate("我在银行工作", "zh-Hans") == first
     assert calls
+
+
+def test_slang_longest_form_wins_and_case_and_symbols(approved_term):
+    no = approved_term("no", "en")
+    cap = approved_term("no cap", "en")
+    refugee = approved_term("#tiktokrefugee", "en", ["tiktok refugee"])
+    yyds = approved_term("yyds", "zh-Hans")
+    text = "NO CAP, no. #TikTokRefugee here, a TikTok refugee; YYDS"
+    assert slang(text, "en") == [
+        ("NO CAP", cap.pk),
+        ("no", no.pk),
+        ("#TikTokRefugee", refugee.pk),
+        ("TikTok refugee", refugee.pk),
+        ("YYDS", yyds.pk),
+    ]
