@@ -181,9 +181,11 @@ class NoteReadingApi(APIView):
         title, body = _annotate(
             [note.title, note.body], language=note.language, convert_to=convert_to
         )
-        data = body.as_json() if body is not None else _empty(note.language)
-        if body is None and title is not None:
-            data = {**title.as_json(), "segments": []}
+        # The text's reading names the language and any conversion; a note with a title and
+        # no text takes them from the title's.
+        shown = body or title
+        data = shown.as_json() if shown is not None else _empty(note.language)
+        data["segments"] = data["segments"] if body is not None else []
         data["title"] = {"segments": title.as_json()["segments"] if title is not None else []}
         return Response(data)
 

@@ -318,3 +318,11 @@ def test_query_count_does_not_grow_with_the_text(author, django_assert_num_queri
         client.get(_comment_url(hant))
     assert len(first.captured_queries) <= 2
     assert len(comment_queries.captured_queries) <= 2
+
+
+def test_title_only_note_names_its_language_and_conversion(author):
+    titled = NoteFactory(author=author, title="這個軟體", body="", language="zh-Hant")
+    data = _api(_reader("zh-Hans")).get(_note_url(titled)).json()
+    assert data["segments"] == []
+    assert data["script_converted"] == "zh-Hant" and data["language"] == "zh-Hans"
+    assert _text(data["title"]["segments"]) == "这个软件"

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET
+from django_htmx.middleware import HtmxDetails
 
 from rednote.ratelimits import rate_limited
 
@@ -32,9 +33,13 @@ FRAGMENT_ENTRIES = 3
 FRAGMENT_SENSES = 3
 
 
+class _HtmxRequest(HttpRequest):
+    htmx: HtmxDetails  # set by django-htmx's middleware
+
+
 @require_GET
 @rate_limited(READING_THROTTLE_SCOPE)
-def dictionary_page(request: HttpRequest) -> HttpResponse:
+def dictionary_page(request: _HtmxRequest) -> HttpResponse:
     fragment = bool(request.htmx) and not request.htmx.boosted
     context: dict = {"query": dictionary_query_clean(request.GET.get("q"))}
     status = 200
