@@ -20,7 +20,7 @@ from ._slang import slang_matcher
 from ._types import Reading, Segment
 
 # Part of every cache key: bump when the segments an algorithm change would produce differ.
-ALGORITHM_VERSION = 1
+ALGORITHM_VERSION = 2
 CACHE_TIMEOUT = 60 * 60 * 24
 LOCAL_CACHE_SIZE = 256
 # Languages annotated as Chinese and/or English ("" and "mixed": Han runs as Chinese, Latin
@@ -89,10 +89,15 @@ def english_lemma(word: str) -> str | None:
     lowered = word.lower().replace("’", "'")
     if lowered.endswith("'s"):
         lowered = lowered[:-2]
-    for candidate in _lemma_candidates(lowered):
-        if candidate and data.has_english(candidate):
-            return candidate
-    return None
+    lemma = None
+    # To a fixed point ("buildings" → "building" → "build"), so that a lemma is its own lemma:
+    # a segment's gloss_id looks up as itself.
+    for _ in range(3):
+        found = next((c for c in _lemma_candidates(lowered) if c and data.has_english(c)), None)
+        if found is None or found == lemma:
+            break
+        lemma = lowered = found
+    return lemma
 
 
 # Words the suffix rules would turn into another word ("does" → "doe", "news" → "new").

@@ -181,3 +181,16 @@ def test_reading_annotate_many_matches_one_by_one():
     many = reading_annotate_many(items)
     assert many == [reading_annotate(t, lang, convert_to=c) for t, lang, c in items]
     assert many[2].text == "银行"
+
+
+def test_reading_annotate_english_gloss_ids_are_their_own_lemmas():
+    """A segment's gloss_id looks up as itself (dictionary_lookup lemmatises its query)."""
+    from translations.reading._annotate import english_lemma
+
+    seen = set()
+    for text, language in seed_texts():
+        for segment in reading_annotate(text, language).segments:
+            if segment.gloss_id and segment.gloss_id.isascii():
+                seen.add(segment.gloss_id)
+                assert english_lemma(segment.gloss_id) == segment.gloss_id
+    assert {"build", "bank", "cat"} & seen
