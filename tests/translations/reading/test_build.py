@@ -34,14 +34,21 @@ def test_ensure_built_builds_once_and_replaces_stale_builds(tmp_path, monkeypatc
     monkeypatch.setattr(subprocess, "run", no_build)
     assert _dictionary.ensure_built(tmp_path) == directory
 
-    # A new source (another fingerprint) builds again; the old build stays a day, for workers
-    # still running the old code.
-    monkeypatch.undo()
-    monkeypatch.setattr(_dictionary, "fingerprint", lambda: "fedcba9876543210")
-    rebuilt = _dictionary.ensure_built(tmp_path)
-    assert rebuilt == tmp_path / "cedict-fedcba9876543210"
-    assert _dictionary.CedictData(rebuilt).word("银行") is not None
-    assert directory.exists()
+
+def test_other_builds_are_removed_only_after_a_day(tmp_path):
+    """While an upgrade rolls out, old workers still use (and would rebuild) the old build."""
+    keep, recent, old = (tmp_path / f"cedict-{name}" for name in ("new", "recent", "old"))
+    for directory in (keep, recent, old):
+        directory.mkdir()
+        (directory / "meta.json").write_text("{}")
+    two_days_ago = time.time() - 2 * 24 * 60 * 60
+    os.utime(old / "meta.json", (two_days_ago, two_days_ago))
+
+    _dictionary._remove_stale(tmp_path, keep=keep)
+
+    assert keep.exists()
+    assert recent.exists()
+    assert not old.exists()
 
 
 def test_importing_the_package_loads_no_dictionary():
