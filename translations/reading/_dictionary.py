@@ -28,8 +28,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import _build
-
 logger = logging.getLogger(__name__)
 
 # Another version's build is deleted once it is this old (seconds).
@@ -105,6 +103,8 @@ def _data_root() -> Path:
 
 
 def fingerprint() -> str:
+    from . import _build
+
     source = _build.cedict_source()
     stat = source.stat()
     parts = [
@@ -151,6 +151,8 @@ def ensure_built(root: Path | None = None) -> Path:
 
 
 def _build_into(root: Path, directory: Path, print_: str) -> None:
+    from . import _build
+
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
     try:
         script = Path(_build.__file__)

@@ -3,17 +3,13 @@ Chinese words (the reverse index, best first)."""
 
 from __future__ import annotations
 
-import re
-
 from ._annotate import english_lemma
 from ._dictionary import cedict
+from ._scripts import english_word, han_character
 from ._types import DictionaryEntry, DictionaryResult
 
 MAX_QUERY_LENGTH = 64
 MAX_LIMIT = 50
-
-_HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-_ENGLISH_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
 
 
 def dictionary_lookup(query: str, *, limit: int = 20) -> DictionaryResult:
@@ -27,11 +23,11 @@ def dictionary_lookup(query: str, *, limit: int = 20) -> DictionaryResult:
         raise ValueError(f"query longer than {MAX_QUERY_LENGTH} characters")
     limit = max(1, min(limit, MAX_LIMIT))
     data = cedict()
-    if _HAN_CHAR.search(query):
+    if han_character().search(query):
         found = data.word(query)
         ids = found[1] if found else ()
         return DictionaryResult(query, "zh-en", _entries(ids[:limit]))
-    words = _ENGLISH_WORD.findall(query)
+    words = english_word().findall(query)
     ids = ()
     if len(words) == 1:
         lemma = english_lemma(words[0])

@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 
+from ._scripts import han_character
+
 if TYPE_CHECKING:
     from translations.models import GlossaryTerm
 
 VERSION_KEY = "reading:glossary-version"
 
-_HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 # Letters and digits that make a longer word: a Latin term never matches inside one.
 _WORD_CHAR = r"0-9A-Za-z\u00c0-\u024f"
 _WORD = re.compile(f"[{_WORD_CHAR}]")
@@ -103,7 +104,7 @@ def glossary_changed() -> None:
 
 
 def _simplified(text: str) -> str:
-    if not _HAN_CHAR.search(text):
+    if not han_character().search(text):
         return text
     from ._dictionary import cedict
 
