@@ -226,12 +226,16 @@ def _unpack(packed: tuple[Any, ...], language: str, converted: str | None) -> Re
 
 
 def _conversion(language: str, convert_to: str | None) -> str | None:
+    """The script to convert a text in `language` to: None for no conversion (none asked,
+    already in that script, or not Chinese). ValueError when `convert_to` is not a script."""
     if not convert_to:
         return None
     target = script_of(convert_to)
     if target is None:
         raise ValueError(f"cannot convert to {convert_to!r}: not a Chinese script")
-    return None if script_of(language) == target else target
+    if language_base(language) != "zh" or script_of(language) == target:
+        return None
+    return target
 
 
 def _compute(text: str, language: str, convert_to: str | None, version: str) -> Reading:

@@ -139,7 +139,18 @@ def ensure_built(root: Path | None = None) -> Path:
     directory = root / f"cedict-{print_}"
     if _ready(directory, print_):
         return directory
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        (root / ".build.lock").touch()
+    except OSError:
+        # A read-only data directory (a misconfigured container): the aids still work, built
+        # per machine in the temporary directory.
+        logger.warning("reading aids: %s is not writable; building in the temp directory", root)
+        root = Path(tempfile.gettempdir()) / "rednote-reading"
+        root.mkdir(parents=True, exist_ok=True)
+        directory = root / f"cedict-{print_}"
+        if _ready(directory, print_):
+            return directory
     with (root / ".build.lock").open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:

@@ -194,3 +194,12 @@ def test_reading_annotate_english_gloss_ids_are_their_own_lemmas():
                 seen.add(segment.gloss_id)
                 assert english_lemma(segment.gloss_id) == segment.gloss_id
     assert {"build", "bank", "cat"} & seen
+
+
+def test_reading_annotate_converts_only_chinese():
+    reading = reading_annotate("banks", "en", convert_to="zh-Hans")
+    assert reading.script_converted is None
+    assert reading.language == "en"
+    unknown_script = reading_annotate("軟體", "zh", convert_to="zh-Hans")
+    assert unknown_script.text == "软件"
+    assert unknown_script.script_converted == "zh"

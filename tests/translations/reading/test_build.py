@@ -68,3 +68,20 @@ def test_importing_the_package_loads_no_dictionary():
     )
     # (notes.search imports jieba; its dictionary is loaded on the first search.)
     assert result.stdout.strip() == "[] False False ()"
+
+
+def test_ensure_built_falls_back_to_the_temp_directory_when_not_writable(tmp_path, monkeypatch):
+    # (A path under a file: not writable even for root, unlike a chmod-ed directory.)
+    not_a_directory = tmp_path / "a-file"
+    not_a_directory.write_text("")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(scratch))
+    # The build itself is the one the other test makes: here only where it goes matters.
+    built = []
+    monkeypatch.setattr(
+        _dictionary, "_build_into", lambda root, directory, print_: built.append(directory)
+    )
+    _dictionary.ensure_built(not_a_directory / "reading")
+    fingerprint = _dictionary.fingerprint()
+    assert built == [scratch / "rednote-reading" / f"cedict-{fingerprint}"]
