@@ -171,11 +171,14 @@ def annotate_segments(text: str, language: str, version: str) -> tuple[Segment, 
         term = text[start:end]
         pinyin: tuple[str, ...] = ()
         if han_character().search(term):
+            # Read as the words it is made of (永远的神: 永远 + 的 + 神), as running text is.
             pinyin = tuple(
                 syllable
-                for char in term
-                if han_character().match(char)
-                for syllable in chinese_segment(char).pinyin
+                for run in tokens().finditer(term)
+                if run.lastgroup == "han"
+                for word in _jieba_cut(run.group())
+                for segment in chinese_segments(word)
+                for syllable in segment.pinyin
             )
             known = cedict().word(term)
             gloss_id = term if known and known[1] else None

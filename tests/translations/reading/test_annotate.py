@@ -203,3 +203,10 @@ def test_reading_annotate_converts_only_chinese():
     unknown_script = reading_annotate("軟體", "zh", convert_to="zh-Hans")
     assert unknown_script.text == "软件"
     assert unknown_script.script_converted == "zh"
+
+
+def test_reading_annotate_characters_standing_alone():
+    reading = reading_annotate("这条路很长，校长说要切菜。", "zh-Hans")
+    readings = {s.text: " ".join(s.pinyin) for s in reading.segments if s.pinyin}
+    assert readings["长"] == "cháng"
+    assert readings["校长"] == "xiào zhǎng"
