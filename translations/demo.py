@@ -95,5 +95,6 @@ def glossary_section_load(context: DemoContext) -> SectionResult:
     return SectionResult(total=loaded.total, created=loaded.created)
 
 
-# Before the notes (30): the glossary is there when their readings are first made.
-register("glossary", order=25, load=glossary_section_load)
+# Independent of the other sections; readings are made when pages are read, and loading the
+# glossary tells the reading aids after commit.
+register("glossary", order=59, load=glossary_section_load)
