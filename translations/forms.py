@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rednote.web import ServiceErrorsMixin
 
-from .glossary import GLOSSARY_LANGUAGES
+from .glossary import GLOSSARY_LANGUAGES, GLOSSARY_PINYIN_MAX_LENGTH
 from .models import (
     GLOSSARY_EXAMPLE_MAX_LENGTH,
     GLOSSARY_EXPLANATION_MAX_LENGTH,
@@ -23,7 +23,11 @@ class GlossarySuggestForm(ServiceErrorsMixin, forms.Form):
         required=False,
         help_text=_("The word or phrase as people write it: yyds, 绝绝子, no cap."),
     )
-    language = forms.ChoiceField(label=_("Language of the term"), choices=(), required=False)
+    language = forms.ChoiceField(
+        label=_("Language of the term"),
+        choices=lambda: [("", "—"), *GLOSSARY_LANGUAGES.items()],
+        required=False,
+    )
     variants = forms.CharField(
         label=_("Other spellings"),
         required=False,
@@ -33,8 +37,8 @@ class GlossarySuggestForm(ServiceErrorsMixin, forms.Form):
     pinyin = forms.CharField(
         label=_("Pinyin"),
         required=False,
-        max_length=120,
-        help_text=_("For a Chinese term, with tone marks: yǒng yuǎn de shén."),
+        max_length=GLOSSARY_PINYIN_MAX_LENGTH,
+        help_text=_("For a Chinese term, with tone marks: yǒngyuǎn de shén."),
     )
     explanation_en = forms.CharField(
         label=_("What it means, in English"),
@@ -60,7 +64,3 @@ class GlossarySuggestForm(ServiceErrorsMixin, forms.Form):
         required=False,
         max_length=GLOSSARY_EXAMPLE_MAX_LENGTH,
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["language"].choices = [("", "—"), *GLOSSARY_LANGUAGES.items()]

@@ -52,6 +52,7 @@ GLOSSARY_LANGUAGES: dict[str, Any] = {
     "en": gettext_lazy("English"),
 }
 GLOSSARY_VARIANTS_MAX = 12
+GLOSSARY_PINYIN_MAX_LENGTH = 120  # GlossaryTerm.pinyin's max_length
 # Fields a reader's suggestion and a moderator's edit may set.
 GLOSSARY_FIELDS = (
     "term",
@@ -154,7 +155,7 @@ def _fields_clean(
         "explanation_zh": GLOSSARY_EXPLANATION_MAX_LENGTH,
         "example": GLOSSARY_EXAMPLE_MAX_LENGTH,
         "example_translation": GLOSSARY_EXAMPLE_MAX_LENGTH,
-        "pinyin": GlossaryTerm._meta.get_field("pinyin").max_length,
+        "pinyin": GLOSSARY_PINYIN_MAX_LENGTH,
     }
     for name, limit in limits.items():
         if len(clean[name]) > limit:
@@ -487,9 +488,9 @@ def glossary_load(
     changed = False
     with transaction.atomic():
         existing: dict[tuple[str, str], GlossaryTerm] = {}
-        for entry in GlossaryTerm.objects.order_by("status", "pk"):
+        for row_entry in GlossaryTerm.objects.order_by("status", "pk"):
             # "approved" < "rejected" < "suggested": a live entry wins over a rejected one.
-            existing.setdefault((_key(entry.term), entry.language), entry)
+            existing.setdefault((_key(row_entry.term), row_entry.language), row_entry)
         # Last row first: the glossary lists the newest first, so it shows the file's order.
         for row in reversed(rows):
             term = str(row.get("term", ""))
@@ -503,11 +504,10 @@ def glossary_load(
             key = (_key(clean["term"]), clean["language"])
             entry = existing.get(key)
             if entry is None:
-                entry = GlossaryTerm(
+                new = GlossaryTerm(
                     **clean, status=GlossaryStatus.APPROVED, reviewed_at=timezone.now()
                 )
-                _store(entry)
-                existing[key] = entry
+                existing[key] = _store(new)
                 result.created += 1
                 changed = True
             elif update and _as_shipped(entry):

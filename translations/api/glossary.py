@@ -13,6 +13,7 @@ from rednote.pagination import CursorPagination
 
 from ..glossary import (
     GLOSSARY_LANGUAGES,
+    GLOSSARY_PINYIN_MAX_LENGTH,
     GLOSSARY_VARIANTS_MAX,
     glossary_search,
     glossary_term_get,
@@ -68,7 +69,7 @@ class GlossarySuggestInputSerializer(serializers.Serializer):
         help_text=gettext_lazy("Other spellings found in text (YYDS, 永遠的神)."),
     )
     pinyin = serializers.CharField(
-        max_length=120,
+        max_length=GLOSSARY_PINYIN_MAX_LENGTH,
         required=False,
         allow_blank=True,
         help_text=gettext_lazy("For a Chinese term, with tone marks."),

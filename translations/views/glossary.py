@@ -3,6 +3,8 @@ both explanations — the reader's language first —, the example and its trans
 first, a page at a time; `/glossary/suggest/` lets a signed-in reader suggest a term, held for
 a moderator's review. Plain links and forms: no JavaScript needed."""
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.models import User
 from rednote.pagination import DEFAULT_PAGE_SIZE, InvalidCursor, cursor_page
 from rednote.ratelimits import rate_limited
 
@@ -76,7 +79,8 @@ def glossary_suggest(request: HttpRequest) -> HttpResponse:
     form = GlossarySuggestForm(request.POST)
     if form.is_valid():
         try:
-            entry = glossary_term_suggest(user=request.user, **form.cleaned_data)
+            user = cast(User, request.user)  # login_required
+            entry = glossary_term_suggest(user=user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
