@@ -116,9 +116,11 @@ SCRIPT_PARAMETER = OpenApiParameter(
 )
 
 
-def _convert_to(request, *, language: str, text: str, main: str | None) -> str | None:
-    """The script `text` is shown in for the request: `?script=` when the text is Chinese in
-    the other script, else the reader's (`aids_for`)."""
+def _reading_plan(request, *, language: str, text: str, main: str | None) -> tuple[str, str | None]:
+    """The language to annotate `text` as and the script to show it in, for the request:
+    `?script=` when the text is Chinese in the other script, else the reader's (`aids_for`).
+    A mixed text counts by its main language: converted, it is annotated as that language
+    (the conversion's source); otherwise as mixed."""
     query = ReadingQuerySerializer(data=request.query_params)
     query.is_valid(raise_exception=True)
     script = query.validated_data.get("script")
@@ -128,8 +130,10 @@ def _convert_to(request, *, language: str, text: str, main: str | None) -> str |
         # the conversion is read from the reader's aids: `learning` and the switch decide what
         # a page shows, while the API always annotates.
         reads = bilingual.reader_get(request).reads
-        return aids_for(language=counted, reads=reads, learning=()).convert_to
-    return script if counted in SCRIPTS and counted != script else None
+        convert_to = aids_for(language=counted, reads=reads, learning=()).convert_to
+    else:
+        convert_to = script if counted in SCRIPTS and counted != script else None
+    return (counted if convert_to else language), convert_to
 
 
 def _annotate(texts: list[str], *, language: str, convert_to: str | None) -> list[Reading | None]:
@@ -172,19 +176,17 @@ class NoteReadingApi(APIView):
             if hidden is None:
                 raise
             note = hidden
-        convert_to = _convert_to(
+        language, convert_to = _reading_plan(
             request,
             language=note.language,
             text=f"{note.title}\n{note.body}",
             main=note.language_main,
         )
-        title, body = _annotate(
-            [note.title, note.body], language=note.language, convert_to=convert_to
-        )
+        title, body = _annotate([note.title, note.body], language=language, convert_to=convert_to)
         # The text's reading names the language and any conversion; a note with a title and
         # no text takes them from the title's.
         shown = body or title
-        data = shown.as_json() if shown is not None else _empty(note.language)
+        data = shown.as_json() if shown is not None else _empty(language)
         data["segments"] = data["segments"] if body is not None else []
         data["title"] = {"segments": title.as_json()["segments"] if title is not None else []}
         return Response(data)
@@ -220,8 +222,8 @@ class CommentReadingApi(APIView):
             if hidden is None:
                 raise
             comment = hidden
-        convert_to = _convert_to(
+        language, convert_to = _reading_plan(
             request, language=comment.language, text=comment.body, main=comment.language_main
         )
-        (body,) = _annotate([comment.body], language=comment.language, convert_to=convert_to)
-        return Response(body.as_json() if body is not None else _empty(comment.language))
+        (body,) = _annotate([comment.body], language=language, convert_to=convert_to)
+        return Response(body.as_json() if body is not None else _empty(language))

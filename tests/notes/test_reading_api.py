@@ -169,13 +169,17 @@ def test_visitor_with_the_chinese_interface_gets_simplified(note, author, settin
 def test_mixed_text_counts_by_its_main_language(note, author):
     comment = _comment(note, author, "這個軟體 is so good", "mixed", main="zh-Hant")
     data = _api(_reader("zh-Hans")).get(_comment_url(comment)).json()
-    # Converted because its main language is Traditional; the original is named as stored.
-    assert data["script_converted"] == "mixed" and data["language"] == "zh-Hans"
+    # Converted because its main language is Traditional, and named by it.
+    assert data["script_converted"] == "zh-Hant" and data["language"] == "zh-Hans"
     assert _text(data["segments"]) == "这个软件 is so good"
     # Mainly English: a zh-Hans reader of English is given it as written.
     english = _comment(note, author, "這個 is so good, really so good", "mixed", main="en")
     data = _api(_reader("zh-Hans", "en", handle="both")).get(_comment_url(english)).json()
     assert "script_converted" not in data
+    # Not converted, a mixed text is annotated as mixed: both its languages.
+    assert data["language"] == "mixed"
+    by_text = {segment["text"]: segment for segment in data["segments"]}
+    assert by_text["這個"]["pinyin"] == "zhège" and by_text["good"]["gloss_id"] == "good"
 
 
 def test_script_parameter_asks_for_a_script(note, author):
