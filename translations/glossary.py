@@ -28,7 +28,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -415,23 +415,40 @@ def glossary_term_delete(*, entry: GlossaryTerm) -> None:
 # --- Reading --------------------------------------------------------------------------------
 
 
+# The search's keyset order (`rednote.pagination`): `GLOSSARY_RANK` descending, then id.
+GLOSSARY_RANK = "rank"
+
+
 def glossary_search(*, q: str = "", language: str = "") -> QuerySet[GlossaryTerm]:
-    """Approved terms whose term, variants or explanations contain `q` (case aside; empty:
-    all), in `language` when given (a glossary language; another gives none). Unordered: the
-    caller pages it (newest approved first, `reviewed_at`, `id`)."""
+    """Approved terms whose term, variants, pinyin or explanations contain `q` (case aside;
+    empty: all), in `language` when given (a glossary language; another gives none).
+
+    Annotated with `rank` for the pages' keyset order (`rank`, then `id`, both descending):
+    the term itself first (3), then a term or variant containing `q` (2), then the rest (1) —
+    without `q` every rank is 0, so the newest entries come first (the shipped ones in the
+    file's order: `glossary_load` adds them last row first)."""
     entries = GlossaryTerm.objects.filter(status=GlossaryStatus.APPROVED)
     if language:
         entries = entries.filter(language=language)
     q = _line(q)[:100] if q and not _has_control(q) else ""
-    if q:
-        entries = entries.filter(
-            Q(term__icontains=q)
-            | Q(variants__icontains=q)  # the list's JSON text: spellings are short words
-            | Q(pinyin__icontains=q)
-            | Q(explanation_en__icontains=q)
-            | Q(explanation_zh__icontains=q)
-        )
-    return entries
+    if not q:
+        return entries.annotate(**{GLOSSARY_RANK: Value(0, output_field=IntegerField())})
+    spelled = Q(term__icontains=q) | Q(variants__icontains=q)  # variants: the list's JSON text
+    return entries.filter(
+        spelled
+        | Q(pinyin__icontains=q)
+        | Q(explanation_en__icontains=q)
+        | Q(explanation_zh__icontains=q)
+    ).annotate(
+        **{
+            GLOSSARY_RANK: Case(
+                When(term__iexact=q, then=Value(3)),
+                When(spelled, then=Value(2)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        }
+    )
 
 
 def glossary_term_get(*, entry_id: int) -> GlossaryTerm:

@@ -64,6 +64,26 @@ def test_list_searches_and_filters(api_client):
     assert_error(api_client.get(LIST, {"cursor": "nonsense"}), 400, "cursor")
 
 
+def test_search_puts_the_term_itself_first(api_client):
+    glossary_term(term="no cap", language="en", variants=[], pinyin="", explanation_en="No lie.")
+    glossary_term(term="capy", language="en", variants=[], pinyin="", explanation_en="A term.")
+    glossary_term(
+        term="上头", variants=[], pinyin="shàngtóu", explanation_en="So captivating you can't stop."
+    )
+    glossary_term(term="cap", language="en", variants=[], pinyin="", explanation_en="A lie.")
+    results = api_client.get(LIST, {"q": "CAP"}).json()["results"]
+    # The term itself, then terms containing it (newest first), then explanations.
+    assert [r["term"] for r in results] == ["cap", "capy", "no cap", "上头"]
+    page = api_client.get(LIST, {"q": "cap", "page_size": 2}).json()
+    rest = api_client.get(page["next"]).json()
+    assert [r["term"] for r in page["results"] + rest["results"]] == [
+        "cap",
+        "capy",
+        "no cap",
+        "上头",
+    ]
+
+
 def test_detail_shows_approved_terms_only(api_client):
     yyds = glossary_term()
     waiting = glossary_term(status=GlossaryStatus.SUGGESTED, term="rizz", variants=[])

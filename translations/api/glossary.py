@@ -14,6 +14,7 @@ from rednote.pagination import CursorPagination
 from ..glossary import (
     GLOSSARY_LANGUAGES,
     GLOSSARY_PINYIN_MAX_LENGTH,
+    GLOSSARY_RANK,
     GLOSSARY_VARIANTS_MAX,
     glossary_search,
     glossary_term_get,
@@ -89,8 +90,8 @@ class GlossarySuggestInputSerializer(serializers.Serializer):
 
 
 class GlossaryPagination(CursorPagination):
-    # Newest approved first (the shipped entries: as the file lists them, loaded together).
-    ordering = ("-reviewed_at", "-id")
+    # `rank` is annotated by `glossary_search`: the best matches first, then the newest.
+    ordering = (f"-{GLOSSARY_RANK}", "-id")
 
 
 class GlossaryApi(generics.ListAPIView):
@@ -117,7 +118,8 @@ class GlossaryApi(generics.ListAPIView):
             "Approved internet-slang terms in Chinese (`zh-Hans`) and English (`en`), each "
             "explained in both languages with an example. `q` searches the terms, their "
             "variants, pinyin and explanations (case aside); `language` keeps one language. "
-            "Newest approved first, in cursor pages (`cursor`, `page_size`)."
+            "The best matches first (the term itself, then terms and variants containing "
+            "`q`), then the newest; cursor pages (`cursor`, `page_size`)."
         ),
         parameters=[
             OpenApiParameter("q", OpenApiTypes.STR, description=gettext_lazy("Words to look for.")),

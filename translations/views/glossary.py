@@ -1,7 +1,7 @@
 """The slang glossary's pages: `/glossary/` lists and searches the approved terms (pinyin,
-both explanations — the reader's language first —, the example and its translation), newest
-first, a page at a time; `/glossary/suggest/` lets a signed-in reader suggest a term, held for
-a moderator's review. Plain links and forms: no JavaScript needed."""
+both explanations — the reader's language first —, the example and its translation), the
+best matches first, a page at a time; `/glossary/suggest/` lets a signed-in reader suggest a
+term, held for a moderator's review. Plain links and forms: no JavaScript needed."""
 
 from typing import cast
 
@@ -19,7 +19,12 @@ from rednote.pagination import DEFAULT_PAGE_SIZE, InvalidCursor, cursor_page
 from rednote.ratelimits import rate_limited
 
 from ..forms import GlossarySuggestForm
-from ..glossary import GLOSSARY_LANGUAGES, glossary_search, glossary_term_suggest
+from ..glossary import (
+    GLOSSARY_LANGUAGES,
+    GLOSSARY_RANK,
+    glossary_search,
+    glossary_term_suggest,
+)
 
 # Readers' suggestions, with boards, community translations and feedback (rednote.throttling).
 CONTRIBUTIONS_THROTTLE_SCOPE = "contributions"
@@ -42,7 +47,7 @@ def glossary_page(request: HttpRequest) -> HttpResponse:
         page = cursor_page(
             entries,
             cursor=request.GET.get("cursor") or None,
-            key="reviewed_at",
+            key=GLOSSARY_RANK,
             size=DEFAULT_PAGE_SIZE,
         )
     except InvalidCursor:
