@@ -84,6 +84,31 @@ elif what == "pypinyin with phrases (not used)":
 elif what.startswith("opencc "):
     before = rss()
     _convert.converter(what.split()[1]).convert(texts[0])
+elif what == "word memo, full":
+    import jieba
+    from translations.reading._dictionary import cedict
+    jieba.initialize()
+    data = cedict()
+    words = [w for w in jieba.dt.FREQ if len(w) > 1][: 3 * _annotate.WORD_MEMO_SIZE]
+    english = sorted(data.english.keys())[: 2 * _annotate.WORD_MEMO_SIZE]
+    _annotate.chinese_segments("银行")
+    before = rss()
+    for word in words:
+        _annotate.chinese_segments(word)
+    for word in english:
+        _annotate.english_segment(word)
+elif what == "annotation LRU, full":
+    import jieba
+    jieba.initialize()
+    _slang.install_matcher(_slang.SlangMatcher("bench", None, {}))
+    _annotate.annotate_segments(texts[0], "mixed", "bench")
+    before = rss()
+    # Distinct texts of ordinary length, annotated and remembered as a page would.
+    for i in range(3 * _annotate.LOCAL_CACHE_CHARACTERS // 500):
+        start = (i * 37) % 500
+        text = (texts[0] * 2)[start : start + 500] + str(i)
+        packed = _annotate._pack(_annotate._compute(text, "zh-Hans", None, "bench"))
+        _annotate._remember(str(i), _annotate._unpack(packed, "zh-Hans", None))
 elif what == "slang matcher":
     _dictionary.cedict().simplified_characters("預熱")
     before = rss()
@@ -286,6 +311,8 @@ def main() -> int:
         ("opencc tw2sp", True),
         ("opencc s2twp", True),
         ("slang matcher", True),
+        ("word memo, full", True),
+        ("annotation LRU, full", True),
         ("jieba", False),
         ("pypinyin with phrases (not used)", False),
     ):

@@ -10,6 +10,7 @@ expression of every form and is 0.1 ms in two steps (see `_slang.SlangMatcher`).
 from __future__ import annotations
 
 import hashlib
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -29,13 +30,16 @@ from ._types import Reading, Segment
 # Part of every cache key: bump when the segments an algorithm change would produce differ.
 ALGORITHM_VERSION = 2
 CACHE_TIMEOUT = 60 * 60 * 24
-LOCAL_CACHE_SIZE = 256
+# This process's recent annotations, bounded by the characters they hold (a 1,000-character
+# reading is ~600 segments, ~150 KB): at most ~8 MB.
+LOCAL_CACHE_CHARACTERS = 50_000
 # Languages annotated as Chinese and/or English ("" and "mixed": Han runs as Chinese, Latin
 # runs as English); any other language is one plain segment.
 _ANNOTATED = frozenset({"zh", "en", "mixed", ""})
 
 
 _local: OrderedDict[str, Reading] = OrderedDict()
+_local_characters = 0
 _local_lock = threading.Lock()
 
 
@@ -45,7 +49,12 @@ def _jieba_cut(run: str) -> list[str]:
     return list(jieba.cut(run, HMM=True))
 
 
-@lru_cache(maxsize=65536)
+# Per-process memos of word segments: a word's lookups are done once; bounded so that a
+# long-lived worker's vocabulary costs at most a few MB (bench/reading.py measures it full).
+WORD_MEMO_SIZE = 16384
+
+
+@lru_cache(maxsize=WORD_MEMO_SIZE)
 def chinese_segments(word: str) -> tuple[Segment, ...]:
     """A word jieba found: itself when CC-CEDICT knows it, else split into the longest words
     CC-CEDICT knows, left to right (jieba's HMM makes up words like 跑得快: their parts
@@ -63,7 +72,7 @@ def chinese_segments(word: str) -> tuple[Segment, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=WORD_MEMO_SIZE)
 def chinese_segment(word: str) -> Segment:
     """The segment of a Chinese word (all Han characters): its reading and gloss id."""
     data = cedict()
@@ -72,7 +81,7 @@ def chinese_segment(word: str) -> Segment:
     gloss_id = None
     if found is not None:
         text, ids = found
-        syllables = tuple(text.split())
+        syllables = tuple(sys.intern(syllable) for syllable in text.split())
         if len(syllables) == len(word):
             reading = syllables
         if ids:
@@ -84,7 +93,7 @@ def chinese_segment(word: str) -> Segment:
 
 def _character_reading(char: str) -> str:
     found = cedict().word(char)
-    return found[0].split(" ")[0] if found and found[0] else ""
+    return sys.intern(found[0].split(" ")[0]) if found and found[0] else ""
 
 
 def english_lemma(word: str) -> str | None:
@@ -135,7 +144,7 @@ def _lemma_candidates(word: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=WORD_MEMO_SIZE)
 def english_segment(word: str) -> Segment:
     return Segment(word, (), english_lemma(word))
 
@@ -222,7 +231,12 @@ def _pack(reading: Reading) -> tuple[Any, ...]:
 
 def _unpack(packed: tuple[Any, ...], language: str, converted: str | None) -> Reading:
     segments = tuple(
-        Segment(text, tuple(pinyin.split()) if pinyin else (), gloss_id, slang_id)
+        Segment(
+            text,
+            tuple(sys.intern(syllable) for syllable in pinyin.split()) if pinyin else (),
+            gloss_id,
+            slang_id,
+        )
         for text, pinyin, gloss_id, slang_id in packed
     )
     return Reading("".join(s.text for s in segments), language, segments, converted)
@@ -250,11 +264,18 @@ def _compute(text: str, language: str, convert_to: str | None, version: str) -> 
 
 
 def _remember(key: str, reading: Reading) -> None:
+    global _local_characters
+    if len(reading.text) > LOCAL_CACHE_CHARACTERS // 4:
+        return  # a very long text would push out many ordinary ones; the shared cache has it
     with _local_lock:
+        previous = _local.pop(key, None)
+        if previous is not None:
+            _local_characters -= len(previous.text)
         _local[key] = reading
-        _local.move_to_end(key)
-        while len(_local) > LOCAL_CACHE_SIZE:
-            _local.popitem(last=False)
+        _local_characters += len(reading.text)
+        while _local_characters > LOCAL_CACHE_CHARACTERS:
+            _key, evicted = _local.popitem(last=False)
+            _local_characters -= len(evicted.text)
 
 
 def _recall(key: str) -> Reading | None:
@@ -325,5 +346,7 @@ def reading_annotate(text: str, language: str, *, convert_to: str | None = None)
 
 
 def clear_local_cache() -> None:
+    global _local_characters
     with _local_lock:
         _local.clear()
+        _local_characters = 0

@@ -141,3 +141,18 @@ def test_slang_longest_form_wins_and_case_and_symbols(approved_term):
         ("TikTok refugee", refugee.pk),
         ("YYDS", yyds.pk),
     ]
+
+
+def test_reading_annotate_process_cache_is_bounded_by_characters(monkeypatch):
+    monkeypatch.setattr(_annotate, "LOCAL_CACHE_CHARACTERS", 40)
+    texts = [f"我在银行工作{i:02d}" for i in range(10)]  # 8 characters each
+    for text in texts:
+        reading_annotate(text, "zh-Hans")
+    assert sum(len(r.text) for r in _annotate._local.values()) <= 40
+    assert len(_annotate._local) == 5
+    # The newest are kept.
+    key = next(reversed(_annotate._local))
+    assert _annotate._local[key].text == texts[-1]
+    # A text longer than a quarter of the budget is left to the shared cache.
+    reading_annotate("银行" * 6, "zh-Hans")
+    assert _annotate._local[next(reversed(_annotate._local))].text == texts[-1]
