@@ -9,7 +9,8 @@ it) and the note or comment itself, whose community translation replaces the mac
 Which texts: one whose language is not among the reader's (`User.reads`; for a visitor, or
 someone who said nothing, the interface language's). A mixed text counts by its main language,
 stored with it when it was saved (`language_main`); a text of unknown language gets no
-translation. Into what: the reader's first language, or the API's `lang`.
+translation, nor does a Chinese text in the script the reader does not read: it is shown
+converted to theirs (`notes.reading`). Into what: the reader's first language, or the API's `lang`.
 
 What a page shows at once: translations ready without a provider call (community, cached);
 with auto-translate the rest are asked for right after the page loads (one request for the
@@ -41,6 +42,7 @@ from translations.bilingual import (
 )
 from translations.detection import MIXED, language_detect
 from translations.models import CommunityTranslation
+from translations.reading import aids_for
 from translations.services import (
     Reason,
     TranslationRequest,
@@ -111,13 +113,18 @@ def text_needs_translation(
     reader: Reader, language: str, text: str, main: str | None = None
 ) -> bool:
     """Whether `reader` gets `text` (in `language`, with main language `main` as stored;
-    None to detect it again) translated."""
+    None to detect it again) translated. A Chinese text in the other script than the reader's
+    is read through its script conversion (`translations.reading.aids_for`), not translated."""
     if not (text or "").strip() or not language:
         return False
-    if language == MIXED:
-        found = reading_language(language, text, main)
-        return not found or found not in reader.reads
-    return language not in reader.reads
+    found = reading_language(language, text, main) if language == MIXED else language
+    if not found:
+        return True  # a mixed text of unknown main language
+    if found in reader.reads:
+        return False
+    return (
+        aids_for(language=found, reads=reader.reads, learning=(), enabled=False).convert_to is None
+    )
 
 
 def note_is_private(note: Note) -> bool:

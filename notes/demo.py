@@ -13,9 +13,12 @@ else the top-level comment, with `reply_to` then set as the seed says. The seed'
 `translation` fields belong to the translations app. The seed's `hashtag_groups` (lists of tag
 names: `["美食", "food"]`) are linked as moderators link them (`hashtags_link`), after the notes,
 so the quick start's tag pages show each topic across languages; a tag no note uses yet is made.
+`demo/reading.json` adds a reader from Taiwan and comments in Traditional Chinese, which the
+seed lacks, for the reading aids' script conversion.
 """
 
 import hashlib
+from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -24,9 +27,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from accounts.demo import demo_user
+from accounts.demo import demo_user, users_load
 from accounts.models import User
 from rednote.demo import DemoContext, SectionResult, register
+from translations.demo import community_translations_load
 
 from .models import Board, BoardNote, Comment, Hashtag, Note, NoteImage, NoteLike
 from .parsing import hashtag_normalize
@@ -45,6 +49,9 @@ from .services import (
 # newest two hours old.
 NOTES_SPAN = timedelta(days=35)
 NEWEST_NOTE_AGE = timedelta(hours=2)
+# The reading aids' extra demo beside the seed file: Traditional Chinese comments (the seed
+# has none).
+READING_DEMO_FILE = "reading.json"
 
 
 def demo_photo_path(directory: Path, key: str, number: int) -> Path:
@@ -270,8 +277,44 @@ def _demo_note(context: DemoContext, key: str) -> Note | None:
     raise ValidationError({"note": [f"Unknown demo note {key!r}."]})
 
 
+def reading_demo_load(context: DemoContext) -> SectionResult:
+    """The reading aids' extra data set (`reading.json` beside the seed file, which it
+    leaves as it is): a reader from Taiwan (loaded as the seed's users are) and her comments
+    in Traditional Chinese on the seed's notes, each with its human translation (loaded as
+    the seed's are, by `translations`), after the seed's comments on the same note. Comments
+    on notes left out by `notes_limit` are skipped; loading twice adds nothing."""
+    result = SectionResult()
+    path = context.directory / READING_DEMO_FILE
+    if not path.exists():  # a seed file elsewhere, without one beside it
+        return result
+    extra = DemoContext.from_file(path)
+    extra.loaded = context.loaded  # the same users, notes and comments, by key
+    extra.data["comments"] = [
+        row for row in extra.data.get("comments", []) if _demo_note(context, row["note"])
+    ]
+    users_load(extra)
+    comments: dict[str, Comment] = context.loaded["comments"]
+    per_note = Counter(row["note"] for row in context.data.get("comments", []))
+    for row in extra.data["comments"]:
+        note = context.loaded["notes"][row["note"]]
+        result.total += 1
+        author = demo_user(context, row["author"])
+        comment = Comment.objects.filter(note=note, author=author, body=row["body"]).first()
+        if comment is None:
+            comment = _comment_create(context, row, note, author, comments)
+            result.created += 1
+            per_note[row["note"]] += 1
+            if row["note"] in context.loaded["notes_published"]:
+                created_at = _comment_at(context, row["note"], per_note[row["note"]])
+                Comment.objects.filter(pk=comment.pk).update(created_at=created_at)
+        comments[row["key"]] = comment
+    community_translations_load(extra)
+    return result
+
+
 register("notes", order=30, load=notes_load)
 register("likes", order=40, load=likes_load)
 register("boards", order=50, load=boards_load)
 register("comments", order=55, load=comments_load)
 register("hashtag_groups", order=58, load=hashtag_groups_load)
+register("reading_demo", order=59, load=reading_demo_load)

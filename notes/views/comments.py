@@ -19,7 +19,7 @@ from rednote.cursors import InvalidCursor
 from rednote.ratelimits import rate_limited
 from rednote.web import invalid_cursor_response, login_redirect, safe_next, service_refusal
 
-from .. import bilingual, comments_selectors, selectors, services
+from .. import bilingual, comments_selectors, reading, selectors, services
 from ..limits import COMMENTS_THROTTLE_SCOPE, REACTIONS_THROTTLE_SCOPE
 from ..models import Comment, Note
 
@@ -29,10 +29,11 @@ def comments_thread_context(
 ) -> dict:
     """What `notes/_comments.html` shows: a page of the thread as the reader sees it, the
     mentions of every comment on it loaded in one query, and each comment's translation block
-    (`notes.bilingual`; with `with_note`, the note's too, in the same lookup). `note` is fresh
-    from the database: a note whose counter says it has no comments anyone may see costs a
-    visitor no query for its thread (a signed-in reader may have comments of their own held
-    for review there, which the counter leaves out)."""
+    (`notes.bilingual`; with `with_note`, the note's too, in the same lookup) and reading aids
+    (`notes.reading`, likewise). `note` is fresh from the database: a note whose counter says
+    it has no comments anyone may see costs a visitor no query for its thread (a signed-in
+    reader may have comments of their own held for review there, which the counter leaves
+    out)."""
     if not note.comment_count and cursor is None and not request.user.is_authenticated:
         thread = comments_selectors.ThreadPage([], None)
         shown: list[Comment] = []
@@ -48,6 +49,7 @@ def comments_thread_context(
         thread_note=note,
         batched=with_note,
     )
+    reading.page_reading_attach(reader, note=note if with_note else None, comments=shown)
     return {"note": note, "thread": thread, "reader": reader, "thread_auto": thread_auto}
 
 
@@ -81,9 +83,9 @@ def _counters(request: HttpRequest, note_id: int) -> dict:
 def _comment_shown(request: HttpRequest, comment_id: int) -> Comment:
     comment = comments_selectors.comment_get_visible(viewer=request.user, comment_id=comment_id)
     prefetch_related_objects([comment], "mentions", "parent")
-    bilingual.page_bilingual_attach(
-        bilingual.reader_get(request), note=None, comments=[comment], thread_note=comment.note
-    )
+    reader = bilingual.reader_get(request)
+    bilingual.page_bilingual_attach(reader, note=None, comments=[comment], thread_note=comment.note)
+    reading.page_reading_attach(reader, note=None, comments=[comment])
     return comment
 
 
@@ -163,9 +165,9 @@ def comment_replies(request: HttpRequest, comment_id: int) -> HttpResponse:
     except InvalidCursor:
         return invalid_cursor_response()
     prefetch_related_objects(page.replies, "mentions")
-    bilingual.page_bilingual_attach(
-        bilingual.reader_get(request), note=None, comments=page.replies, thread_note=top.note
-    )
+    reader = bilingual.reader_get(request)
+    bilingual.page_bilingual_attach(reader, note=None, comments=page.replies, thread_note=top.note)
+    reading.page_reading_attach(reader, note=None, comments=page.replies)
     context = {"note": top.note, "top": top, "page": page}
     return render(request, "notes/_replies_page.html", context)
 
