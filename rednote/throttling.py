@@ -115,7 +115,8 @@ RATE_SCOPES: dict[str, RateScope] = {
     "search": RateScope(reads=True, visitors_only=True),
     # Reading aids: the dictionary (page and API), notes' and comments' annotations.
     "reading": RateScope(reads=True, visitors_only=True),
-    # Boards made or renamed, community translations suggested, votes, translation feedback.
+    # Boards made or renamed, community translations suggested, votes, translation feedback,
+    # glossary terms suggested.
     "contributions": RateScope(writes=frozenset(("POST", "PUT", "PATCH"))),
 }
 
@@ -176,8 +177,10 @@ def throttled_message(scope: str | None, wait: int) -> str:
         )
     elif scope == "contributions":
         text = ngettext(
-            "Too many boards or translations sent in a short time; try again in %(n)s second.",
-            "Too many boards or translations sent in a short time; try again in %(n)s seconds.",
+            "Too many boards, translations or glossary suggestions sent in a short time; try "
+            "again in %(n)s second.",
+            "Too many boards, translations or glossary suggestions sent in a short time; try "
+            "again in %(n)s seconds.",
             wait,
         )
     elif scope == "reading":

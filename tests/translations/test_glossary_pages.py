@@ -173,6 +173,7 @@ def test_suggest_is_rate_limited_with_contributions(signed_in, monkeypatch):
         assert signed_in.post(url, suggestion_fields(term=term, variants="")).status_code == 302
     response = signed_in.post(url, suggestion_fields(term="three", variants=""))
     assert response.status_code == 429
+    assert "glossary suggestions" in response.content.decode()
     assert int(response["Retry-After"]) >= 1
     assert set(GlossaryTerm.objects.values_list("term", flat=True)) == {"one", "two"}
     # Reading the form is not counted.
