@@ -28,7 +28,7 @@ from ._slang import slang_matcher
 from ._types import Reading, Segment
 
 # Part of every cache key: bump when the segments an algorithm change would produce differ.
-ALGORITHM_VERSION = 2
+ALGORITHM_VERSION = 3
 CACHE_TIMEOUT = 60 * 60 * 24
 # This process's recent annotations, bounded by the characters they hold (a 1,000-character
 # reading is ~600 segments, ~150 KB): at most ~8 MB.
@@ -149,6 +149,26 @@ def english_segment(word: str) -> Segment:
     return Segment(word, (), english_lemma(word))
 
 
+_NUMERALS = "一二三四五六七八九十百千万两几每这那哪半俩仨這個兩幾萬"
+# A character standing alone read by the word before it (in the same run of Han characters):
+# a measure word after a numeral or a demonstrative (三只猫 sān zhī), the erhua suffix after
+# any word (豆汁儿 dòuzhīr). (preceding word's last characters, or None for any; segment)
+_AFTER: dict[str, tuple[str | None, Segment]] = {
+    "只": (_NUMERALS, Segment("只", ("zhī",), "只")),
+    "隻": (_NUMERALS, Segment("隻", ("zhī",), "隻")),
+    "儿": (None, Segment("儿", ("r",), "儿")),
+    "兒": (None, Segment("兒", ("r",), "兒")),
+}
+
+
+def _read_after(word: str, previous: str) -> Segment | None:
+    rule = _AFTER.get(word)
+    if rule is None or not previous:
+        return None
+    after, segment = rule
+    return segment if after is None or previous[-1] in after else None
+
+
 def _plain_segments(text: str, out: list[Segment]) -> None:
     """Annotates a stretch of text without slang: Han runs segmented, Latin words glossed,
     everything between kept as plain segments."""
@@ -159,8 +179,13 @@ def _plain_segments(text: str, out: list[Segment]) -> None:
             out.append(Segment(text[position:start]))
         run = match.group()
         if match.lastgroup == "han":
+            first = len(out)
             for word in _jieba_cut(run):
                 out.extend(chinese_segments(word))
+            for index in range(first + 1, len(out)):
+                by_context = _read_after(out[index].text, out[index - 1].text)
+                if by_context is not None:
+                    out[index] = by_context
         else:
             out.append(english_segment(run))
         position = match.end()

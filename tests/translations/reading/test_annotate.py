@@ -210,3 +210,12 @@ def test_reading_annotate_characters_standing_alone():
     readings = {s.text: " ".join(s.pinyin) for s in reading.segments if s.pinyin}
     assert readings["长"] == "cháng"
     assert readings["校长"] == "xiào zhǎng"
+
+
+def test_reading_annotate_characters_read_by_the_word_before():
+    readings = words(reading_annotate("三只猫只吃鱼，豆汁儿配焦圈。", "zh-Hans"))
+    segments = reading_annotate("三只猫只吃鱼", "zh-Hans").segments
+    assert [s.pinyin for s in segments if s.text == "只"] == [("zhī",), ("zhǐ",)]
+    assert readings["儿"] == "r"
+    # Alone at the start of a run: its own reading.
+    assert reading_annotate("只", "zh-Hans").segments[0].pinyin == ("zhǐ",)
