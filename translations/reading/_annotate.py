@@ -246,7 +246,7 @@ def _is_plain(segment: Segment) -> bool:
 
 
 def _cache_key(text: str, language: str, convert_to: str | None, version: str) -> str:
-    digest = hashlib.sha256(text.encode()).hexdigest()
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     return f"reading:{ALGORITHM_VERSION}:{version}:{digest}:{language}:{convert_to or ''}"
 
 

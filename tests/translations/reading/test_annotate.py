@@ -219,3 +219,23 @@ def test_reading_annotate_characters_read_by_the_word_before():
     assert readings["儿"] == "r"
     # Alone at the start of a run: its own reading.
     assert reading_annotate("只", "zh-Hans").segments[0].pinyin == ("zhǐ",)
+
+
+def test_reading_annotate_never_crashes_and_keeps_the_text(approved_term):
+    import random
+
+    approved_term("no cap", "en")
+    approved_term("绝绝子", "zh-Hans")
+    alphabet = (
+        "银行長城觉得了的地得只儿軟體绝絕子 abcXYZ'’-_.,!?#@\n\t 0123 ｱｲｳ가나다é😀\u200b\ufeff"
+        "\U00020000\u3007〇々"
+    )
+    chooser = random.Random(10)
+    for _ in range(300):
+        text = "".join(chooser.choice(alphabet) for _ in range(chooser.randint(1, 40)))
+        for language in ("zh-Hans", "zh-Hant", "en", "mixed", "", "ja"):
+            reading = reading_annotate(text, language)
+            assert "".join(s.text for s in reading.segments) == text
+        converted = reading_annotate(text, "zh-Hant", convert_to="zh-Hans")
+        assert "".join(s.text for s in converted.segments) == converted.text
+    assert reading_annotate("a\ud800b", "en").text == "a\ud800b"
