@@ -282,7 +282,8 @@ def reading_demo_load(context: DemoContext) -> SectionResult:
     leaves as it is): a reader from Taiwan (loaded as the seed's users are) and her comments
     in Traditional Chinese on the seed's notes, each with its human translation (loaded as
     the seed's are, by `translations`), after the seed's comments on the same note. Comments
-    on notes left out by `notes_limit` are skipped; loading twice adds nothing."""
+    on notes left out by `notes_limit` are skipped (and with all of them, the reader too);
+    loading twice adds nothing."""
     result = SectionResult()
     path = context.directory / READING_DEMO_FILE
     if not path.exists():  # a seed file elsewhere, without one beside it
@@ -292,6 +293,8 @@ def reading_demo_load(context: DemoContext) -> SectionResult:
     extra.data["comments"] = [
         row for row in extra.data.get("comments", []) if _demo_note(context, row["note"])
     ]
+    if not extra.data["comments"]:  # every note they are on left out: nobody to add either
+        return result
     users_load(extra)
     comments: dict[str, Comment] = context.loaded["comments"]
     per_note = Counter(row["note"] for row in context.data.get("comments", []))

@@ -101,3 +101,16 @@ def test_comments_on_notes_left_out_are_skipped(context):
     result = reading_demo_load(context)
     assert result.total == sum(1 for row in _rows() if row["note"] == first)
     assert Comment.objects.filter(author__handle="taipei_yuting").count() == result.total
+
+
+def test_nothing_is_loaded_when_every_note_is_left_out(context):
+    context.loaded["notes"] = {}
+    result = reading_demo_load(context)
+    assert (result.total, result.created) == (0, 0)
+    assert not User.objects.filter(handle="taipei_yuting").exists()
+
+
+def test_a_seed_file_elsewhere_without_the_extra_file_loads_nothing(context, tmp_path):
+    context.directory = tmp_path
+    assert reading_demo_load(context).total == 0
+    assert not User.objects.filter(handle="taipei_yuting").exists()
