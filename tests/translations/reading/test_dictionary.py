@@ -76,3 +76,31 @@ def test_script_convert_same_script_and_bad_target():
     assert script_convert(long_text, "zh-Hant", "zh-Hans") == "软件" * 100
     with pytest.raises(ValueError):
         script_convert("软件", "zh-Hans", "en")
+
+
+@pytest.mark.parametrize(
+    ("word", "first"),
+    [
+        ("bank", "银行"),
+        ("friend", "朋友"),  # not 故, whose eighth sense is "friend"
+        ("cute", "可爱"),  # a common word before a rare loanword
+        ("eat", "吃"),  # "to eat; to consume": synonyms split
+        ("hot pot", "火锅"),  # CC-CEDICT writes "hotpot"
+        ("ice cream", "冰淇淋"),
+    ],
+)
+def test_dictionary_lookup_english_best_first(word, first):
+    assert dictionary_lookup(word).entries[0].simplified == first
+
+
+def test_dictionary_lookup_english_ranks_archaic_and_name_senses_lower():
+    beautiful = [e.simplified for e in dictionary_lookup("beautiful", limit=3).entries]
+    assert "那" not in beautiful  # "(archaic) many/beautiful/how"
+    beijing = [e.simplified for e in dictionary_lookup("Beijing", limit=2).entries]
+    assert "北京" in beijing
+
+
+def test_dictionary_lookup_ignores_punctuation_around_the_word():
+    assert [e.simplified for e in dictionary_lookup("“银行。”").entries] == ["银行"]
+    assert dictionary_lookup("bank,").entries[0].simplified == "银行"
+    assert dictionary_lookup("“银行。”").query == "银行"
