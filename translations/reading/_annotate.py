@@ -28,7 +28,7 @@ from ._slang import slang_matcher
 from ._types import Reading, Segment
 
 # Part of every cache key: bump when the segments an algorithm change would produce differ.
-ALGORITHM_VERSION = 3
+ALGORITHM_VERSION = 4
 CACHE_TIMEOUT = 60 * 60 * 24
 # This process's recent annotations, bounded by the characters they hold (a 1,000-character
 # reading is ~600 segments, ~150 KB): at most ~8 MB.
@@ -88,6 +88,8 @@ def chinese_segment(word: str) -> Segment:
             gloss_id = word
     if not reading:
         reading = tuple(_character_reading(char) for char in word)
+        if not all(reading):  # a character no table reads (rare extensions): no pinyin at all
+            reading = ()
     return Segment(word, reading, gloss_id)
 
 
@@ -214,6 +216,8 @@ def annotate_segments(text: str, language: str, version: str) -> tuple[Segment, 
                 for segment in chinese_segments(word)
                 for syllable in segment.pinyin
             )
+            if len(pinyin) != len(han_character().findall(term)):
+                pinyin = ()  # a character no table reads
             known = cedict().word(term)
             gloss_id = term if known and known[1] else None
         else:

@@ -3,7 +3,13 @@ from pathlib import Path
 
 import pytest
 
-from translations.reading import Reading, Segment, reading_annotate, reading_annotate_many
+from translations.reading import (
+    Reading,
+    Segment,
+    _scripts,
+    reading_annotate,
+    reading_annotate_many,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -226,16 +232,21 @@ def test_reading_annotate_never_crashes_and_keeps_the_text(approved_term):
 
     approved_term("no cap", "en")
     approved_term("绝绝子", "zh-Hans")
+    approved_term("𪛖子", "zh-Hans")
     alphabet = (
         "银行長城觉得了的地得只儿軟體绝絕子 abcXYZ'’-_.,!?#@\n\t 0123 ｱｲｳ가나다é😀\u200b\ufeff"
-        "\U00020000\u3007〇々"
+        "\U00020000\U0002a6d6\u3007〇々"
     )
+    han = _scripts.han_character()
     chooser = random.Random(10)
     for _ in range(300):
         text = "".join(chooser.choice(alphabet) for _ in range(chooser.randint(1, 40)))
         for language in ("zh-Hans", "zh-Hant", "en", "mixed", "", "ja"):
             reading = reading_annotate(text, language)
             assert "".join(s.text for s in reading.segments) == text
+            for segment in reading.segments:
+                assert not segment.pinyin or len(segment.pinyin) == len(han.findall(segment.text))
+                assert all(segment.pinyin)
         converted = reading_annotate(text, "zh-Hant", convert_to="zh-Hans")
         assert "".join(s.text for s in converted.segments) == converted.text
     assert reading_annotate("a\ud800b", "en").text == "a\ud800b"
