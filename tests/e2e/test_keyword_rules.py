@@ -19,8 +19,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_refused_then_held_comment_approved_in_admin(new_page):
-    mei = UserFactory(handle="mei", display_name="Mei")
-    UserFactory(handle="sam", display_name="Sam")
+    # Both read Chinese: the comments are shown as written (no reading aids on them).
+    bilingual = {"languages": ["en", "zh-Hans"], "read_languages": ["en", "zh-Hans"]}
+    mei = UserFactory(handle="mei", display_name="Mei", **bilingual)
+    UserFactory(handle="sam", display_name="Sam", **bilingual)
     moderator = UserFactory(handle="mod", is_staff=True)
     # What the Moderator group grants for this queue (the group itself is migration data,
     # which an earlier transactional test's flush may have removed).

@@ -9,6 +9,7 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
+from feeds.ranking import discover_ranks_recompute
 from notes import services
 from tests.factories import NoteFactory, UserFactory
 from translations.models import GlossaryStatus, GlossaryTerm
@@ -186,3 +187,20 @@ def test_a_traditional_comment_converted_with_the_original_at_hand(new_page, not
     expect(original).to_be_hidden()
     # No machine translation is offered for it.
     expect(page.locator(f"#translation-comment-{comment.pk}")).to_have_count(0)
+
+
+def test_in_the_discover_overlay_escape_closes_the_gloss_before_the_note(new_page, note):
+    discover_ranks_recompute(since=None)
+    page = new_page(locale="en-US")
+    page.goto("/")
+    page.locator(f'.note-card[data-note-id="{note.pk}"] .note-card-title').click()
+    overlay = page.get_by_test_id("note-overlay")
+    word = overlay.locator(f'#reading-note-{note.pk} .rd-w[data-gloss="银行"]')
+    word.click()
+    popover = overlay.get_by_test_id("reading-popover")  # inside the dialog, not behind it
+    expect(popover.get_by_test_id("gloss-entry").first).to_contain_text("bank")
+    page.keyboard.press("Escape")
+    expect(popover).to_be_hidden()
+    expect(overlay).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(overlay).to_have_count(0)
