@@ -37,7 +37,8 @@ whatever is new or merely changed elsewhere may show up to `VISITOR_PAGE_CACHE_S
 Not bumped, so late by at most the TTL: new notes, likes and collects, follower and like counts,
 an edit's effect on the card of the note elsewhere than its author's profile (Discover, tags), a
 person's new name or avatar on their notes' pages and cards, a note taken out of a board or
-unliked (the owner's Boards and Liked tabs).
+unliked (the owner's Boards and Liked tabs), a slang glossary term approved, edited or removed
+(the underlines and explanations of the reading aids on note pages, `notes.reading`).
 
 The note and board events are the notes app's own domain events; user suspension is accounts';
 community translations are translations'.

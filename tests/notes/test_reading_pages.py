@@ -296,3 +296,53 @@ def test_page_queries_do_not_grow_with_the_thread(
     with django_assert_max_num_queries(11):
         html = _page(reader, chinese_note)
     assert html.count('class="rd-slang"') >= count
+
+
+def test_text_and_glossary_fields_are_escaped_on_the_page(client, chinese_note):
+    GlossaryTerm.objects.create(
+        term="no cap",
+        language="en",
+        explanation_en='<script>alert("en")</script>',
+        explanation_zh='"><img src=x onerror=alert(1)>',
+        example='" onmouseover="alert(2)',
+        status=GlossaryStatus.APPROVED,
+    )
+    glossary_changed()
+    comment = services.comment_create(
+        author=UserFactory(),
+        note=chinese_note,
+        body='no cap <script>alert("x")</script> "银行"',
+        language="en",
+    )
+    reader = _signed_in(
+        client, languages=["zh-Hans"], read_languages=["zh-Hans"], ui_language="zh-hans"
+    )
+    block = _block(_page(reader, chinese_note), "comment", comment.pk)
+    assert "<script>" not in block and "<img" not in block
+    # The words of the text are glossed one by one, between escaped punctuation.
+    assert 'data-gloss="script">script</span>&gt;' in block and "(&quot;" in block
+    assert "&quot;)&lt;/<span" in block
+    assert 'data-slang-text="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"' in block
+    assert 'data-slang-example="&quot; onmouseover=&quot;alert(2)"' in block
+    english = _signed_in(Client(), learning_languages=[])
+    html = _page(english, chinese_note)
+    assert "<script>alert" not in html
+
+
+def test_a_converted_reply_keeps_whom_it_answers_in_both_scripts(client, chinese_note):
+    lin = UserFactory(handle="lin")
+    top = services.comment_create(author=lin, note=chinese_note, body="银行几点开门？")
+    reply = services.comment_create(
+        author=UserFactory(handle="yuting"),
+        note=chinese_note,
+        body="@lin 網路上有資訊",
+        parent=top,
+        language="zh-Hant",
+    )
+    reader = _signed_in(client, languages=["zh-Hans"], read_languages=["zh-Hans"])
+    block = _block(_page(reader, chinese_note), "comment", reply.pk)
+    shown = re.search(r'data-testid="comment-body".*?</p>', block, re.S).group(0)
+    original = re.search(r'data-testid="comment-original".*?</p>', block, re.S).group(0)
+    mention = f'<a class="mention" href="{lin.get_absolute_url()}">@lin</a>'
+    assert mention in shown and "网络上有信息" in shown
+    assert mention in original and "網路上有資訊" in original
