@@ -25,12 +25,15 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 
 COPY . .
 
-# Translations and hashed, compressed static files are baked into the image. The settings
+# Translations, hashed and compressed static files, and the reading aids' dictionary files
+# (translations.reading) are baked into the image. The settings
 # need a SECRET_KEY to load with DEBUG off; this one exists only during the build.
 RUN DEBUG=false SECRET_KEY=build-only-not-secret ENV_FILE= \
         python manage.py compilemessages --ignore .venv \
     && DEBUG=false SECRET_KEY=build-only-not-secret ENV_FILE= \
         python manage.py collectstatic --noinput \
+    && DEBUG=false SECRET_KEY=build-only-not-secret ENV_FILE= \
+        python manage.py reading_build \
     && mkdir -p /app/media /app/var/private \
     && chown -R rednote:rednote /app/media /app/var
 

@@ -90,6 +90,7 @@ migrate: $(DEPS_STAMP)
 
 seed: migrate
 	$(LOCAL_ENV) $(MANAGE) seed_demo
+	$(LOCAL_ENV) $(MANAGE) reading_build
 
 run: $(DEPS_STAMP) compilemessages seed
 	@echo "RedNote at http://$(HOST):$(PORT)/  (demo users: password demo-pass-2025)"

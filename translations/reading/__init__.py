@@ -11,6 +11,7 @@ and the slang matcher are loaded on first use, once per process.
 from ._aids import aids_for
 from ._annotate import reading_annotate, reading_annotate_many
 from ._convert import script_convert
+from ._dictionary import ensure_built as dictionary_build
 from ._lookup import dictionary_lookup
 from ._slang import glossary_changed, slang_terms
 from ._types import Aids, DictionaryEntry, DictionaryResult, Reading, Segment
@@ -22,6 +23,7 @@ __all__ = [
     "Reading",
     "Segment",
     "aids_for",
+    "dictionary_build",
     "dictionary_lookup",
     "glossary_changed",
     "reading_annotate",
