@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -31,9 +31,11 @@ REJECT = "_reject"
 
 
 class GlossaryTermForm(forms.ModelForm):
-    language = forms.ChoiceField(label=_("language"), choices=())
+    language = forms.ChoiceField(
+        label=capfirst(GlossaryTerm._meta.get_field("language").verbose_name), choices=()
+    )
     variants = forms.CharField(
-        label=_("variants"),
+        label=capfirst(GlossaryTerm._meta.get_field("variants").verbose_name),
         required=False,
         max_length=1000,
         help_text=_(
