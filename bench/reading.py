@@ -112,7 +112,9 @@ elif what == "annotation LRU, full":
 elif what == "slang matcher":
     _dictionary.cedict().simplified_characters("預熱")
     before = rss()
-    rows = [(i, g["term"], g.get("variants")) for i, g in enumerate(glossary, 1)]
+    rows = [
+        (i, g["term"], g.get("variants"), g["language"]) for i, g in enumerate(glossary, 1)
+    ]
     matcher = _slang.matcher_from_terms("bench", rows)
     for text in texts:
         matcher.matches(text)
@@ -232,7 +234,7 @@ def main() -> int:
 
     chinese, english = text_of("zh"), text_of("en")
     terms = glossary()
-    rows = [(i, g["term"], g.get("variants")) for i, g in enumerate(terms, 1)]
+    rows = [(i, g["term"], g.get("variants"), g["language"]) for i, g in enumerate(terms, 1)]
 
     start = time.perf_counter()
     _dictionary.ensure_built()

@@ -202,7 +202,7 @@ def annotate_segments(text: str, language: str, version: str) -> tuple[Segment, 
         return (Segment(text),)
     out: list[Segment] = []
     position = 0
-    for start, end, pk in slang_matcher(version).matches(text):
+    for start, end, pk in slang_matcher(version).matches(text, language):
         _plain_segments(text[position:start], out)
         term = text[start:end]
         pinyin: tuple[str, ...] = ()

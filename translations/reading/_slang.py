@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 
+from ._aids import language_base
 from ._scripts import han_character
 
 if TYPE_CHECKING:
@@ -42,28 +43,45 @@ class SlangMatcher:
 
     version: str
     starts: re.Pattern[str] | None
-    # first character (lowercase) → (the form's pattern, term pk), longest form first
-    forms: dict[str, tuple[tuple[re.Pattern[str], int], ...]]
+    # first character (lowercase) → (the form's pattern, its terms), longest form first; a
+    # form may be a term in both languages ("citywalk"): (language base, pk), lowest pk first
+    forms: dict[str, tuple[tuple[re.Pattern[str], tuple[tuple[str, int], ...]], ...]]
 
-    def matches(self, text: str) -> list[tuple[int, int, int]]:
+    def matches(self, text: str, language: str = "") -> list[tuple[int, int, int]]:
         """(start, end, term pk) of every match, left to right, longest first at a place.
-        Chinese is matched on the text's Simplified characters, so either script matches."""
+        Chinese is matched on the text's Simplified characters, so either script matches.
+        A form that is a term in two languages is read as the text's (`language`; in mixed
+        text, Chinese when Han characters stand next to it)."""
         if self.starts is None:
             return []
         searched = _simplified(text)
+        base = language_base(language)
         out = []
         position = 0
         for start in self.starts.finditer(searched):
             index = start.start()
             if index < position:
                 continue
-            for pattern, pk in self.forms.get(start.group().lower(), ()):
+            for pattern, terms in self.forms.get(start.group().lower(), ()):
                 match = pattern.match(searched, index)
                 if match:
-                    out.append((index, match.end(), pk))
+                    out.append((index, match.end(), _term_for(terms, base, searched, match)))
                     position = match.end()
                     break
         return out
+
+
+def _term_for(
+    terms: tuple[tuple[str, int], ...], base: str, text: str, match: re.Match[str]
+) -> int:
+    if len(terms) == 1:
+        return terms[0][1]
+    if base not in ("zh", "en"):
+        around = (
+            text[max(match.start() - 2, 0) : match.start()] + text[match.end() : match.end() + 2]
+        )
+        base = "zh" if han_character().search(around) else "en"
+    return next((pk for term_base, pk in terms if term_base == base), terms[0][1])
 
 
 _matcher: SlangMatcher | None = None
@@ -132,31 +150,33 @@ def _build(version: str) -> SlangMatcher:
     rows = (
         GlossaryTerm.objects.filter(status=GlossaryStatus.APPROVED)
         .order_by("pk")
-        .values_list("pk", "term", "variants")
+        .values_list("pk", "term", "variants", "language")
     )
     return matcher_from_terms(version, rows)
 
 
 def matcher_from_terms(
-    version: str, rows: Iterable[tuple[int, str, list[str] | None]]
+    version: str, rows: Iterable[tuple[int, str, list[str] | None, str]]
 ) -> SlangMatcher:
-    """A matcher for (pk, term, variants) rows: every form of each (Chinese in Simplified
-    characters; longer forms first, so "no cap" wins over "no")."""
-    ids: dict[str, int] = {}
-    for pk, term, variants in rows:
+    """A matcher for (pk, term, variants, language) rows: every form of each (Chinese in
+    Simplified characters; longer forms first, so "no cap" wins over "no"); a form shared by
+    terms of two languages keeps one term per language."""
+    ids: dict[str, dict[str, int]] = {}
+    for pk, term, variants, language in rows:
         names = [term, *(v for v in (variants or []) if isinstance(v, str))]
         for name in names:
             for form in _forms(name):
-                ids.setdefault(form, pk)
+                ids.setdefault(form, {}).setdefault(language_base(language), pk)
     if not ids:
         return SlangMatcher(version, None, {})
-    by_first: dict[str, list[tuple[str, int]]] = {}
-    for form, pk in ids.items():
-        by_first.setdefault(form[0], []).append((form, pk))
+    by_first: dict[str, list[tuple[str, tuple[tuple[str, int], ...]]]] = {}
+    for form, pks in ids.items():
+        terms = tuple(sorted(pks.items(), key=lambda pair: pair[1]))
+        by_first.setdefault(form[0], []).append((form, terms))
     forms = {
         first: tuple(
-            (re.compile(_pattern_for(form), re.IGNORECASE), pk)
-            for form, pk in sorted(found, key=lambda pair: (-len(pair[0]), pair[0]))
+            (re.compile(_pattern_for(form), re.IGNORECASE), terms)
+            for form, terms in sorted(found, key=lambda pair: (-len(pair[0]), pair[0]))
         )
         for first, found in by_first.items()
     }

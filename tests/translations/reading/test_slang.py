@@ -156,3 +156,16 @@ def test_reading_annotate_process_cache_is_bounded_by_characters(monkeypatch):
     # A text longer than a quarter of the budget is left to the shared cache.
     reading_annotate("银行" * 6, "zh-Hans")
     assert _annotate._local[next(reversed(_annotate._local))].text == texts[-1]
+
+
+def test_a_term_in_both_languages_is_read_as_the_texts(approved_term):
+    # "citywalk" is English slang and Chinese slang (城市漫步) with its own explanations.
+    english = approved_term("citywalk", "en", ["city walk"])
+    chinese = approved_term("citywalk", "zh-Hans")
+    assert slang("Our citywalk ended at a noodle shop.", "en") == [("citywalk", english.pk)]
+    assert slang("周末去上海citywalk，太舒服了", "zh-Hans") == [("citywalk", chinese.pk)]
+    # Mixed text: Chinese where Han characters stand next to it, English elsewhere.
+    assert slang("Weekend city walk! 上海citywalk路线", "mixed") == [
+        ("city walk", english.pk),
+        ("citywalk", chinese.pk),
+    ]
