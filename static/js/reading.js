@@ -31,6 +31,13 @@
     return block.getAttribute("data-label-" + name) || "";
   }
 
+  /* A word as the reader sees it: its characters without their pinyin. */
+  function shownText(word) {
+    var copy = word.cloneNode(true);
+    Array.prototype.forEach.call(copy.querySelectorAll("rt"), function (rt) { rt.remove(); });
+    return copy.textContent;
+  }
+
   function phone() {
     return window.matchMedia("(max-width: 600px)").matches;
   }
@@ -48,6 +55,7 @@
     var title = document.createElement("span");
     title.className = "rd-pop-title";
     title.id = "rd-pop-title";
+    title.setAttribute("data-testid", "reading-popover-title");
     root.setAttribute("aria-labelledby", title.id);
     var close = document.createElement("button");
     close.type = "button";
@@ -165,7 +173,7 @@
     pop.byHover = !!options.hover;
     pop.close.setAttribute("aria-label", label(block, "close"));
     pop.close.title = label(block, "close");
-    pop.title.textContent = word.hasAttribute("data-slang-term") ? word.getAttribute("data-slang-term") : (word.getAttribute("data-gloss") || "");
+    pop.title.textContent = word.hasAttribute("data-slang-term") ? word.getAttribute("data-slang-term") : shownText(word);
     pop.root.classList.toggle("is-slang", word.classList.contains("rd-slang"));
     pop.body.textContent = "";
     if (word.classList.contains("rd-slang")) {

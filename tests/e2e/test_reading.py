@@ -63,6 +63,7 @@ def test_pinyin_and_a_word_gloss_on_a_phone(new_page, note):
     word.click()
     popover = page.get_by_test_id("reading-popover")
     expect(popover).to_be_visible()
+    expect(popover.get_by_test_id("reading-popover-title")).to_have_text("银行")  # no pinyin
     expect(popover.get_by_test_id("gloss-entry").first).to_contain_text("yín háng")
     expect(popover.get_by_test_id("gloss-entry").first).to_contain_text("bank")
     expect(word).to_have_attribute("aria-expanded", "true")
@@ -151,6 +152,7 @@ def test_a_chinese_reader_taps_english_slang(new_page, note):
     expect(popover).to_be_hidden()
     # An English word in the same comment: its Chinese senses from the reverse index.
     page.locator(f'#reading-comment-{comment.pk} .rd-w[data-gloss="tea"]').click()
+    expect(popover.get_by_test_id("reading-popover-title")).to_have_text("tea")
     expect(popover.get_by_test_id("gloss-entry").first).to_contain_text("茶")
 
 
