@@ -277,7 +277,10 @@
     if (!word || (event.relatedTarget && word.contains(event.relatedTarget))) { return; }
     if (pop && pop.byHover && !pop.root.hidden) { scheduleHoverClose(); } else { window.clearTimeout(hoverTimer); }
   });
-  window.addEventListener("resize", function () { if (pop && pop.word && !pop.root.hidden) { place(pop.word); } });
+  function follow() { if (pop && pop.word && !pop.root.hidden) { place(pop.word); } }
+  window.addEventListener("resize", follow);
+  // Beside its word while the page (or the overlay, hence capture) scrolls.
+  document.addEventListener("scroll", follow, { capture: true, passive: true });
   // A page swapped by htmx (another note in the overlay) leaves no popover behind.
   document.addEventListener("htmx:beforeSwap", function () { closePop(false); });
 
