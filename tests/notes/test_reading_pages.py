@@ -83,7 +83,7 @@ def test_an_english_reader_gets_pinyin_and_glosses_on_a_chinese_note(client, chi
     title = re.search(r'<h1 class="note-title".*?</h1>', html, re.S).group(0)
     assert BANK in title and "<a " not in title
     assert f'href="{reverse("feeds:tag", kwargs={"name": "银行"})}">#银行</a>' in html
-    assert 'data-dictionary-url="/dictionary/"' in html or "data-dictionary-url=" in html
+    assert f'data-dictionary-url="{reverse("translations:dictionary")}"' in block
     assert "css/reading.css" in html and "js/reading.js" in html
 
 
