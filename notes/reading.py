@@ -16,13 +16,16 @@ for the slang terms found in them, whatever the number of comments.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from translations.models import GlossaryTerm
 from translations.reading import Aids, Reading, aids_for, reading_annotate_many, slang_terms
 
 from .bilingual import Reader, reading_language
 from .models import Comment, Note
+
+# The scripts Chinese text is shown in, converted between (`?script=` of the reading API).
+SCRIPTS = ("zh-Hans", "zh-Hant")
 
 
 @dataclass(frozen=True)
@@ -82,10 +85,14 @@ class ReadingBlock:
         return f"reading-{self.kind}-{self.object_id}"
 
 
-def reader_aids(reader: Reader, language: str, text: str, main: str | None) -> tuple[Aids, str]:
+def reader_aids(
+    reader: Reader, language: str, text: str, main: str | None, *, script: str | None = None
+) -> tuple[Aids, str]:
     """The aids `reader` gets on `text` (in `language`; a mixed text counts by `main`), and the
     language to annotate it as: its own, or — converted between scripts — the language it
-    counts as (the engine converts Chinese text only), as the reading API does."""
+    counts as (the engine converts Chinese text only). The note page and the reading API both
+    ask here. `script` ("zh-Hans"/"zh-Hant": the API's `?script=`) shows Chinese text in that
+    script instead of the reader's."""
     counted = reading_language(language, text, main)
     if reader.is_visitor:
         aids = aids_for(language=counted, reads=reader.reads, learning=(), enabled=True)
@@ -97,6 +104,9 @@ def reader_aids(reader: Reader, language: str, text: str, main: str | None) -> t
             learning=list(getattr(user, "learning_languages", None) or ()),
             enabled=getattr(user, "reading_aids", "learning") != "off",
         )
+    if script is not None:
+        convert_to = script if counted in SCRIPTS and counted != script else None
+        aids = replace(aids, convert_to=convert_to)
     return aids, (counted if aids.convert_to else language)
 
 

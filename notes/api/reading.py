@@ -22,12 +22,12 @@ from rest_framework.views import APIView
 
 from rednote.api import error_responses
 from translations.dictionary import READING_THROTTLE_SCOPE
-from translations.reading import Reading, aids_for, reading_annotate_many
+from translations.reading import Reading, reading_annotate_many
 
 from .. import bilingual, comments_selectors, selectors
+from ..reading import SCRIPTS, reader_aids
 
 TAG_READING = "reading"
-SCRIPTS = ("zh-Hans", "zh-Hant")
 
 
 class SegmentSerializer(serializers.Serializer):
@@ -123,17 +123,16 @@ def _reading_plan(request, *, language: str, text: str, main: str | None) -> tup
     (the conversion's source); otherwise as mixed."""
     query = ReadingQuerySerializer(data=request.query_params)
     query.is_valid(raise_exception=True)
-    script = query.validated_data.get("script")
-    counted = bilingual.reading_language(language, text, main)
-    if script is None:
-        # The reader's script (signed in: their languages; visitors: the interface's). Only
-        # the conversion is read from the reader's aids: `learning` and the switch decide what
-        # a page shows, while the API always annotates.
-        reads = bilingual.reader_get(request).reads
-        convert_to = aids_for(language=counted, reads=reads, learning=()).convert_to
-    else:
-        convert_to = script if counted in SCRIPTS and counted != script else None
-    return (counted if convert_to else language), convert_to
+    # The page's rule (`notes.reading.reader_aids`); only the conversion is taken from it:
+    # `learning` and the switch decide what a page shows, while the API always annotates.
+    aids, annotate_as = reader_aids(
+        bilingual.reader_get(request),
+        language,
+        text,
+        main,
+        script=query.validated_data.get("script"),
+    )
+    return annotate_as, aids.convert_to
 
 
 def _annotate(texts: list[str], *, language: str, convert_to: str | None) -> list[Reading | None]:
