@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rednote.web import ServiceErrorsMixin
 
-from .glossary import GLOSSARY_LANGUAGES, GLOSSARY_PINYIN_MAX_LENGTH
+from .glossary_rules import GLOSSARY_LANGUAGES, GLOSSARY_PINYIN_MAX_LENGTH
 from .models import (
     GLOSSARY_EXAMPLE_MAX_LENGTH,
     GLOSSARY_EXPLANATION_MAX_LENGTH,

@@ -19,7 +19,7 @@ from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from translations.glossary import GLOSSARY_FIELDS, GLOSSARY_LANGUAGES, glossary_term_validate
+from translations.glossary_rules import GLOSSARY_FIELDS, GLOSSARY_LANGUAGES, glossary_term_validate
 from translations.models import GlossaryStatus, GlossaryTerm
 
 from ..models import REASON_MAX_LENGTH

@@ -7,11 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from translations.glossary import (
-    GLOSSARY_FIELDS,
-    glossary_fields_clean,
-    glossary_file_read,
-)
+from translations.glossary import glossary_file_read
+from translations.glossary_rules import GLOSSARY_FIELDS, glossary_fields_clean
 from translations.models import GlossaryStatus, GlossaryTerm
 
 HAN = re.compile(r"[\u4e00-\u9fff]")

@@ -11,14 +11,11 @@ from rest_framework.views import APIView
 from rednote.api import error_responses
 from rednote.pagination import CursorPagination
 
-from ..glossary import (
+from ..glossary import GLOSSARY_RANK, glossary_search, glossary_term_get, glossary_term_suggest
+from ..glossary_rules import (
     GLOSSARY_LANGUAGES,
     GLOSSARY_PINYIN_MAX_LENGTH,
-    GLOSSARY_RANK,
     GLOSSARY_VARIANTS_MAX,
-    glossary_search,
-    glossary_term_get,
-    glossary_term_suggest,
 )
 from ..models import (
     GLOSSARY_EXAMPLE_MAX_LENGTH,

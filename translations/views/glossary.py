@@ -19,12 +19,8 @@ from rednote.pagination import DEFAULT_PAGE_SIZE, InvalidCursor, cursor_page
 from rednote.ratelimits import rate_limited
 
 from ..forms import GlossarySuggestForm
-from ..glossary import (
-    GLOSSARY_LANGUAGES,
-    GLOSSARY_RANK,
-    glossary_search,
-    glossary_term_suggest,
-)
+from ..glossary import GLOSSARY_RANK, glossary_search, glossary_term_suggest
+from ..glossary_rules import GLOSSARY_LANGUAGES
 
 # Readers' suggestions, with boards, community translations and feedback (rednote.throttling).
 CONTRIBUTIONS_THROTTLE_SCOPE = "contributions"
