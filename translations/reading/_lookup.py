@@ -27,8 +27,10 @@ def dictionary_lookup(query: str, *, limit: int = 20) -> DictionaryResult:
     data = cedict()
     if han_character().search(query):
         found = data.word(query)
-        ids = found[1] if found else ()
-        return DictionaryResult(query, "zh-en", _entries(ids[:limit]))
+        if not found:
+            return DictionaryResult(query, "zh-en", ())
+        reading, ids = found
+        return DictionaryResult(query, "zh-en", _reading_first(_entries(ids), reading)[:limit])
     words = english_word().findall(query)
     ids = ()
     if len(words) == 1:
@@ -62,6 +64,21 @@ def _phrase_ids(phrase: str, words: list[str]) -> tuple[int, ...]:
             ranked.append((1, entry_id))
     ranked.sort(key=lambda pair: pair[0])
     return tuple(entry_id for _rank, entry_id in ranked)
+
+
+def _reading_first(
+    entries: tuple[DictionaryEntry, ...], reading: str
+) -> tuple[DictionaryEntry, ...]:
+    """A word's entries in the order a reader wants them: first those read as the annotation
+    reads the word (区 qū "area" before 区 Ōu "surname Ou"), then the other common words, then
+    proper nouns (CC-CEDICT capitalises their pinyin); CC-CEDICT's order otherwise."""
+
+    def rank(entry: DictionaryEntry) -> int:
+        if entry.pinyin[:1].isupper():
+            return 2
+        return 0 if entry.pinyin == reading else 1
+
+    return tuple(sorted(entries, key=rank))
 
 
 def _entries(ids: tuple[int, ...]) -> tuple[DictionaryEntry, ...]:

@@ -104,3 +104,10 @@ def test_dictionary_lookup_ignores_punctuation_around_the_word():
     assert [e.simplified for e in dictionary_lookup("“银行。”").entries] == ["银行"]
     assert dictionary_lookup("bank,").entries[0].simplified == "银行"
     assert dictionary_lookup("“银行。”").query == "银行"
+
+
+def test_a_words_entries_come_in_its_reading_first_and_proper_nouns_last():
+    # CC-CEDICT lists 区 Ōu (a surname) before 区 qū "area", and 行 háng before xíng.
+    assert [e.pinyin for e in dictionary_lookup("区").entries] == ["qū", "Ōu"]
+    assert dictionary_lookup("行").entries[0].pinyin == "xíng"
+    assert dictionary_lookup("重").entries[0].senses[0] == "heavy"
