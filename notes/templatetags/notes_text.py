@@ -24,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from notes.parsing import Span, text_spans
+from translations.reading import is_han
 
 register = template.Library()
 
@@ -69,19 +70,6 @@ def note_text(text: str, mentioned=None) -> str:
 
 
 # --- Reading aids ------------------------------------------------------------------------------
-def is_han(ch: str) -> bool:
-    """A Han character (one pinyin syllable each): the CJK unified ideographs and their
-    extensions, compatibility ideographs and 〇."""
-    code = ord(ch)
-    return (
-        0x4E00 <= code <= 0x9FFF
-        or 0x3400 <= code <= 0x4DBF
-        or 0x20000 <= code <= 0x3134F
-        or 0xF900 <= code <= 0xFAFF
-        or code == 0x3007
-    )
-
-
 def _ruby(text: str, syllables: tuple[str, ...]) -> str:
     """Each Han character of `text` with its syllable above it; when the syllables do not
     match the characters one to one, the word as one ruby."""

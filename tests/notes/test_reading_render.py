@@ -5,6 +5,7 @@ a script conversion shown plainly, and everything escaped."""
 
 from types import SimpleNamespace
 
+import pytest
 from django.urls import reverse
 
 from notes.reading import TextReading
@@ -163,3 +164,24 @@ def test_note_text_is_unchanged(user):
         f'<a class="hashtag" href="{reverse("feeds:tag", kwargs={"name": "tag"})}">#tag</a> '
         "&lt;b&gt;<br>bye"
     )
+
+
+@pytest.mark.django_db
+def test_the_engine_and_the_page_count_the_same_characters_as_han():
+    # 〇 (the ideographic zero) is not one of the engine's Han characters and so has no
+    # syllable: the page still gives each character of the word its own ruby.
+    from translations.reading import reading_annotate
+
+    reading = reading_annotate("二〇二五年去银行", "zh-Hans")
+    html = reading_html(
+        TextReading(
+            reading=reading,
+            annotate=True,
+            original=reading.text,
+            original_language="zh-Hans",
+            terms={},
+        )
+    )
+    assert "<ruby>银<rt>yín</rt></ruby><ruby>行<rt>háng</rt></ruby>" in html
+    assert "<rt>" in html and " </rt>" not in html and "<rt></rt>" not in html
+    assert html.count("<ruby>") == html.count("<rt>") == 7  # 二 二 五 年 去 银 行

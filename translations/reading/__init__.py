@@ -13,6 +13,7 @@ from ._annotate import reading_annotate, reading_annotate_many
 from ._convert import script_convert
 from ._dictionary import ensure_built as dictionary_build
 from ._lookup import dictionary_lookup
+from ._scripts import is_han
 from ._slang import glossary_changed, slang_terms
 from ._types import Aids, DictionaryEntry, DictionaryResult, Reading, Segment
 
@@ -26,6 +27,7 @@ __all__ = [
     "dictionary_build",
     "dictionary_lookup",
     "glossary_changed",
+    "is_han",
     "reading_annotate",
     "reading_annotate_many",
     "script_convert",

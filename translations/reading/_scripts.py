@@ -17,6 +17,11 @@ def han_character() -> re.Pattern[str]:
     return re.compile(f"[{HAN}]")
 
 
+def is_han(ch: str) -> bool:
+    """Whether `ch` is a Han character: one pinyin syllable in a Segment's `pinyin`."""
+    return han_character().fullmatch(ch) is not None
+
+
 @cache
 def tokens() -> re.Pattern[str]:
     """A run of Han characters (group "han") or an English word (group "latin")."""
