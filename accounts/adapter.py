@@ -18,7 +18,7 @@ from rednote.throttling import client_address
 from rednote.web import is_safe_redirect
 
 from .models import User, handle_normalize
-from .selectors import suspension_message
+from .selectors import inactive_account_message
 from .services import email_check, handle_validate, password_set
 
 SITE_NAME = "RedNote"
@@ -88,12 +88,14 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().clean_email(email)
 
     def respond_user_inactive(self, request, user):
-        # The password matched a suspended account: say so, and until when, rather than
-        # allauth's bare "inactive" page (the person is not signed in).
+        # The password matched an inactive account: say why (suspended, and until when; or
+        # closed: it no longer exists) rather than allauth's bare "inactive" page (the person
+        # is not signed in). A closed account's password is unusable, so this is reached only
+        # if one was set on it after closing.
         return TemplateResponse(
             request,
             "account/account_inactive.html",
-            {"suspension_message": suspension_message(user=user)},
+            {"suspension_message": inactive_account_message(user=user)},
             status=403,
         )
 

@@ -6,6 +6,7 @@ from django.contrib.auth.forms import (
     AdminUserCreationForm,
     UserChangeForm,
 )
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Block, Follow, Mute, User
@@ -42,20 +43,22 @@ class UserChangeAdminForm(UserChangeForm):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     """People. moderation registers a subclass in its place (`moderation/admin/users.py`):
-    suspending goes through the moderation desk, deleting through closing the account."""
+    suspending goes through the moderation desk, deleting through closing the account.
+    A closed account (`User.is_closed`, waiting for its erase) is shown as closed and can
+    only be viewed: nothing here may bring it back."""
 
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
     change_password_form = PasswordChangeAdminForm
-    list_display = ("handle", "email", "display_name", "is_active", "is_staff", "date_joined")
+    list_display = ("handle", "email", "display_name", "state", "is_staff", "date_joined")
     list_display_links = ("handle",)
     list_filter = ("is_active", "is_staff", "is_superuser", "ui_language", "date_joined")
     search_fields = ("handle", "email", "display_name")
     ordering = ("-date_joined",)
     date_hierarchy = "date_joined"
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("state", "last_login", "date_joined", "deleted_at")
     fieldsets = (
-        (None, {"fields": ("handle", "email", "password")}),
+        (None, {"fields": ("handle", "email", "password", "state")}),
         (
             _("Profile"),
             {
@@ -78,8 +81,23 @@ class UserAdmin(BaseUserAdmin):
                 "classes": ("collapse",),
             },
         ),
-        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined", "deleted_at")}),
     )
+
+    @admin.display(description=_("state"), ordering="is_active")
+    def state(self, user: User) -> str:
+        if user.pk is None:
+            return "—"
+        if user.is_closed:
+            return gettext("Closed")
+        return gettext("Active") if user.is_active else gettext("Suspended")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # A closed account is only shown: its owner (or staff) closed it for good.
+        if obj is not None and obj.is_closed:
+            return False
+        return super().has_change_permission(request, obj)
+
     add_fieldsets = (
         (
             None,

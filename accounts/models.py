@@ -107,6 +107,15 @@ class UserQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
+    def closed(self):
+        """Accounts closed for good (`User.is_closed`): their owner deleted them or staff
+        removed them; each is waiting for (or failed) its erase task. Never reactivated."""
+        return self.filter(deleted_at__isnull=False)
+
+    def suspended(self):
+        """Accounts that are inactive because moderators suspended them: not closed ones."""
+        return self.filter(is_active=False, deleted_at__isnull=True)
+
     def by_handle(self, handle: str):
         """The user with this handle in any case (typed forms normalised); a string that
         cannot be a handle matches no one, without reaching the database's text rules."""
@@ -248,8 +257,12 @@ class User(AbstractBaseUser, PermissionsMixin):
             "followers-only notes and your follower lists."
         ),
     )
-    # A suspension's end; None with is_active=False is a permanent suspension (or a deletion).
+    # A suspension's end; None with is_active=False is a permanent suspension (unless closed).
     suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
+    # When the account was closed (its owner deleted it, or staff removed it): set in the same
+    # transaction that deactivates it (`services.deletion.account_delete`), then the erase task
+    # removes the row. A closed account is never active again (`is_closed`; the constraint).
+    deleted_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
@@ -280,6 +293,12 @@ class User(AbstractBaseUser, PermissionsMixin):
                 name="accounts_user_email_ci_unique",
                 violation_error_message=_("A user with this e-mail address already exists."),
             ),
+            # The one rule "a closed account is never reactivated", kept by the database too,
+            # whatever path tries (a suspension lifted in the seconds before the erase).
+            models.CheckConstraint(
+                condition=models.Q(deleted_at__isnull=True) | models.Q(is_active=False),
+                name="accounts_user_closed_is_inactive",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -288,6 +307,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def name(self) -> str:
         return self.display_name or self.handle
+
+    @property
+    def is_closed(self) -> bool:
+        """Closed for good by its owner or by staff (see `deleted_at`): it cannot sign in, be
+        suspended or have a suspension lifted; the erase task removes it."""
+        return self.deleted_at is not None
 
     def get_absolute_url(self) -> str:
         # The profile page is served by notes (it shows the person's notes grid, which accounts

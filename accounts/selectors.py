@@ -178,6 +178,17 @@ def follow_request_get(*, owner: User, handle: str) -> FollowRequest:
     return request
 
 
+def inactive_account_message(*, user: User) -> str:
+    """What a person is told when the password matched an inactive account (the web sign-in
+    and the API's token): a closed account no longer exists; a suspended one says until
+    when (`suspension_message`)."""
+    from django.utils.translation import gettext
+
+    if user.is_closed:
+        return gettext("This account no longer exists.")
+    return suspension_message(user=user)
+
+
 def suspension_message(*, user: User) -> str:
     """What a suspended person is told when they try to sign in: until when, or that it is
     permanent. The time is in the active time zone (UTC unless told)."""

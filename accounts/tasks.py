@@ -46,8 +46,9 @@ def data_exports_expire_task() -> int:
 )
 def account_erase_task(user_id: int) -> None:
     """Remove a closed account's content and then the account (idempotent: a rerun after a
-    partial run finishes the job; an account reactivated meanwhile is left alone)."""
-    user = User.objects.filter(pk=user_id, is_active=False).first()
+    partial run finishes the job; gone already, nothing to do). Only an account marked closed
+    (`deleted_at`) is erased, never one merely inactive (suspended)."""
+    user = User.objects.closed().filter(pk=user_id).first()
     if user is None:
         return
     account_erase(user=user)

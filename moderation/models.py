@@ -5,7 +5,6 @@ below `notes` in the layers and never imports it; notes registers its models in 
 """
 
 from django.conf import settings
-from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxLengthValidator
@@ -15,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.models import User
+from accounts.models import User, UserQuerySet
 
 REPORT_TEXT_MAX_LENGTH = 1000
 APPEAL_TEXT_MAX_LENGTH = 1000
@@ -346,18 +345,12 @@ class HeldContent(models.Model):
         return f"held {self.target_type_id}/{self.target_id} ({self.matched_term})"
 
 
-class SuspendedAccountQuerySet(models.QuerySet):
-    def suspended(self):
-        """Accounts suspended by moderators: inactive, and not closed by their owner (a closed
-        account's password is made unusable, "!..." in Django's encoding)."""
-        return self.filter(is_active=False).exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
-
-
 class SuspendedAccount(User):
     """People as the suspensions admin lists them (a proxy of the user: no table of its own);
-    lifting a suspension goes through `services.suspensions.account_unsuspend`."""
+    lifting a suspension goes through `services.suspensions.account_unsuspend`. The admin
+    lists `objects.suspended()`: inactive and not closed (accounts' one rule)."""
 
-    objects = SuspendedAccountQuerySet.as_manager()
+    objects = UserQuerySet.as_manager()
 
     class Meta:
         proxy = True

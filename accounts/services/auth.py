@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from ..models import User
-from ..selectors import suspension_message
+from ..selectors import inactive_account_message
 from .users import auth_token_obtain, email_check, email_taken, user_create
 
 
@@ -96,7 +96,7 @@ def auth_token_sign_in(*, request: HttpRequest, login: str, password: str) -> To
     if user is None:
         raise ValidationError(_("Unable to sign in with this handle or e-mail and password."))
     if not user.is_active:
-        raise ValidationError(suspension_message(user=user))
+        raise ValidationError(inactive_account_message(user=user))
     if _verification_mandatory():
         email = identifier if "@" in identifier else None
         if not has_verified_email(user, email):

@@ -231,7 +231,10 @@ def user_suspend(*, user: User, until: datetime | None = None) -> User:
     """Suspend an account (moderation) until `until`, or for good when None: it cannot sign
     in, every session and API token it has ends at once, and its content is hidden everywhere
     (`user_suspended` tells the feeds to take it out). Suspending a suspended account only
-    moves the end of its suspension."""
+    moves the end of its suspension. Refuses (ValidationError on "user") a closed account:
+    the caller locks the row (`select_for_update`) so a closing cannot slip in between."""
+    if user.is_closed:
+        raise ValidationError({"user": [_("This account was closed; it cannot be suspended.")]})
     was_active = user.is_active
     user.is_active = False
     user.suspended_until = until
@@ -246,7 +249,15 @@ def user_suspend(*, user: User, until: datetime | None = None) -> User:
 @transaction.atomic
 def user_unsuspend(*, user: User) -> User:
     """Lift a suspension (moderation): the account works again and its notes are shown again;
-    `user_unsuspended` tells the feeds to bring them back (`user_suspend` took them out)."""
+    `user_unsuspended` tells the feeds to bring them back (`user_suspend` took them out).
+
+    A closed account is never reactivated: refused (ValidationError on "user"), whatever the
+    state of its suspension. The caller locks the row (`select_for_update`), so a closing
+    that commits first is seen here and one that comes later finds the account active."""
+    if user.is_closed:
+        raise ValidationError(
+            {"user": [_("This account was closed by its owner; it cannot be reinstated.")]}
+        )
     was_active = user.is_active
     user.is_active = True
     user.suspended_until = None
@@ -257,7 +268,8 @@ def user_unsuspend(*, user: User) -> User:
 
 
 def suspensions_due(*, now: datetime | None = None):
-    """Suspended accounts whose suspension has run out (`suspended_until` passed)."""
-    return User.objects.filter(
-        is_active=False, suspended_until__isnull=False, suspended_until__lte=now or timezone.now()
+    """Suspended accounts whose suspension has run out (`suspended_until` passed); never a
+    closed account (`UserQuerySet.suspended`), whose suspension is not lifted but erased."""
+    return User.objects.suspended().filter(
+        suspended_until__isnull=False, suspended_until__lte=now or timezone.now()
     )

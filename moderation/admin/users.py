@@ -13,8 +13,8 @@ from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from accounts.admin import UserAdmin
 from accounts.models import User
@@ -44,6 +44,8 @@ class ModeratedUserAdmin(UserAdmin):
     def moderation_desk(self, user: User) -> str:
         if user.pk is None:
             return "—"
+        if user.is_closed:
+            return gettext("Closed: the account is being erased; it cannot be reinstated.")
         if not user.is_active:
             url = reverse("admin:moderation_suspendedaccount_changelist")
             return format_html(

@@ -32,7 +32,8 @@ def account_suspend(
     """Suspend `user` until `until` (None: permanently) because of `reason`: they cannot sign
     in, their sessions and API tokens end, their content leaves every page and feed. Writes
     the audit entry and tells them (a notice, readable once the suspension is over). Refuses
-    (ValidationError naming the field) an end in the past, a staff account, or oneself."""
+    (ValidationError naming the field) an end in the past, a staff account, oneself, or a
+    closed account (`user_suspend`, on the locked row)."""
     if until is not None and timezone.is_naive(until):
         until = timezone.make_aware(until)  # read in the active time zone, as forms do
     if until is not None and until <= timezone.now():
@@ -59,8 +60,12 @@ def account_suspend(
 def account_unsuspend(*, moderator: User | None, user: User, reason: str) -> AuditLogEntry:
     """Lift `user`'s suspension (`moderator` None: it ran out): they can sign in again and
     their content comes back to pages and feeds. Writes the audit entry and tells them.
-    Refuses (ValidationError on "user") an account that is not suspended."""
-    user = User.objects.select_for_update().get(pk=user.pk)
+    Refuses (ValidationError on "user") an account that is not suspended, or one closed by
+    its owner or staff (`user_unsuspend`: a closed account is never reactivated), or gone."""
+    locked = User.objects.select_for_update().filter(pk=user.pk).first()
+    if locked is None:  # erased meanwhile
+        raise ValidationError({"user": [_("This account no longer exists.")]})
+    user = locked
     if user.is_active:
         raise ValidationError({"user": [_("This account is not suspended.")]})
     user_unsuspend(user=user)
@@ -78,7 +83,8 @@ def account_unsuspend(*, moderator: User | None, user: User, reason: str) -> Aud
 def suspensions_expire(*, now: datetime | None = None) -> int:
     """Lift every suspension whose end has passed (audit entries with no moderator), each in
     its own transaction; returns how many were lifted. Safe to run concurrently: a suspension
-    lifted meanwhile (or moved) is skipped."""
+    lifted meanwhile (or moved) is skipped, and so is an account closed meanwhile
+    (`suspensions_due` leaves closed accounts out; the row is locked before the lift)."""
     now = now or timezone.now()
     lifted = 0
     for user_id in suspensions_due(now=now).values_list("pk", flat=True).iterator():

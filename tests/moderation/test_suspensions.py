@@ -11,6 +11,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import User, UserSession
 from accounts.services import auth_token_obtain
+from accounts.services.deletion import account_delete
 from moderation.models import AuditLogEntry, ModerationAction
 from moderation.services.suspensions import (
     account_suspend,
@@ -183,9 +184,7 @@ def test_admin_lists_suspended_accounts_with_reason_and_lifts_them(
     until = timezone.now() + timedelta(days=2)
     _suspend(moderator, user, until=until, reason="Spam links")
     _suspend(moderator, other_user, reason="Harassment")
-    closed = UserFactory(handle="closed", is_active=False)
-    closed.set_unusable_password()
-    closed.save()
+    account_delete(user=UserFactory(handle="closed"))  # closed, its erase not run yet
     client.force_login(moderator)
     url = reverse("admin:moderation_suspendedaccount_changelist")
     html = client.get(url).content.decode()
