@@ -76,6 +76,16 @@ class SuspendedAccountAdmin(admin.ModelAdmin):
     def suspended_by(self, account: SuspendedAccount) -> str:
         return getattr(account, "suspended_by_handle", None) or "—"
 
+    def _no_longer_listed(self, request, people: list[SuspendedAccount]) -> list[User]:
+        """People selected on the list who are no longer on it by the time the lift is
+        confirmed (closed by their owner meanwhile, or lifted): the lift is still attempted
+        so the moderator is told why by the service (`account_unsuspend` refuses), rather
+        than the selection shrinking in silence."""
+        listed = {str(person.pk) for person in people}
+        selected = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
+        missing = [pk for pk in selected if pk not in listed and pk.isdigit()]
+        return list(User.objects.filter(pk__in=missing).order_by("handle")) if missing else []
+
     @admin.action(
         description=_("Lift the suspension of the selected people"), permissions=["change"]
     )
@@ -84,7 +94,7 @@ class SuspendedAccountAdmin(admin.ModelAdmin):
         form = LiftForm(request.POST if "confirm" in request.POST else None)
         if "confirm" in request.POST and form.is_valid():
             done, failed = 0, []
-            for person in people:
+            for person in [*people, *self._no_longer_listed(request, people)]:
                 try:
                     account_unsuspend(
                         moderator=request.user,
@@ -94,12 +104,13 @@ class SuspendedAccountAdmin(admin.ModelAdmin):
                     done += 1
                 except ValidationError as exc:
                     failed.append(f"@{person.handle}: {' '.join(exc.messages)}")
-            self.message_user(
-                request,
-                ngettext("Lifted %(n)d suspension.", "Lifted %(n)d suspensions.", done)
-                % {"n": done},
-                messages.SUCCESS,
-            )
+            if done:
+                self.message_user(
+                    request,
+                    ngettext("Lifted %(n)d suspension.", "Lifted %(n)d suspensions.", done)
+                    % {"n": done},
+                    messages.SUCCESS,
+                )
             if failed:
                 self.message_user(request, "; ".join(failed), messages.WARNING)
             return None
