@@ -6,8 +6,8 @@ from django.contrib.auth.forms import (
     AdminUserCreationForm,
     UserChangeForm,
 )
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from .models import Block, Follow, Mute, User
 from .relationships import RELATIONSHIP_KINDS, RelationshipKind
@@ -89,8 +89,10 @@ class UserAdmin(BaseUserAdmin):
         if user.pk is None:
             return "—"
         if user.is_closed:
-            return gettext("Closed")
-        return gettext("Active") if user.is_active else gettext("Suspended")
+            return pgettext("account state", "Closed")
+        if user.is_active:
+            return pgettext("account state", "Active")
+        return pgettext("account state", "Suspended")
 
     def has_change_permission(self, request, obj=None) -> bool:
         # A closed account is only shown: its owner (or staff) closed it for good.

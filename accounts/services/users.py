@@ -256,7 +256,7 @@ def user_unsuspend(*, user: User) -> User:
     that commits first is seen here and one that comes later finds the account active."""
     if user.is_closed:
         raise ValidationError(
-            {"user": [_("This account was closed by its owner; it cannot be reinstated.")]}
+            {"user": [_("This account was closed; it cannot be reinstated.")]}
         )
     was_active = user.is_active
     user.is_active = True

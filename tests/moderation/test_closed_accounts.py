@@ -33,7 +33,7 @@ from tests.factories import PASSWORD, NoteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-REINSTATE_REFUSED = "This account was closed by its owner; it cannot be reinstated."
+REINSTATE_REFUSED = "This account was closed; it cannot be reinstated."
 
 
 def _closed_while_suspended(moderator, user, *, until):
