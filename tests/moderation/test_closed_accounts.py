@@ -6,13 +6,16 @@ little later. In between — or for good if the erase failed — lifting its sus
 moderator or the expiry task) must not bring it back, nor may it be suspended, sign in or use
 a token; the admins show it closed. The erase still runs, and runs again harmlessly."""
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 from django.contrib import messages
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -268,3 +271,64 @@ def test_user_admin_states_of_open_accounts(moderator, user, other_user, client)
     assert '<td class="field-state">Active</td>' in listing
     assert '<td class="field-state">Suspended</td>' in listing
     assert '<td class="field-state">Closed</td>' not in listing
+
+
+# --- The race itself, on two connections ----------------------------------------------------
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
+@pytest.mark.django_db(transaction=True)
+def test_a_lift_waiting_on_the_closing_is_refused_once_it_commits():
+    """A moderator lifts the suspension while staff remove the account: the lift waits for the
+    closing's row lock, then sees the account closed and refuses; the erase (eager here, right
+    after the closing commits) removes the account, which was never active in between."""
+    moderator = UserFactory(handle="mod", is_staff=True, is_superuser=True)
+    person = UserFactory(handle="alice")
+    account_suspend(moderator=moderator, user=person, until=None, reason="spam")
+    locked, release = threading.Event(), threading.Event()
+
+    def close():
+        try:
+            with transaction.atomic():
+                account_remove(moderator=moderator, user=person)
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    def lift():
+        try:
+            account_unsuspend(moderator=moderator, user=User(pk=person.pk), reason="Appeal")
+        except ValidationError as exc:
+            return exc.message_dict["user"][0]
+        finally:
+            connections.close_all()
+        return "lifted"
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        closing = pool.submit(close)
+        assert locked.wait(timeout=30)
+        lifting = pool.submit(lift)
+        _wait_for_a_lock_wait()  # the lift is blocked on the closing's row lock
+        release.set()
+        closing.result(timeout=30)
+        said = lifting.result(timeout=30)
+
+    assert said in (REINSTATE_REFUSED, "This account no longer exists.")
+    assert not User.objects.filter(pk=person.pk).exists()  # erased
+    assert not AuditLogEntry.objects.filter(action=ModerationAction.UNSUSPEND).exists()
+
+
+def _wait_for_a_lock_wait(timeout: float = 10) -> None:
+    """Return once some other connection of this database waits for a lock."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.02)
+    raise AssertionError("the lift never waited for the closing's lock")
