@@ -26,9 +26,10 @@ hidden, and public or followers-only. The two circulation events say who may rea
 - note_mentioned(note_id, author_id, user_ids): people newly mentioned in a note in circulation
   (a list of user ids, never empty, never the author). Sent when the note is published or
   widened from private, for everyone it mentions; on an edit of a circulating note, for those
-  the edit added only (unhiding announces no one again). People in a block with the author,
-  either way, are never recorded as mentioned. Whoever notifies must still show the note only
-  to those its visibility allows.
+  the edit added only; for a note a keyword rule held, never while it is held: on approval,
+  for those its held edits added (unhiding announces no one again). People in a block with
+  the author, either way, are never recorded as mentioned. Whoever notifies must still show
+  the note only to those its visibility allows.
 
 Board deletion sends no per-note `note_uncollected`.
 

@@ -177,17 +177,7 @@ def comment_create(
     if top is not None:
         Comment.objects.filter(pk=top.pk).update(reply_count=F("reply_count") + 1)
     _search_refresh(note.pk)
-    send_on_commit(
-        events.comment_created,
-        sender=Comment,
-        comment_id=comment.pk,
-        note_id=note.pk,
-        note_author_id=note.author_id,
-        author_id=author.pk,
-        parent_id=top.pk if top is not None else None,
-        reply_to_user_id=reply_to_id,
-        mentioned_user_ids=mentioned,
-    )
+    comment_created_send(comment, note_author_id=note.author_id, mentioned_user_ids=mentioned)
     translation_screen_enqueue(kind="comment", target_id=comment.pk, language=language)
     return comment
 
@@ -367,8 +357,14 @@ def _search_refresh(note_id: int) -> None:
 # --- Held by keyword rules ------------------------------------------------------------------------
 
 
-def comment_created_send(comment: Comment, *, note_author_id: int) -> None:
-    """`comment_created` for `comment` (on posting, or on approval when it was held)."""
+def comment_created_send(
+    comment: Comment, *, note_author_id: int, mentioned_user_ids: list[int] | None = None
+) -> None:
+    """`comment_created` for `comment` (on posting, or on approval when it was held — never
+    while it is held): the note's author, the person answered and the people it mentions
+    (`mentioned_user_ids` when the caller has them, else those recorded) hear of it."""
+    if mentioned_user_ids is None:
+        mentioned_user_ids = sorted(comment.mentions.values_list("pk", flat=True))
     send_on_commit(
         events.comment_created,
         sender=Comment,
@@ -378,7 +374,7 @@ def comment_created_send(comment: Comment, *, note_author_id: int) -> None:
         author_id=comment.author_id,
         parent_id=comment.parent_id,
         reply_to_user_id=comment.reply_to_id,
-        mentioned_user_ids=sorted(comment.mentions.values_list("pk", flat=True)),
+        mentioned_user_ids=list(mentioned_user_ids),
     )
 
 

@@ -36,7 +36,12 @@ from .circulation import (
     published_send,
     withdrawn_send,
 )
-from .screening import note_hold, text_screen, translation_screen_enqueue
+from .screening import (
+    note_awaiting_review,
+    note_hold,
+    text_screen,
+    translation_screen_enqueue,
+)
 from .tagging import (
     alt_text_problems,
     note_text_problems,
@@ -174,7 +179,8 @@ def note_create(
         if alt_texts and image_id in alt_texts:
             image.alt_text = (alt_texts[image_id] or "").strip()
         image.save(update_fields=["note", "position", "alt_text"])
-    tags_and_mentions_set(note)
+    # Held: the people it mentions are recorded, and told, once it is approved.
+    tags_and_mentions_set(note, held=screen.holds)
     note_search_document_update(note)
 
     if screen.holds and screen.match is not None:
@@ -237,7 +243,10 @@ def note_update(
     note.status, note.is_hidden = current["status"], current["is_hidden"]
     note.save(update_fields=[*fields, "language", "language_main", "updated_at"])
     old_tag_ids = set(note.hashtags.values_list("pk", flat=True))
-    new_mention_ids = tags_and_mentions_set(note)
+    # A held edit, or any edit of a note waiting for review, leaves the people it newly
+    # mentions to the approval (`screening.note_release`), which records and announces them.
+    held = (screen is not None and screen.holds) or note_awaiting_review(note)
+    new_mention_ids = tags_and_mentions_set(note, held=held)
     tags_added = bool(set(note.hashtags.values_list("pk", flat=True)) - old_tag_ids)
     if note.visibility != current["visibility"]:
         note_tag_links_follow(note_id=note.pk)

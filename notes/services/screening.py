@@ -15,7 +15,9 @@ happens later, or not at all.
 
 Approval (`note_release`, `comment_release`, registered in `moderation.registry.held_registry`)
 lets the content out as if it had never been held: a note is published and fanned out (with its
-mentions announced when it was never published before), a comment counted and announced.
+mentions announced when it was never published before, else those its held edits added: a held
+write records no one newly mentioned until approval, `tagging.mentions_set`), a comment counted
+and announced with the people it mentions (`comment_created_send`, as on posting).
 """
 
 from django.db import transaction
@@ -34,11 +36,13 @@ from translations.bilingual import machine_translation_configured
 
 from ..models import Note, NoteStatus, Visibility
 from .circulation import (
+    mentioned_send,
     note_in_circulation,
     note_tag_links_follow,
     published_send,
     withdrawn_send,
 )
+from .tagging import mentions_set
 
 # Enqueued by name: the task module imports services, never the other way round.
 KEYWORD_SCREEN_TASK = "notes.keyword_screen"
@@ -87,11 +91,17 @@ def note_hold(*, note: Note, match: KeywordMatch) -> Note:
 
 @transaction.atomic
 def note_release(*, target: Note) -> Note:
-    """Approval (the hold already decided): a `held` note is published, reaching readers as a
-    publication does (fan-out; its mentions announced when it was never published before). A
-    note still processing is published by its photos as usual. Locks the note."""
+    """The hold decided (approved, or rejected and so hidden): a `held` note is published,
+    reaching readers as a publication does (fan-out; all its mentions announced when it was
+    never published before, else the people its held edits newly mention — `mentions_set`
+    records them only now). A note still processing is published by its photos as usual (all
+    its mentions announced then). Nothing is announced for a note out of circulation (hidden
+    by a rejection, private). Locks the note."""
     current = _note_locked(target)
-    if current is None or current.status != NoteStatus.HELD:
+    if current is None:
+        return target
+    new_mention_ids = mentions_set(current)
+    if current.status != NoteStatus.HELD:
         return target
     first_publication = current.published_at is None
     current.status = NoteStatus.PUBLISHED
@@ -102,14 +112,21 @@ def note_release(*, target: Note) -> Note:
         status=current.status, is_hidden=current.is_hidden, visibility=current.visibility
     ):
         published_send(note=current, mentions=first_publication)
+        if not first_publication:
+            mentioned_send(note=current, user_ids=new_mention_ids)
     target.status, target.published_at = current.status, current.published_at
     return target
+
+
+def note_awaiting_review(note: Note) -> bool:
+    """Whether a keyword rule's hold of `note` waits for a moderator."""
+    return hold_pending(note) is not None
 
 
 def note_held_on_ready(note: Note) -> bool:
     """For the photos' last step: whether a processing note is held (then it becomes `held`,
     not `published`)."""
-    return hold_pending(note) is not None
+    return note_awaiting_review(note)
 
 
 def note_translation_screen(*, note: Note) -> bool:
