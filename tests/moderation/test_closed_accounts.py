@@ -128,6 +128,19 @@ def test_suspending_a_closed_account_is_refused(moderator, user):
     assert not AuditLogEntry.objects.filter(action=ModerationAction.SUSPEND).exists()
 
 
+def test_desk_suspending_the_author_of_a_closed_account_says_why(moderator, user):
+    from moderation.services.actions import target_owners_suspend_many
+
+    note = NoteFactory(author=user)
+    account_delete(user=user)
+    outcome = target_owners_suspend_many(
+        moderator=moderator, targets=[note], until=None, reason="Spam links"
+    )
+    assert outcome.done == 0
+    assert outcome.failed == [(note, "This account was closed; it cannot be suspended.")]
+    _assert_closed(user)
+
+
 def test_the_database_refuses_to_reactivate_a_closed_account(user):
     account_delete(user=user)
     with pytest.raises(IntegrityError), transaction.atomic():
