@@ -34,7 +34,7 @@ from django.utils.translation import get_language
 
 from rednote.languages import content_languages_for_ui
 from rednote.pagecache import scope_bump
-from rednote.throttling import client_ident
+from rednote.throttling import POLL_PARAMETER, client_ident
 from translations.bilingual import (
     machine_translation_configured,
     translation_label,
@@ -201,6 +201,13 @@ class Bilingual:
         return f"{reverse(name, args=[self.object_id])}?lang={self.target}"
 
     @property
+    def poll_url(self) -> str:
+        """Where a pending block asks again how its translation is going: only reads, and
+        counts in the generous `translation_polls` rate scope (`rednote.throttling.is_poll`),
+        so waiting for a slow provider spends none of the reader's `translations` budget."""
+        return f"{self.url}&{POLL_PARAMETER}=1"
+
+    @property
     def labels(self) -> list[str]:
         return list(
             dict.fromkeys(translation_label(part.result) for part in self.parts if part.is_done)
@@ -303,40 +310,45 @@ def page_bilingual_attach(
 
 
 # --- Translating on request (the buttons, auto-translate, the API) ------------------------------
-def note_translate(*, reader: Reader, note: Note) -> list[TranslationResult]:
+def note_translate(*, reader: Reader, note: Note, poll: bool = False) -> list[TranslationResult]:
     """The note's title and body in `reader.target` (the caller checked that the reader may see
-    the note): one batch, so at most one provider call."""
+    the note): one batch, so at most one provider call. `poll`: only how a translation already
+    asked for is going (`translations_get_many`), never a provider call."""
     return translations_get_many(
         requests=note_requests(note),
         target=reader.target,
         user=_user(reader),
         visitor=reader.visitor,
+        poll=poll,
     )
 
 
 def comments_translate(
-    *, reader: Reader, note: Note, comments: Sequence[Comment]
+    *, reader: Reader, note: Note, comments: Sequence[Comment], poll: bool = False
 ) -> list[TranslationResult]:
     """`comments` (shown under `note`, which the caller checked the reader may see) in
     `reader.target`, in order: one batch, one task and one provider call per batch of the
-    texts not translated yet."""
+    texts not translated yet (none with `poll`)."""
     return translations_get_many(
         requests=[comment_request(comment, note) for comment in comments],
         target=reader.target,
         user=_user(reader),
         visitor=reader.visitor,
+        poll=poll,
     )
 
 
-def note_block(*, reader: Reader, note: Note) -> Bilingual:
-    results = note_translate(reader=reader, note=note)
+def note_block(*, reader: Reader, note: Note, poll: bool = False) -> Bilingual:
+    results = note_translate(reader=reader, note=note, poll=poll)
     return _block(
         "note", note.pk, reader, results, ["title", "body"], ready_only=False, configured=True
     )
 
 
-def comment_blocks(*, reader: Reader, note: Note, comments: Sequence[Comment]) -> list[Bilingual]:
-    results = comments_translate(reader=reader, note=note, comments=comments)
+def comment_blocks(
+    *, reader: Reader, note: Note, comments: Sequence[Comment], poll: bool = False
+) -> list[Bilingual]:
+    results = comments_translate(reader=reader, note=note, comments=comments, poll=poll)
     return [
         _block("comment", c.pk, reader, [r], [""], ready_only=False, configured=True)
         for c, r in zip(comments, results, strict=True)

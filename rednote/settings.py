@@ -453,6 +453,9 @@ REST_FRAMEWORK = {
         "notes": "60/hour",  # posting and editing notes
         "reactions": "120/min",  # likes and unlikes of notes and comments, saving to boards
         "translations": "120/min",  # machine translations of notes, comments and threads
+        # Asking again how a translation already asked for is going (the page polls a pending
+        # one every second, for each note or comment waiting): reads only, never the provider.
+        "translation_polls": "1200/min",
         "search": "30/min",  # searches by visitors (signed-in people: the per-user rate)
         # Visitors' dictionary look-ups and reading aids of notes and comments (page and API).
         "reading": "120/min",

@@ -23,6 +23,7 @@ Also here, the two things every rate limit of the site shares, pages and API ali
 import ipaddress
 import secrets
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any, cast
 
 from django.conf import settings
@@ -99,6 +100,9 @@ class RateScope:
     writes: frozenset[str] = frozenset(("POST", "PUT", "PATCH", "DELETE"))
     # Signed-in people are not counted (they have the per-user rate on the API).
     visitors_only: bool = False
+    # The scope a poll counts against instead (`is_poll`: asking again how something already
+    # asked for is going, which only reads), so waiting spends none of this scope's budget.
+    polls: str | None = None
 
 
 # Every scope of the site; one not listed counts writes from everyone.
@@ -111,7 +115,11 @@ RATE_SCOPES: dict[str, RateScope] = {
     "social_graph": RateScope(),
     "reports": RateScope(),
     "uploads": RateScope(writes=frozenset(("POST", "PUT", "PATCH"))),
-    "translations": RateScope(reads=True),
+    # Asking for machine translations (the provider's budget); asking again how one already
+    # asked for is going (the page's polling of a pending one, an API client's `?poll=1`)
+    # counts in the generous `translation_polls` instead: that request only reads.
+    "translations": RateScope(reads=True, polls="translation_polls"),
+    "translation_polls": RateScope(reads=True),
     "search": RateScope(reads=True, visitors_only=True),
     # Reading aids: the dictionary (page and API), notes' and comments' annotations.
     "reading": RateScope(reads=True, visitors_only=True),
@@ -121,6 +129,24 @@ RATE_SCOPES: dict[str, RateScope] = {
 }
 
 _READS = frozenset(("GET", "HEAD"))
+
+# The query parameter that makes a read a poll (`is_poll`).
+POLL_PARAMETER = "poll"
+
+
+def is_poll(request) -> bool:
+    """Whether `request` only asks again how something already asked for is going (a GET or
+    HEAD with `?poll=1` or `?poll=true`): the view must then only read — never start the work
+    that the scope's budget protects — and the request counts against the scope's `polls`."""
+    value = request.GET.get(POLL_PARAMETER, "").strip().lower()
+    return request.method in _READS and value in ("1", "true")
+
+
+def request_scope(scope: str, request) -> str:
+    """The scope `request` counts against on a view of `scope`: its `polls` scope for a poll,
+    else `scope` itself."""
+    polls = RATE_SCOPES.get(scope, RateScope()).polls
+    return polls if polls and is_poll(request) else scope
 
 
 def scope_counts(scope: str, request) -> bool:
@@ -169,7 +195,7 @@ def throttled_message(scope: str | None, wait: int) -> str:
             "Too many reports in a short time; try again in %(n)s seconds.",
             wait,
         )
-    elif scope == "translations":
+    elif scope in ("translations", "translation_polls"):
         text = ngettext(
             "Too many translations asked for in a short time; try again in %(n)s second.",
             "Too many translations asked for in a short time; try again in %(n)s seconds.",
@@ -205,14 +231,20 @@ def throttled_message(scope: str | None, wait: int) -> str:
 
 
 class ScopedRateThrottle(_ClientIdent, drf_throttling.ScopedRateThrottle):
-    """DRF's, counting only what the scope counts (`RATE_SCOPES`); the refusing scope is left
-    on the view (`throttled_scope`) so the API's 429 names it (`rednote.api`)."""
+    """DRF's, counting only what the scope counts (`RATE_SCOPES`), a poll against the scope's
+    `polls` scope (`request_scope`); the refusing scope is left on the view
+    (`throttled_scope`) so the API's 429 names it (`rednote.api`)."""
 
     def allow_request(self, request, view) -> bool:
         scope = getattr(view, self.scope_attr, None)
-        if not scope or not scope_counts(scope, request):
+        if not scope:
             return True
-        if super().allow_request(request, view):
+        scope = request_scope(scope, request)
+        if not scope_counts(scope, request):
+            return True
+        # DRF's throttle reads only the scope from the view: it is given the one counted.
+        counted_view = cast(Any, SimpleNamespace(**{self.scope_attr: scope}))
+        if super().allow_request(request, counted_view):
             return True
         view.throttled_scope = scope
         return False

@@ -85,6 +85,9 @@ class Reason:
     FAILED = "failed"
     EMPTY = "empty"
     SAME_LANGUAGE = "same_language"
+    # A poll (`poll=True`) about a text nobody asked to translate (or whose failure may be
+    # tried again): polling never asks the provider; asking again without polling does.
+    NOT_ASKED = "not_asked"
 
 
 class Kind:
@@ -199,6 +202,7 @@ def unavailable_detail(reason: str) -> str:
         Reason.FAILED: _("Translation unavailable. Please try again later."),
         Reason.EMPTY: _("There is nothing to translate."),
         Reason.SAME_LANGUAGE: _("This text is already in that language."),
+        Reason.NOT_ASKED: _("This translation has not been asked for yet."),
     }
     return str(details.get(reason, details[Reason.FAILED]))
 
@@ -290,12 +294,21 @@ def translations_get_many(
     user: User | None = None,
     visitor: str | None = None,
     served: bool = True,
+    poll: bool = False,
 ) -> list[TranslationResult]:
     """Many texts into `target` at once (a thread), in the order given: one query per step,
     one task and one provider call per batch for every text not cached. Each text's result is
     as `translation_get`'s. `served`: the results go to a reader, and are counted for the
-    dashboard (False for the site's own reading: screening, the moderators' preview)."""
-    results = _translations_get_many(requests=requests, target=target, user=user, visitor=visitor)
+    dashboard (False for the site's own reading: screening, the moderators' preview).
+
+    `poll`: asking again how translations already asked for are going (the page's polling of
+    a pending one, `rednote.throttling.is_poll`): only reads — a text with no translation
+    under way, or a failed one that could be tried again, is `Reason.NOT_ASKED`, with no quota
+    spent and nothing queued (a pending one whose message seems lost is still queued again: it
+    was paid for when it was asked)."""
+    results = _translations_get_many(
+        requests=requests, target=target, user=user, visitor=visitor, poll=poll
+    )
     if served:
         kinds = Counter(result.kind for result in results if result.is_done)
         for kind in (Kind.MACHINE, Kind.COMMUNITY):
@@ -309,6 +322,7 @@ def _translations_get_many(
     target: str,
     user: User | None,
     visitor: str | None,
+    poll: bool = False,
 ) -> list[TranslationResult]:
     results: list[TranslationResult | None] = [None] * len(requests)
     normalized = [text_normalize(request.text) for request in requests]
@@ -359,6 +373,11 @@ def _translations_get_many(
         ):
             requeue.append(row.pk)
 
+    if missing and poll:
+        for index in open_indexes:
+            if keys[index] in missing:
+                results[index] = _unavailable(target, requests[index].source, Reason.NOT_ASKED)
+        missing = {}
     if missing:
         try:
             translation_quota_use(

@@ -3,8 +3,10 @@ batch (`notes.bilingual`, which the note page's buttons call too).
 
 Each answers `{"text", "source_language", "target_language", "provider", "kind", "cached"}`
 (200), or the same with an empty `text` and 202 while the translation is being made (ask again
-after `Retry-After`); a provider that is not set up, down or not allowed to see the text (a
-note that is not public, with a provider that is not self-hosted) is a 503 with `detail`; the
+after `Retry-After`, with `?poll=1`: a poll only reads and counts against the generous
+`translation_polls` rate scope, not `translations`, `rednote.throttling.is_poll`); a provider
+that is not set up, down or not allowed to see the text (a note that is not public, with a
+provider that is not self-hosted) is a 503 with `detail`; the
 reader's hourly quota spent is a 429. Notes and comments are read through the same
 permission-checked getters as their own endpoints: 404 for what the reader may not see.
 """
@@ -24,6 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rednote.api import ErrorSerializer, error_responses
+from rednote.throttling import POLL_PARAMETER, is_poll
 from translations.services import Reason, TranslationResult
 
 from .. import bilingual, comments_selectors, selectors
@@ -132,6 +135,17 @@ LANG_PARAMETER = OpenApiParameter(
         "default: the first language you read (visitors: the interface language's)."
     ),
 )
+POLL_PARAMETER_DOC = OpenApiParameter(
+    POLL_PARAMETER,
+    bool,
+    required=False,
+    description=gettext_lazy(
+        "`1` or `true`: only ask how a translation you asked for is going (after a 202): it "
+        "is never sent to the provider, and counts against the generous `translation_polls` "
+        "rate limit instead of `translations`. 400 when it was not asked for (or failed and "
+        "may be tried again): ask without `poll`."
+    ),
+)
 _OTHER_RESPONSES = {
     202: OpenApiResponse(
         description=gettext_lazy(
@@ -173,6 +187,8 @@ def _refuse_unavailable(results: list[TranslationResult]) -> None:
             continue
         if result.reason == Reason.SAME_LANGUAGE:
             raise exceptions.ValidationError({"lang": [result.detail]})
+        if result.reason == Reason.NOT_ASKED:
+            raise exceptions.ValidationError({POLL_PARAMETER: [result.detail]})
         if result.reason == Reason.QUOTA:
             raise exceptions.Throttled(wait=_seconds_to_next_hour(), detail=result.detail)
         raise TranslationUnavailable(detail=result.detail)
@@ -206,7 +222,7 @@ class NoteTranslationApi(APIView):
             "can be made now; 429 past your hourly translation quota; 400 for a language the "
             "site does not have or the note's own; 404 when you may not see the note."
         ),
-        parameters=[LANG_PARAMETER],
+        parameters=[LANG_PARAMETER, POLL_PARAMETER_DOC],
         responses={
             200: NoteTranslationSerializer,
             **_OTHER_RESPONSES,
@@ -216,7 +232,7 @@ class NoteTranslationApi(APIView):
     def get(self, request, note_id: int):
         note = selectors.note_row_get_visible(viewer=request.user, note_id=note_id)
         reader = _reader(request)
-        title, body = bilingual.note_translate(reader=reader, note=note)
+        title, body = bilingual.note_translate(reader=reader, note=note, poll=is_poll(request))
         _refuse_unavailable([title, body])
         done = [r for r in (title, body) if r.is_done]
         base = (body if body.is_done else title).as_json()
@@ -250,7 +266,7 @@ class CommentTranslationApi(APIView):
             "made, 503 when none can be made now, 429 past your quota, 404 when you may not "
             "see the comment."
         ),
-        parameters=[LANG_PARAMETER],
+        parameters=[LANG_PARAMETER, POLL_PARAMETER_DOC],
         responses={
             200: TranslationSerializer,
             **_OTHER_RESPONSES,
@@ -261,7 +277,7 @@ class CommentTranslationApi(APIView):
         comment = comments_selectors.comment_get_visible(viewer=request.user, comment_id=comment_id)
         reader = _reader(request)
         (result,) = bilingual.comments_translate(
-            reader=reader, note=comment.note, comments=[comment]
+            reader=reader, note=comment.note, comments=[comment], poll=is_poll(request)
         )
         _refuse_unavailable([result])
         if result.is_pending:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rednote.ratelimits import rate_limited
+from rednote.throttling import is_poll
 from rednote.web import login_redirect
 from translations import services as translation_services
 from translations.selectors import community_translations_list
@@ -44,16 +45,22 @@ def _block_response(request: HttpRequest, block: bilingual.Bilingual) -> HttpRes
 @require_GET
 @rate_limited(TRANSLATIONS_THROTTLE_SCOPE)
 def note_translation(request: HttpRequest, note_id: int) -> HttpResponse:
-    """The note's title and body translated (`?lang=`, default the reader's language)."""
+    """The note's title and body translated (`?lang=`, default the reader's language). A
+    pending block polls with `?poll=1` (`Bilingual.poll_url`): it only reads, and counts in
+    the `translation_polls` scope rather than `translations`."""
     note = selectors.note_row_get_visible(viewer=request.user, note_id=note_id)
-    return _block_response(request, bilingual.note_block(reader=_reader(request), note=note))
+    block = bilingual.note_block(reader=_reader(request), note=note, poll=is_poll(request))
+    return _block_response(request, block)
 
 
 @require_GET
 @rate_limited(TRANSLATIONS_THROTTLE_SCOPE)
 def comment_translation(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """A comment translated; polled as a note's is."""
     comment = comments_selectors.comment_get_visible(viewer=request.user, comment_id=comment_id)
-    block = bilingual.comment_blocks(reader=_reader(request), note=comment.note, comments=[comment])
+    block = bilingual.comment_blocks(
+        reader=_reader(request), note=comment.note, comments=[comment], poll=is_poll(request)
+    )
     return _block_response(request, block[0])
 
 
