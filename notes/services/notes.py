@@ -245,8 +245,10 @@ def note_update(
     old_tag_ids = set(note.hashtags.values_list("pk", flat=True))
     # A held edit, or any edit of a note waiting for review, leaves the people it newly
     # mentions to the approval (`screening.note_release`), which records and announces them.
+    # A private note's mentions were never announced: approval announces them all.
     held = (screen is not None and screen.holds) or note_awaiting_review(note)
-    new_mention_ids = tags_and_mentions_set(note, held=held)
+    announced = current["visibility"] != Visibility.PRIVATE
+    new_mention_ids = tags_and_mentions_set(note, held=held, announced=announced)
     tags_added = bool(set(note.hashtags.values_list("pk", flat=True)) - old_tag_ids)
     if note.visibility != current["visibility"]:
         note_tag_links_follow(note_id=note.pk)

@@ -62,7 +62,7 @@ def note_text_problems(*, title: str, body: str, location: str) -> dict[str, lis
     return errors
 
 
-def tags_and_mentions_set(note: Note, *, held: bool = False) -> list[int]:
+def tags_and_mentions_set(note: Note, *, held: bool = False, announced: bool = True) -> list[int]:
     """Record the hashtags and mentions of the note's saved text (checked by
     `note_text_problems`). Returns the ids of the people it mentions now and did not before,
     the author aside, in order of appearance (`mentions_set`; none for a `held` write). Call
@@ -77,22 +77,24 @@ def tags_and_mentions_set(note: Note, *, held: bool = False) -> list[int]:
             except IntegrityError:  # created concurrently by another note
                 existing[name] = Hashtag.objects.get(name=name)
     note.hashtags.set([existing[name] for name in tags])
-    return mentions_set(note, held=held)
+    return mentions_set(note, held=held, announced=announced)
 
 
-def mentions_set(note: Note, *, held: bool = False) -> list[int]:
+def mentions_set(note: Note, *, held: bool = False, announced: bool = True) -> list[int]:
     """Record whom the note's saved text mentions; the ids of the people it mentions now and
     did not before, the author aside, in order of appearance — the people to announce.
 
     A `held` write (a keyword rule holds it, or the note is waiting for review) records no
     one new, only drops those its text no longer mentions: the newcomers are recorded, and so
     announced, when a moderator approves it (`screening.note_release` calls this again), never
-    while it is held, and those mentioned before the edit are not announced twice. Call inside
-    atomic()."""
+    while it is held, and those mentioned before the edit are not announced twice. When the
+    mentions recorded so far were never `announced` (the note was private), a held write
+    keeps none of them, so that approval announces them all, as widening a private note does.
+    Call inside atomic()."""
     users = _mentionable(note.author, mentions_parse(note.title, note.body))
     before = set(note.mentions.values_list("pk", flat=True))
     if held:
-        note.mentions.set([u for u in users if u.pk in before])
+        note.mentions.set([u for u in users if u.pk in before] if announced else [])
         return []
     note.mentions.set(users)
     return [u.pk for u in users if u.pk not in before and u.pk != note.author_id]

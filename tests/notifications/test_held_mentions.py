@@ -153,3 +153,26 @@ def test_rejected_held_content_tells_nobody(run_events, people, hold_rule, captu
     assert "note_mentioned" not in captured_events.names()
     assert "comment_created" not in captured_events.names()
     assert Note.objects.get(pk=note.pk).is_hidden
+
+
+def test_held_edit_widening_a_private_note_tells_everyone_it_mentions_on_approval(
+    run_events, people, hold_rule, captured_events
+):
+    """A private note's mentions were never announced: a held edit making it public tells them
+    all on approval, as an edit that was not held would have."""
+    mei, ann, bo = people["mei"], people["ann"], people["bo"]
+    note = NoteFactory(author=mei, body="Hi @ann", visibility="private")
+    note.mentions.set([ann])
+    run_events(
+        note_services.note_update,
+        note=note,
+        body="Hi @ann and @bo, cheap followers",
+        visibility="public",
+    )
+    assert "note_mentioned" not in captured_events.names()
+    assert mentions_of(ann) == [] and mentions_of(bo) == []
+    [hold] = HeldContent.objects.all()
+    run_events(hold_services.hold_approve, moderator=people["mod"], hold=hold)
+    [mentioned] = captured_events.of("note_mentioned")
+    assert sorted(mentioned["user_ids"]) == sorted([ann.pk, bo.pk])
+    assert len(mentions_of(ann)) == 1 and len(mentions_of(bo)) == 1
