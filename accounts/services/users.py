@@ -255,9 +255,7 @@ def user_unsuspend(*, user: User) -> User:
     state of its suspension. The caller locks the row (`select_for_update`), so a closing
     that commits first is seen here and one that comes later finds the account active."""
     if user.is_closed:
-        raise ValidationError(
-            {"user": [_("This account was closed; it cannot be reinstated.")]}
-        )
+        raise ValidationError({"user": [_("This account was closed; it cannot be reinstated.")]})
     was_active = user.is_active
     user.is_active = True
     user.suspended_until = None
