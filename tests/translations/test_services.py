@@ -4,6 +4,7 @@ privacy, quotas, the pending state, and a provider that is not set up."""
 
 import pytest
 from django.template import Context, Template
+from django.utils import timezone
 from django.utils.safestring import SafeData
 
 from tests.factories import UserFactory
@@ -330,7 +331,7 @@ def test_a_lost_pending_translation_is_enqueued_again(libretranslate_server):
         target_language="en",
         provider="libretranslate",
         pending_text=ZH,
-        updated_at=services.timezone.now() - services.PENDING_STALE_AFTER * 2,
+        updated_at=timezone.now() - services.PENDING_STALE_AFTER * 2,
     )
     result = translation_get(text=ZH, source="zh-Hans", target="en")
     assert result.is_done and libretranslate_server.texts_sent() == [ZH]
